@@ -1,0 +1,25 @@
+#pragma once
+// Small MPI helpers used across layers (no PETSc dependency).
+#include <mpi.h>
+
+#include <string>
+
+namespace neurhom {
+
+int mpi_rank(MPI_Comm comm);
+int mpi_size(MPI_Comm comm);
+inline bool is_root(MPI_Comm comm) { return mpi_rank(comm) == 0; }
+
+// Logical AND / OR / sum / max across ranks.
+bool all_ranks(MPI_Comm comm, bool local);
+bool any_rank(MPI_Comm comm, bool local);
+double sum_ranks(MPI_Comm comm, double local);
+double max_ranks(MPI_Comm comm, double local);
+long long sum_ranks(MPI_Comm comm, long long local);
+
+// Lowest rank for which `flag` is true, or -1 if none. Collective.
+int first_rank_with(MPI_Comm comm, bool flag);
+// `value` as held by `root`, on every rank. Collective.
+std::string broadcast_string(MPI_Comm comm, int root, std::string value);
+
+}  // namespace neurhom

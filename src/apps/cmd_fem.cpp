@@ -1,0 +1,183 @@
+// `neurhom fem`: fine-scale Q1 solves (elliptic, parabolic, nonlinear) and `-verify`, the
+// manufactured-solution convergence study.
+#include <cmath>
+#include <cstdio>
+
+#include "commands.hpp"
+#include "neurhom/core/error.hpp"
+#include "neurhom/core/json_report.hpp"
+#include "neurhom/core/mpi_util.hpp"
+#include "neurhom/fem/convergence_study.hpp"
+#include "neurhom/fem/field_output.hpp"
+#include "neurhom/fem/problem.hpp"
+#include "options.hpp"
+
+namespace neurhom::app {
+
+namespace {
+
+struct FemOptions {
+  CommonOptions common;
+  std::string problem = "elliptic";
+  PetscInt fine_n = 64;
+  PetscReal final_time = 1.0;
+  PetscInt steps = 10;
+  PetscReal gamma = 1.0;
+  PetscInt output_every = 0;
+  PetscBool verify = PETSC_FALSE;
+  PetscInt verify_n0 = 8;
+  PetscInt verify_meshes = 4;
+};
+
+PetscErrorCode read_options(MPI_Comm comm, FemOptions* o) {
+  PetscFunctionBeginUser;
+  PetscOptionsBegin(comm, nullptr, "neurhom fem: fine-scale Q1 finite elements", "fem");
+  PetscCall(read_common_options(PetscOptionsObject, &o->common));
+  PetscCall(read_string(PetscOptionsObject, "-problem", "elliptic, parabolic or nonlinear", &o->problem));
+  PetscCall(PetscOptionsInt("-fine_n", "Fine cells per side", nullptr, o->fine_n, &o->fine_n, nullptr));
+  PetscCall(PetscOptionsReal("-T", "Final time (parabolic, nonlinear)", nullptr, o->final_time, &o->final_time, nullptr));
+  PetscCall(PetscOptionsInt("-steps", "Backward Euler steps", nullptr, o->steps, &o->steps, nullptr));
+  PetscCall(PetscOptionsReal("-gamma", "gamma in kappa exp(gamma u) (nonlinear)", nullptr, o->gamma, &o->gamma, nullptr));
+  PetscCall(PetscOptionsInt("-output_every", "Write a snapshot every k steps (0: final state only)", nullptr,
+                            o->output_every, &o->output_every, nullptr));
+  PetscCall(PetscOptionsBool("-verify", "Run the manufactured-solution convergence study", nullptr, o->verify,
+                             &o->verify, nullptr));
+  PetscCall(PetscOptionsInt("-verify_n0", "Coarsest mesh of -verify", nullptr, o->verify_n0, &o->verify_n0, nullptr));
+  PetscCall(PetscOptionsInt("-verify_meshes", "Number of meshes of -verify (each refines the previous by 2)", nullptr,
+                            o->verify_meshes, &o->verify_meshes, nullptr));
+  PetscOptionsEnd();
+  PetscFunctionReturn(0);
+}
+
+int run_verify(MPI_Comm comm, const FemOptions& o) {
+  require(o.verify_n0 >= 2, "-verify_n0 must be at least 2");
+  require(o.verify_meshes >= 2 && o.verify_meshes <= 12, "-verify_meshes must be in 2..12");
+  ConvergenceSettings settings;
+  settings.kind = parse_problem_kind(o.problem);
+  settings.sizes.clear();
+  for (PetscInt k = 0; k < o.verify_meshes; ++k) settings.sizes.push_back(static_cast<int>(o.verify_n0 << k));
+  settings.gamma = o.gamma;
+  if (is_root(comm))
+    std::printf("neurhom fem -verify: %s problem, manufactured u = g(t) sin(pi x1) sin(pi x2), "
+                "kappa = 2 + sin(2 pi x1) sin(2 pi x2), %d ranks\n",
+                to_string(settings.kind).c_str(), mpi_size(comm));
+  const ConvergenceResult result = run_convergence_study(comm, settings);
+
+  Json report = Json::object();
+  report["problem"] = to_string(settings.kind);
+  report["ranks"] = mpi_size(comm);
+  report["l2_rate"] = result.l2_rate;
+  report["h1_rate"] = result.h1_rate;
+  Json levels = Json::array();
+  if (is_root(comm)) std::printf("%8s %12s %12s %8s %12s %8s %10s\n", "n", "h", "L2 error", "rate", "H1 error", "rate", "KSP its");
+  for (size_t k = 0; k < result.levels.size(); ++k) {
+    const auto& level = result.levels[k];
+    Json entry = Json::object();
+    entry["n"] = level.n;
+    entry["h"] = level.h;
+    entry["l2_error"] = level.l2_error;
+    entry["h1_error"] = level.h1_error;
+    entry["l2_relative"] = level.l2_relative;
+    entry["h1_relative"] = level.h1_relative;
+    entry["iterations"] = level.iterations;
+    entry["seconds"] = level.seconds;
+    levels.push_back(entry);
+    if (is_root(comm)) {
+      const auto* prev = k > 0 ? &result.levels[k - 1] : nullptr;
+      const double l2r = prev ? std::log2(prev->l2_error / level.l2_error) : NAN;
+      const double h1r = prev ? std::log2(prev->h1_error / level.h1_error) : NAN;
+      std::printf("%8d %12.4e %12.4e %8.3f %12.4e %8.3f %10lld\n", level.n, level.h, level.l2_error, l2r,
+                  level.h1_error, h1r, level.iterations);
+    }
+  }
+  report["levels"] = levels;
+  if (is_root(comm))
+    std::printf("observed orders (finest pair): L2 %.3f (theory 2), H1 %.3f (theory 1)\n", result.l2_rate, result.h1_rate);
+  write_json_file(o.common.report, report, comm);
+  return 0;
+}
+
+int run_solve(MPI_Comm comm, const FemOptions& o) {
+  FemSettings settings;
+  settings.kind = parse_problem_kind(o.problem);
+  settings.final_time = o.final_time;
+  settings.steps = static_cast<int>(o.steps);
+  settings.gamma = o.gamma;
+  settings.output_every = static_cast<int>(o.output_every);
+  settings.show_progress = true;
+  require(o.fine_n <= 1 << 15, "-fine_n must be at most 32768 (got " + std::to_string(o.fine_n) + ")");
+  const auto coefficient = make_coefficient(o.common.coefficient, comm);
+  const auto source = make_source(o.common.rhs, o.common.coefficient.seed);
+  const StructuredGrid grid(comm, static_cast<int>(o.fine_n));
+
+  FemInputs inputs;
+  inputs.coefficient = coefficient.get();
+  inputs.source = source.get();
+  FemSolution solution = solve_fem(grid, inputs, settings);
+
+  PetscReal u_max = 0, u_l2 = 0;
+  NH_PETSC(VecNorm(solution.u, NORM_INFINITY, &u_max));
+  NH_PETSC(VecNorm(solution.u, NORM_2, &u_l2));
+  u_l2 *= grid.h();  // discrete L2 norm (nodal quadrature)
+
+  if (!o.common.output.empty()) {
+    FieldWriter writer(o.common.output, grid);
+    writer.write_cells("coefficient", solution.cell_values);
+    writer.write_nodes("u", solution.u);
+    for (size_t k = 0; k < solution.snapshots.size(); ++k)
+      writer.write_nodes("u", solution.snapshots[k], static_cast<int>(k), solution.snapshot_times[k]);
+    writer.file().set_attribute("/", "problem", to_string(settings.kind));
+    writer.file().set_attribute("/", "coefficient", coefficient->describe());
+    writer.file().set_attribute("/", "source", source->describe());
+    writer.close();
+  }
+
+  Json report = Json::object();
+  report["problem"] = to_string(settings.kind);
+  report["coefficient"] = coefficient->describe();
+  report["source"] = source->describe();
+  report["fine_n"] = grid.n();
+  report["dofs"] = static_cast<long long>(grid.num_nodes());
+  report["ranks"] = mpi_size(comm);
+  report["steps"] = solution.steps;
+  if (settings.kind != ProblemKind::Elliptic) report["T"] = settings.final_time;
+  if (settings.kind == ProblemKind::Nonlinear) {
+    report["gamma"] = settings.gamma;
+    report["newton_iterations"] = solution.newton_iterations;
+  }
+  report["iterations"] = solution.linear_iterations;
+  report["assembly_seconds"] = solution.assembly_seconds;
+  report["solve_seconds"] = solution.solve_seconds;
+  report["u_max"] = static_cast<double>(u_max);
+  report["u_l2"] = static_cast<double>(u_l2);
+  if (!o.common.output.empty()) report["output"] = o.common.output;
+  write_json_file(o.common.report, report, comm);
+
+  if (is_root(comm)) {
+    std::printf("neurhom fem: %s problem, coefficient %s, source %s\n", to_string(settings.kind).c_str(),
+                coefficient->describe().c_str(), source->describe().c_str());
+    std::printf("  mesh %d x %d cells, %lld dofs, %d ranks\n", grid.n(), grid.n(),
+                static_cast<long long>(grid.num_nodes()), mpi_size(comm));
+    if (settings.kind != ProblemKind::Elliptic)
+      std::printf("  T = %g, %d backward Euler steps\n", settings.final_time, solution.steps);
+    if (settings.kind == ProblemKind::Nonlinear)
+      std::printf("  Newton iterations %lld (gamma = %g)\n", solution.newton_iterations, settings.gamma);
+    std::printf("  linear iterations %lld, assembly %.3f s, solve %.3f s\n", solution.linear_iterations,
+                solution.assembly_seconds, solution.solve_seconds);
+    std::printf("  max |u| = %.6e, ||u||_L2 = %.6e\n", static_cast<double>(u_max), static_cast<double>(u_l2));
+    if (!o.common.output.empty())
+      std::printf("  wrote %s and %s\n", o.common.output.c_str(), xdmf_path_for(o.common.output).c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_fem(MPI_Comm comm) {
+  FemOptions o;
+  NH_PETSC(read_options(comm, &o));
+  o.common.validate();
+  return o.verify ? run_verify(comm, o) : run_solve(comm, o);
+}
+
+}  // namespace neurhom::app

@@ -1,0 +1,76 @@
+#include "options.hpp"
+
+#include <cstdio>
+
+#include "neurhom/coef/source.hpp"
+#include "neurhom/core/atomic_file.hpp"
+#include "neurhom/core/error.hpp"
+#include "neurhom/core/mpi_util.hpp"
+
+namespace neurhom::app {
+
+PetscErrorCode read_string(PetscOptionItems* PetscOptionsObject, const char* name, const char* help,
+                           std::string* value) {
+  char buffer[PETSC_MAX_PATH_LEN];
+  PetscBool set = PETSC_FALSE;
+  PetscFunctionBeginUser;
+  PetscCall(PetscStrncpy(buffer, value->c_str(), sizeof buffer));
+  PetscCall(PetscOptionsString(name, help, nullptr, value->c_str(), buffer, sizeof buffer, &set));
+  if (set) *value = buffer;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode read_common_options(PetscOptionItems* PetscOptionsObject, CommonOptions* o) {
+  CoefficientOptions& c = o->coefficient;
+  PetscInt seed = static_cast<PetscInt>(c.seed), level = c.level, cracks = c.cracks;
+  PetscFunctionBeginUser;
+  const std::string coef_help = "Coefficient family: " + coefficient_family_names();
+  const std::string rhs_help = "Source term f: " + source_names();
+  PetscCall(read_string(PetscOptionsObject, "-coef", coef_help.c_str(), &c.family));
+  PetscCall(PetscOptionsInt("-seed", "Seed of random coefficients and sources", nullptr, seed, &seed, nullptr));
+  PetscCall(PetscOptionsInt("-coef_level", "Mesh level k of -coef levels (2^k cells per side)", nullptr, level, &level,
+                            nullptr));
+  PetscCall(PetscOptionsReal("-coef_alpha", "Lower bound of U[alpha,beta] (levels, ms)", nullptr, c.alpha, &c.alpha,
+                             nullptr));
+  PetscCall(PetscOptionsReal("-coef_beta", "Upper bound of U[alpha,beta] (levels, ms)", nullptr, c.beta, &c.beta,
+                             nullptr));
+  PetscCall(PetscOptionsReal("-coef_value", "Value of -coef constant", nullptr, c.value, &c.value, nullptr));
+  PetscCall(PetscOptionsReal("-coef_eps", "Period eps of -coef periodic", nullptr, c.eps, &c.eps, nullptr));
+  PetscCall(PetscOptionsReal("-coef_contrast", "Contrast of -coef channels", nullptr, c.contrast, &c.contrast,
+                             nullptr));
+  PetscCall(PetscOptionsInt("-coef_cracks", "Number of cracks of -coef cracks", nullptr, cracks, &cracks, nullptr));
+  PetscCall(read_string(PetscOptionsObject, "-rhs", rhs_help.c_str(), &o->rhs));
+  PetscCall(read_string(PetscOptionsObject, "-o", "Output HDF5 file (an XDMF sidecar is written next to it)",
+                        &o->output));
+  PetscCall(read_string(PetscOptionsObject, "-report", "JSON file with the key figures of the run", &o->report));
+  if (seed < 0) o->error = "-seed must be non-negative (got " + std::to_string(seed) + ")";
+  c.seed = static_cast<std::uint64_t>(seed);
+  c.level = static_cast<int>(level);
+  c.cracks = static_cast<int>(cracks);
+  PetscFunctionReturn(0);
+}
+
+void warn_unused_options(MPI_Comm comm) {
+  PetscInt count = 0;
+  char** names = nullptr;
+  char** values = nullptr;
+  if (PetscOptionsLeftGet(nullptr, &count, &names, &values)) return;
+  if (is_root(comm)) {
+    for (PetscInt k = 0; k < count; ++k)
+      std::fprintf(stderr, "neurhom: warning: option -%s was not used (misspelled or not relevant here)\n", names[k]);
+  }
+  PetscOptionsLeftRestore(nullptr, &count, &names, &values);
+}
+
+void CommonOptions::validate() const {
+  require(error.empty(), error);
+  check_output_path(output, "-o");
+  check_output_path(report, "-report");
+}
+
+void check_output_path(const std::string& path, const char* option) {
+  if (path.empty()) return;
+  require_writable_location(path, std::string(option) + " file");
+}
+
+}  // namespace neurhom::app

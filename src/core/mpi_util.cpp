@@ -1,0 +1,62 @@
+#include "neurhom/core/mpi_util.hpp"
+
+namespace neurhom {
+
+int mpi_rank(MPI_Comm comm) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  return rank;
+}
+
+int mpi_size(MPI_Comm comm) {
+  int size = 1;
+  MPI_Comm_size(comm, &size);
+  return size;
+}
+
+bool all_ranks(MPI_Comm comm, bool local) {
+  int in = local ? 1 : 0, out = 0;
+  MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_MIN, comm);
+  return out == 1;
+}
+
+bool any_rank(MPI_Comm comm, bool local) {
+  int in = local ? 1 : 0, out = 0;
+  MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_MAX, comm);
+  return out == 1;
+}
+
+double sum_ranks(MPI_Comm comm, double local) {
+  double out = 0;
+  MPI_Allreduce(&local, &out, 1, MPI_DOUBLE, MPI_SUM, comm);
+  return out;
+}
+
+double max_ranks(MPI_Comm comm, double local) {
+  double out = 0;
+  MPI_Allreduce(&local, &out, 1, MPI_DOUBLE, MPI_MAX, comm);
+  return out;
+}
+
+long long sum_ranks(MPI_Comm comm, long long local) {
+  long long out = 0;
+  MPI_Allreduce(&local, &out, 1, MPI_LONG_LONG, MPI_SUM, comm);
+  return out;
+}
+
+int first_rank_with(MPI_Comm comm, bool flag) {
+  const int size = mpi_size(comm);
+  int in = flag ? mpi_rank(comm) : size, out = size;
+  MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_MIN, comm);
+  return out < size ? out : -1;
+}
+
+std::string broadcast_string(MPI_Comm comm, int root, std::string value) {
+  int length = static_cast<int>(value.size());
+  MPI_Bcast(&length, 1, MPI_INT, root, comm);
+  value.resize(static_cast<size_t>(length));
+  MPI_Bcast(value.data(), length, MPI_CHAR, root, comm);
+  return value;
+}
+
+}  // namespace neurhom
