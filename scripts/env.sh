@@ -1,0 +1,12 @@
+# Sourced by the scripts: OpenMPI refuses to run as root (containers, CI) unless told, and
+# needs --oversubscribe for more ranks than cores.
+export OMPI_ALLOW_RUN_AS_ROOT=1
+export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_rmaps_base_oversubscribe=1
+NEURHOM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+NEURHOM_BUILD=${NEURHOM_BUILD:-$NEURHOM_ROOT/build}
+export NEURHOM_ROOT NEURHOM_BUILD
+neurhom_build() {  # configure (Release) and build with all cores
+  cmake -S "$NEURHOM_ROOT" -B "$NEURHOM_BUILD" -DCMAKE_BUILD_TYPE=Release "$@"
+  cmake --build "$NEURHOM_BUILD" -j"$(nproc)"
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs neurhom's build and run dependencies from Debian 12 packages when they are
+# missing. Needs root (apt-get); otherwise prints the command to run.
+set -euo pipefail
+packages=(cmake g++ pkg-config make petsc-dev slepc-dev libopenmpi-dev openmpi-bin libhdf5-openmpi-dev
+          libboost-test-dev libtorch-dev python3)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all Debian packages present"
+  exit 0
+fi
+echo "install-deps: missing: ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: run as root:  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
+echo "install-deps: done"

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Bad input to `neurhom fem`: each case must exit non-zero with exactly one error line on
+# stderr that names the input, and leave no output (HDF5, XDMF, report, .partial) behind.
+# usage: test_bad_input.sh NEURHOM MAKE_FIELD
+set -u
+neurhom=$1
+make_field=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+"$make_field" zero.h5 4 1.0 0.0
+"$make_field" field4.h5 4 1.0 2.0
+failures=0
+
+expect_error() {  # expect_error "expected message part" args...
+  local expected=$1
+  shift
+  rm -f out.* report.json
+  "$neurhom" fem "$@" -o out.h5 -report report.json >stdout.txt 2>stderr.txt
+  local status=$?
+  local lines
+  lines=$(grep -c . stderr.txt)
+  local leftovers
+  leftovers=$(ls out.h5 out.xmf out.h5.partial out.xmf.partial report.json report.json.partial 2>/dev/null)
+  if [ "$status" -eq 0 ] || [ "$lines" -ne 1 ] || ! grep -qF -- "$expected" stderr.txt || [ -n "$leftovers" ]; then
+    echo "FAIL: neurhom fem $* (exit $status, $lines stderr lines, leftovers: '$leftovers')"
+    sed 's/^/  stderr: /' stderr.txt
+    failures=$((failures + 1))
+  else
+    echo "ok: $* -> $(cat stderr.txt)"
+  fi
+}
+
+expect_error "unknown coefficient family 'marble'" -coef marble -fine_n 8
+expect_error "-coef_value must be positive" -coef constant -coef_value -1 -fine_n 8
+expect_error "is not a positive finite number" -coef hdf5:zero.h5:/a -fine_n 8
+expect_error "HDF5 file 'missing.h5' does not exist" -coef hdf5:missing.h5:/a -fine_n 8
+expect_error "file has no dataset '/b'" -coef hdf5:field4.h5:/b -fine_n 8
+expect_error "must be a multiple of 4" -coef hdf5:field4.h5:/a -fine_n 10
+expect_error "-fine_n must be at least 2 (got 0)" -fine_n 0
+expect_error "unknown problem 'wave'" -problem wave -fine_n 8
+expect_error "unknown source 'lightning'" -rhs lightning -fine_n 8
+expect_error "-steps must be at least 1" -problem parabolic -steps 0 -fine_n 8
+expect_error "-T must be positive" -problem nonlinear -T -1 -fine_n 8
+expect_error "-coef_alpha and -coef_beta must satisfy" -coef levels -coef_alpha 5 -coef_beta 1 -fine_n 8
+
+# An output directory that does not exist.
+"$neurhom" fem -fine_n 8 -o no/such/dir/out.h5 >/dev/null 2>stderr.txt
+if [ $? -eq 0 ] || ! grep -q "directory 'no/such/dir' does not exist" stderr.txt; then
+  echo "FAIL: missing output directory"; cat stderr.txt; failures=$((failures + 1))
+else
+  echo "ok: missing output directory -> $(cat stderr.txt)"
+fi
+
+# An unknown subcommand.
+if "$neurhom" frobnicate >/dev/null 2>stderr.txt || ! grep -q "unknown subcommand 'frobnicate'" stderr.txt; then
+  echo "FAIL: unknown subcommand"; failures=$((failures + 1))
+fi
+
+echo "$failures failure(s)"
+[ "$failures" -eq 0 ]

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# End-to-end runs of `neurhom fem`: outputs readable as HDF5 + XDMF, report keys, the
+# -verify convergence rates on 2 ranks, and user HDF5 coefficient fields.
+# usage: test_fem_cli.sh NEURHOM MAKE_FIELD MPIEXEC
+set -eu
+neurhom=$1
+make_field=$2
+mpiexec=$3
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+mpirun2() { "$mpiexec" -n 2 --oversubscribe "$@"; }
+
+check_json() {  # check_json FILE PYTHON-EXPRESSION-ON-r
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+ok = eval(sys.argv[2])
+print(("ok: " if ok else "FAIL: ") + sys.argv[2])
+sys.exit(0 if ok else 1)
+PY
+}
+
+echo "== elliptic on 2 ranks with output"
+mkdir -p out
+mpirun2 "$neurhom" fem -coef ms -fine_n 32 -o out/ell.h5 -report ell.json
+test -f out/ell.h5 && test -f out/ell.xmf && test ! -e out/ell.h5.partial
+grep -q 'ell.h5:/fields/u' out/ell.xmf
+check_json ell.json "all(k in r for k in ('dofs','solve_seconds','ranks','iterations')) and r['dofs']==33*33 and r['ranks']==2 and r['u_max']>0"
+
+echo "== parabolic time series"
+"$neurhom" fem -problem parabolic -coef channels -coef_contrast 100 -rhs paper-cem -fine_n 20 -T 0.5 -steps 4 \
+  -output_every 2 -o out/par.h5 -report par.json
+grep -q 'CollectionType="Temporal"' out/par.xmf
+test "$(grep -c '<Time Value' out/par.xmf)" -eq 3
+check_json par.json "r['steps']==4 and r['T']==0.5"
+
+echo "== nonlinear (paper-cem source, gamma = 20, T = pi)"
+mpirun2 "$neurhom" fem -problem nonlinear -coef ms -rhs paper-cem -gamma 20 -T 3.14159265 -steps 31 -fine_n 30 \
+  -report nl.json
+check_json nl.json "r['newton_iterations']>=31 and r['newton_iterations']<=31*8 and r['gamma']==20"
+
+echo "== user HDF5 coefficient"
+"$make_field" field.h5 8 2.0 3.0
+"$neurhom" fem -coef hdf5:field.h5:/a -fine_n 16 -report user.json
+check_json user.json "r['coefficient']=='hdf5:field.h5:/a'"
+
+echo "== -verify on 2 ranks"
+mpirun2 "$neurhom" fem -verify -report verify.json
+check_json verify.json "r['l2_rate']>=1.9 and r['h1_rate']>=0.95 and len(r['levels'])>=4 and r['ranks']==2"
+mpirun2 "$neurhom" fem -verify -problem parabolic -verify_meshes 4 -report verify_par.json
+check_json verify_par.json "r['l2_rate']>=1.9 and r['h1_rate']>=0.95"
+
+echo "== help"
+"$neurhom" help | grep -q "fem"
+"$neurhom" fem -help | grep -q -- "-fine_n"
+echo "all CLI checks passed"
