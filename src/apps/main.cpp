@@ -24,6 +24,8 @@ const char* const kUsage =
     "subcommands:\n"
     "  fem       fine-scale Q1 solve: -problem elliptic|parabolic|nonlinear -coef ... -o out.h5 -report r.json\n"
     "            (-verify: manufactured-solution convergence study)\n"
+    "  lod       Petrov-Galerkin LOD vs. the fine FEM: -coarse_n 16 -fine_n 128 -ell 2 -coef ... -report r.json\n"
+    "            (-verify: convergence in H and ell; -problem parabolic)\n"
     "  help      this text\n"
     "`neurhom SUBCOMMAND -help` lists every option with its default; -options_file and -log_view work.\n";
 
@@ -32,7 +34,7 @@ struct Command {
   int (*run)(MPI_Comm);
 };
 
-const Command kCommands[] = {{"fem", neurhom::app::run_fem}};
+const Command kCommands[] = {{"fem", neurhom::app::run_fem}, {"lod", neurhom::app::run_lod}};
 
 }  // namespace
 

@@ -29,11 +29,12 @@ void Progress::update(long long done, const std::string& extra) {
 
 void Progress::finish(const std::string& extra) {
   if (!root_ || finished_) return;
-  print(total_, extra);
+  if (last_done_ != total_ || !extra.empty()) print(total_, extra);
   finished_ = true;
 }
 
 void Progress::print(long long done, const std::string& extra) {
+  last_done_ = done;
   const double elapsed = elapsed_seconds();
   const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0;
   const double eta = rate > 0 ? static_cast<double>(total_ - done) / rate : 0.0;

@@ -27,6 +27,7 @@ class Progress {
   std::chrono::steady_clock::time_point start_;
   double last_print_ = -1e300;
   bool finished_ = false;
+  long long last_done_ = -1;
 };
 
 // Seconds since construction (steady clock).

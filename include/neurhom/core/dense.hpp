@@ -1,0 +1,26 @@
+#pragma once
+// Small dense matrices (row-major) for the per-patch and per-cell algebra of LOD and CEM:
+// a few hundred rows at most, so plain loops are fast enough and need no LAPACK.
+#include <cstddef>
+#include <vector>
+
+namespace neurhom {
+
+struct DenseMatrix {
+  int rows = 0, cols = 0;
+  std::vector<double> data;
+  DenseMatrix() = default;
+  DenseMatrix(int r, int c) : rows(r), cols(c), data(static_cast<std::size_t>(r) * static_cast<std::size_t>(c), 0.0) {}
+  double& operator()(int i, int j) { return data[static_cast<std::size_t>(i) * static_cast<std::size_t>(cols) + static_cast<std::size_t>(j)]; }
+  double operator()(int i, int j) const { return data[static_cast<std::size_t>(i) * static_cast<std::size_t>(cols) + static_cast<std::size_t>(j)]; }
+};
+
+// In-place Cholesky factor L (lower triangle) of a symmetric positive definite matrix.
+// Throws LocalError if the matrix is not positive definite.
+void cholesky_factor(DenseMatrix& a);
+// Solves L L' x = b in place with the factor from cholesky_factor.
+void cholesky_solve(const DenseMatrix& l, std::vector<double>& b);
+// Inverse of a general small square matrix by Gauss-Jordan with partial pivoting.
+DenseMatrix inverse(const DenseMatrix& a);
+
+}  // namespace neurhom

@@ -1,0 +1,36 @@
+#pragma once
+// Fine-scale operators on one patch (sequential, patch-local numbering of coarse_mesh.hpp).
+// Shared by the LOD correctors, S_T/M_T and (later) the CEM local problems.
+//
+//   patch_cell_values : coefficient on the patch's fine cells (lexicographic, x fastest)
+//   apply_stiffness   : y = K v, K = sum over cells of a_c K_ref (all patch fine nodes);
+//                       with CellSet::Center only the fine cells inside the centre cell T
+//   apply_mass        : y = M v likewise
+//   coarse_basis      : lambda_i at all fine nodes of the patch
+//   restrict_to_coarse: (P' v)_i = sum_x lambda_i(x) v(x) for all patch coarse nodes i
+//   free_stiffness    : K restricted to the free (interior) nodes as a PETSc SeqAIJ matrix
+#include <petscmat.h>
+
+#include <vector>
+
+#include "neurhom/coef/coefficient.hpp"
+#include "neurhom/mesh/coarse_mesh.hpp"
+
+namespace neurhom {
+
+enum class CellSet { Patch, Center };
+
+std::vector<double> patch_cell_values(const Patch& patch, const CellField& field, long fine_n);
+
+void apply_stiffness(const Patch& patch, const std::vector<double>& cells, CellSet set, const std::vector<double>& v,
+                     std::vector<double>& y);
+void apply_mass(const Patch& patch, double h, CellSet set, const std::vector<double>& v, std::vector<double>& y);
+
+std::vector<double> coarse_basis(const Patch& patch, int coarse_node);
+std::vector<double> restrict_to_coarse(const Patch& patch, const std::vector<double>& v);
+
+// Assembles the free-node stiffness into *A (created on first use; later calls reuse the
+// same nonzero pattern, so a cached symbolic factorization stays valid).
+void assemble_free_stiffness(const Patch& patch, const std::vector<double>& cells, Mat* A);
+
+}  // namespace neurhom

@@ -1,0 +1,267 @@
+// PG-LOD assembly, coarse solves and fine-scale views (see pglod.hpp for the math).
+#include "neurhom/lod/pglod.hpp"
+
+#include <cmath>
+
+#include "neurhom/core/error.hpp"
+#include "neurhom/core/mpi_util.hpp"
+#include "neurhom/core/progress.hpp"
+#include "neurhom/fem/q1_element.hpp"
+#include "neurhom/lod/patch_operators.hpp"
+
+namespace neurhom {
+
+Block block_of(long count, MPI_Comm comm) {
+  const long size = mpi_size(comm), rank = mpi_rank(comm);
+  const long base = count / size, extra = count % size;
+  Block b;
+  b.begin = rank * base + std::min(rank, extra);
+  b.end = b.begin + base + (rank < extra ? 1 : 0);
+  return b;
+}
+
+PgLod::PgLod(MPI_Comm comm, const CoarseMesh& mesh, const LodSettings& settings)
+    : comm_(comm), mesh_(mesh), settings_(settings), corrector_(mesh, settings.patch_solver) {
+  require(settings.layers >= 1, "-ell must be at least 1 (got " + std::to_string(settings.layers) + ")");
+}
+
+void PgLod::compute(const CellField& coefficient) {
+  WallTimer timer;
+  coefficient.check_mesh(mesh_.fine_cells());
+  const Block cells = block_of(mesh_.num_cells(), comm_);
+  patches_.clear();
+  patches_.reserve(static_cast<size_t>(cells.end - cells.begin));
+  Progress progress("lod", "patch", cells.end - cells.begin, comm_);
+  std::string problem;
+  for (long c = cells.begin; c < cells.end; ++c) {
+    const Patch patch = make_patch(mesh_, static_cast<int>(c % mesh_.cells), static_cast<int>(c / mesh_.cells),
+                                   settings_.layers);
+    const std::vector<double> values = patch_cell_values(patch, coefficient, mesh_.fine_cells());
+    for (size_t k = 0; k < values.size() && problem.empty(); ++k)
+      if (!(std::isfinite(values[k]) && values[k] > 0))
+        problem = "value " + format_number(values[k]) + " in the patch of coarse cell " + std::to_string(c);
+    if (!problem.empty()) break;
+    patches_.push_back(corrector_.compute(patch, values, settings_.with_mass, settings_.keep_correctors));
+    if (settings_.show_progress) progress.update(c - cells.begin + 1);
+  }
+  const int bad = first_rank_with(comm_, !problem.empty());
+  if (bad >= 0)
+    throw Error("coefficient '" + coefficient.describe() + "' is not positive and finite: " +
+                broadcast_string(comm_, bad, problem));
+  if (settings_.show_progress) progress.finish();
+  offline_seconds_ = max_ranks(comm_, timer.seconds());
+}
+
+long long PgLod::total_patches() const { return sum_ranks(comm_, static_cast<long long>(patches_.size())); }
+
+OwnedMat create_coarse_matrix(MPI_Comm comm, const CoarseMesh& mesh, int layers) {
+  OwnedMat A;
+  const PetscInt n = static_cast<PetscInt>(mesh.num_nodes());
+  const PetscInt width = std::min<PetscInt>(n, (2 * layers + 3) * (2 * layers + 3));
+  NH_PETSC(MatCreate(comm, A.out()));
+  NH_PETSC(MatSetSizes(A, PETSC_DECIDE, PETSC_DECIDE, n, n));
+  NH_PETSC(MatSetType(A, MATAIJ));
+  NH_PETSC(MatSeqAIJSetPreallocation(A, width, nullptr));
+  NH_PETSC(MatMPIAIJSetPreallocation(A, width, nullptr, width, nullptr));
+  NH_PETSC(MatSetOption(A, MAT_KEEP_NONZERO_PATTERN, PETSC_TRUE));
+  return A;
+}
+
+void add_patch_matrix(Mat A, const CoarseMesh& mesh, const Patch& patch, const std::vector<double>& values) {
+  std::vector<PetscInt> rows(static_cast<size_t>(patch.coarse_nodes()));
+  for (int b = 0; b <= patch.cells_y; ++b)
+    for (int a = 0; a <= patch.cells_x; ++a)
+      rows[static_cast<size_t>(patch.coarse_node(a, b))] = static_cast<PetscInt>(mesh.node_index(patch.I0 + a, patch.J0 + b));
+  const PetscInt cols[4] = {static_cast<PetscInt>(mesh.node_index(patch.T_I, patch.T_J)),
+                            static_cast<PetscInt>(mesh.node_index(patch.T_I + 1, patch.T_J)),
+                            static_cast<PetscInt>(mesh.node_index(patch.T_I, patch.T_J + 1)),
+                            static_cast<PetscInt>(mesh.node_index(patch.T_I + 1, patch.T_J + 1))};
+  NH_PETSC(MatSetValues(A, static_cast<PetscInt>(rows.size()), rows.data(), 4, cols, values.data(), ADD_VALUES));
+}
+
+OwnedMat PgLod::assemble(bool mass_matrix) const {
+  require(!mass_matrix || settings_.with_mass, "PgLod::mass() needs LodSettings::with_mass");
+  OwnedMat A = create_coarse_matrix(comm_, mesh_, settings_.layers);
+  for (const auto& p : patches_) add_patch_matrix(A, mesh_, p.patch, mass_matrix ? p.M : p.S);
+  NH_PETSC(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
+  NH_PETSC(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
+  return A;
+}
+
+OwnedMat PgLod::stiffness() const { return assemble(false); }
+OwnedMat PgLod::mass() const { return assemble(true); }
+
+OwnedVec PgLod::load(const Source& f, double t) const {
+  OwnedVec F;
+  NH_PETSC(VecCreateMPI(comm_, PETSC_DECIDE, static_cast<PetscInt>(mesh_.num_nodes()), F.out()));
+  NH_PETSC(VecSet(F, 0.0));
+  const Block cells = block_of(mesh_.num_cells(), comm_);
+  const int r = mesh_.ratio;
+  const double h = 1.0 / mesh_.fine_cells();
+  const auto& quad = q1::gauss(2);
+  for (long c = cells.begin; c < cells.end; ++c) {
+    const int I = static_cast<int>(c % mesh_.cells), J = static_cast<int>(c / mesh_.cells);
+    PetscScalar fe[4] = {0, 0, 0, 0};
+    for (int cy = 0; cy < r; ++cy)
+      for (int cx = 0; cx < r; ++cx)
+        for (const auto& q : quad.points) {
+          const double s = (cx + q.s) / r, tt = (cy + q.t) / r;  // coarse reference coordinates
+          const double fq = f.value((I * r + cx + q.s) * h, (J * r + cy + q.t) * h, t) * q.weight * h * h;
+          fe[0] += fq * (1 - s) * (1 - tt);
+          fe[1] += fq * s * (1 - tt);
+          fe[2] += fq * (1 - s) * tt;
+          fe[3] += fq * s * tt;
+        }
+    const PetscInt idx[4] = {static_cast<PetscInt>(mesh_.node_index(I, J)), static_cast<PetscInt>(mesh_.node_index(I + 1, J)),
+                             static_cast<PetscInt>(mesh_.node_index(I, J + 1)),
+                             static_cast<PetscInt>(mesh_.node_index(I + 1, J + 1))};
+    NH_PETSC(VecSetValues(F, 4, idx, fe, ADD_VALUES));
+  }
+  NH_PETSC(VecAssemblyBegin(F));
+  NH_PETSC(VecAssemblyEnd(F));
+  return F;
+}
+
+namespace {
+
+std::vector<PetscInt> owned_boundary_rows(const CoarseMesh& mesh, Mat A) {
+  PetscInt first = 0, last = 0;
+  NH_PETSC(MatGetOwnershipRange(A, &first, &last));
+  std::vector<PetscInt> rows;
+  for (PetscInt k = first; k < last; ++k) {
+    const int i = static_cast<int>(k % mesh.nodes_per_side()), j = static_cast<int>(k / mesh.nodes_per_side());
+    if (mesh.boundary_node(i, j)) rows.push_back(k);
+  }
+  return rows;
+}
+
+OwnedKSP coarse_ksp(Mat system) {
+  PetscObject object = reinterpret_cast<PetscObject>(system);
+  MPI_Comm comm;
+  NH_PETSC(PetscObjectGetComm(object, &comm));
+  OwnedKSP ksp;
+  NH_PETSC(KSPCreate(comm, ksp.out()));
+  NH_PETSC(KSPSetOptionsPrefix(ksp, "lod_"));
+  NH_PETSC(KSPSetOperators(ksp, system, system));
+  NH_PETSC(KSPSetType(ksp, KSPPREONLY));
+  PC pc;
+  NH_PETSC(KSPGetPC(ksp, &pc));
+  NH_PETSC(PCSetType(pc, PCLU));
+  NH_PETSC(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
+  NH_PETSC(KSPSetFromOptions(ksp));
+  return ksp;
+}
+
+void checked_solve(KSP ksp, Vec b, Vec x) {
+  NH_PETSC(KSPSolve(ksp, b, x));
+  KSPConvergedReason reason;
+  NH_PETSC(KSPGetConvergedReason(ksp, &reason));
+  if (reason < 0) throw Error(std::string("coarse LOD solve failed: ") + KSPConvergedReasons[reason]);
+}
+
+}  // namespace
+
+OwnedVec solve_coarse(const CoarseMesh& mesh, Mat A, Vec F) {
+  OwnedMat system;
+  NH_PETSC(MatDuplicate(A, MAT_COPY_VALUES, system.out()));
+  const std::vector<PetscInt> rows = owned_boundary_rows(mesh, system);
+  NH_PETSC(MatZeroRowsColumns(system, static_cast<PetscInt>(rows.size()), rows.data(), 1.0, nullptr, nullptr));
+  OwnedVec b, U;
+  NH_PETSC(VecDuplicate(F, b.out()));
+  NH_PETSC(VecCopy(F, b));
+  const PetscScalar zero = 0;
+  for (PetscInt row : rows) NH_PETSC(VecSetValues(b, 1, &row, &zero, INSERT_VALUES));
+  NH_PETSC(VecAssemblyBegin(b));
+  NH_PETSC(VecAssemblyEnd(b));
+  NH_PETSC(VecDuplicate(F, U.out()));
+  OwnedKSP ksp = coarse_ksp(system);
+  checked_solve(ksp, b, U);
+  return U;
+}
+
+OwnedVec PgLod::solve_elliptic(const Source& f) const {
+  OwnedMat S = stiffness();
+  OwnedVec F = load(f, 0.0);
+  return solve_coarse(mesh_, S, F);
+}
+
+OwnedVec PgLod::solve_parabolic(const Source& f, double final_time, int steps) const {
+  require(final_time > 0 && steps >= 1, "-T must be positive and -steps at least 1");
+  const double dt = final_time / steps;
+  OwnedMat M = mass(), system = stiffness();
+  NH_PETSC(MatAYPX(system, dt, M, SAME_NONZERO_PATTERN));  // system = dt S + M
+  const std::vector<PetscInt> rows = owned_boundary_rows(mesh_, system);
+  NH_PETSC(MatZeroRowsColumns(system, static_cast<PetscInt>(rows.size()), rows.data(), 1.0, nullptr, nullptr));
+  OwnedKSP ksp = coarse_ksp(system);
+  OwnedVec U, rhs;
+  NH_PETSC(MatCreateVecs(system, U.out(), rhs.out()));
+  NH_PETSC(VecSet(U, 0.0));
+  const PetscScalar zero = 0;
+  for (int m = 1; m <= steps; ++m) {
+    OwnedVec F = load(f, m * dt);
+    NH_PETSC(MatMult(M, U, rhs));
+    NH_PETSC(VecAXPY(rhs, dt, F));
+    for (PetscInt row : rows) NH_PETSC(VecSetValues(rhs, 1, &row, &zero, INSERT_VALUES));
+    NH_PETSC(VecAssemblyBegin(rhs));
+    NH_PETSC(VecAssemblyEnd(rhs));
+    checked_solve(ksp, rhs, U);
+  }
+  return U;
+}
+
+void PgLod::coarse_to_fine(const StructuredGrid& grid, Vec U, Vec u_fine) const {
+  require(grid.n() == mesh_.fine_cells(), "coarse_to_fine: the grid is not the LOD fine mesh");
+  const std::vector<double> coarse = gather_to_all(U);
+  const int r = mesh_.ratio;
+  PetscScalar** a = nullptr;
+  NH_PETSC(DMDAVecGetArray(grid.dm(), u_fine, &a));
+  for (PetscInt y = grid.node_y().begin; y < grid.node_y().end; ++y) {
+    const int J = std::min(static_cast<int>(y) / r, mesh_.cells - 1);
+    const double t = static_cast<double>(y - J * r) / r;
+    for (PetscInt x = grid.node_x().begin; x < grid.node_x().end; ++x) {
+      const int I = std::min(static_cast<int>(x) / r, mesh_.cells - 1);
+      const double s = static_cast<double>(x - I * r) / r;
+      a[y][x] = (1 - s) * (1 - t) * coarse[static_cast<size_t>(mesh_.node_index(I, J))] +
+                s * (1 - t) * coarse[static_cast<size_t>(mesh_.node_index(I + 1, J))] +
+                (1 - s) * t * coarse[static_cast<size_t>(mesh_.node_index(I, J + 1))] +
+                s * t * coarse[static_cast<size_t>(mesh_.node_index(I + 1, J + 1))];
+    }
+  }
+  NH_PETSC(DMDAVecRestoreArray(grid.dm(), u_fine, &a));
+}
+
+void PgLod::corrector_part(const StructuredGrid& grid, Vec U, Vec out) const {
+  require(settings_.keep_correctors, "corrector_part needs LodSettings::keep_correctors");
+  require(grid.n() == mesh_.fine_cells(), "corrector_part: the grid is not the LOD fine mesh");
+  const std::vector<double> coarse = gather_to_all(U);
+  OwnedVec natural;
+  NH_PETSC(DMDACreateNaturalVector(grid.dm(), natural.out()));
+  NH_PETSC(VecSet(natural, 0.0));
+  const int r = mesh_.ratio, n = grid.n();
+  std::vector<PetscInt> idx;
+  std::vector<PetscScalar> values;
+  for (const auto& p : patches_) {
+    int t_nodes[4];
+    p.patch.t_nodes(t_nodes);
+    const long t_global[4] = {mesh_.node_index(p.patch.T_I, p.patch.T_J), mesh_.node_index(p.patch.T_I + 1, p.patch.T_J),
+                              mesh_.node_index(p.patch.T_I, p.patch.T_J + 1),
+                              mesh_.node_index(p.patch.T_I + 1, p.patch.T_J + 1)};
+    idx.clear();
+    values.clear();
+    for (int y = 1; y < p.patch.fine_ny(); ++y)
+      for (int x = 1; x < p.patch.fine_nx(); ++x) {
+        double v = 0;
+        for (int j = 0; j < 4; ++j)
+          v += coarse[static_cast<size_t>(t_global[j])] * p.correctors[static_cast<size_t>(j)][static_cast<size_t>(p.patch.fine_node(x, y))];
+        idx.push_back(static_cast<PetscInt>((p.patch.J0 * r + y) * (n + 1) + p.patch.I0 * r + x));
+        values.push_back(v);
+      }
+    NH_PETSC(VecSetValues(natural, static_cast<PetscInt>(idx.size()), idx.data(), values.data(), ADD_VALUES));
+  }
+  NH_PETSC(VecAssemblyBegin(natural));
+  NH_PETSC(VecAssemblyEnd(natural));
+  NH_PETSC(DMDANaturalToGlobalBegin(grid.dm(), natural, INSERT_VALUES, out));
+  NH_PETSC(DMDANaturalToGlobalEnd(grid.dm(), natural, INSERT_VALUES, out));
+}
+
+}  // namespace neurhom
