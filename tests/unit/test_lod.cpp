@@ -7,6 +7,7 @@
 
 #include "neurhom/coef/random.hpp"
 #include "neurhom/lod/lod_study.hpp"
+#include "neurhom/lod/patch_extraction.hpp"
 #include "neurhom/lod/patch_operators.hpp"
 #include "petsc_fixture.hpp"
 
@@ -142,4 +143,60 @@ BOOST_AUTO_TEST_CASE(parabolic_lod_approaches_fine_solution) {
   BOOST_TEST(e8 < 0.6 * e4);
   BOOST_TEST(e16 < 0.6 * e8);
   BOOST_TEST(e16 < 0.02);
+}
+
+BOOST_AUTO_TEST_CASE(extended_patch_extraction_matches_figure_3_1) {
+  // ell = 1 around the corner cell T = (0, 0) (Fig. 3.1): 3 x 3 coarse cells of r x r fine
+  // cells; the first coarse row and column lie outside D and hold 0, the rest is A.
+  const CoarseMesh mesh(4, 16);
+  const auto a = coefficient("ms");
+  const int r = mesh.ratio, side = 3 * r;
+  BOOST_TEST(extended_patch_cells(mesh, 1) == side * side);
+  BOOST_TEST(extended_patch_cells(CoarseMesh(32, 256), 2) == 1600);  // the paper's setting
+  BOOST_TEST(extended_patch_nodes(2) == 36);
+  const auto corner = extract_patch_coefficient(*a, mesh, 0, 0, 1);
+  for (int y = 0; y < side; ++y)
+    for (int x = 0; x < side; ++x) {
+      const double v = corner[static_cast<size_t>(y * side + x)];
+      if (x < r || y < r) BOOST_TEST_REQUIRE(v == 0.0);
+      else BOOST_TEST_REQUIRE(v == a->value(x - r, y - r, 16));
+    }
+  const auto edge = extract_patch_coefficient(*a, mesh, 3, 1, 1);  // right edge: last coarse column outside
+  for (int y = 0; y < side; ++y)
+    for (int x = 0; x < side; ++x) {
+      const double v = edge[static_cast<size_t>(y * side + x)];
+      BOOST_TEST_REQUIRE((x >= 2 * r ? v == 0.0 : v == a->value(2 * r + x, y, 16)));
+    }
+  const auto inner = extract_patch_coefficient(*a, mesh, 2, 2, 1);
+  for (double v : inner) BOOST_TEST_REQUIRE(v > 0.0);
+}
+
+BOOST_AUTO_TEST_CASE(extended_local_matrices_assemble_to_the_same_S_A) {
+  const CoarseMesh mesh(6, 24);
+  const int ell = 2;
+  LodSettings s;
+  s.layers = ell;
+  PgLod lod(PETSC_COMM_SELF, mesh, s);
+  lod.compute(*coefficient("ms"));
+  OwnedMat direct = lod.stiffness();
+  OwnedMat extended = create_coarse_matrix(PETSC_COMM_SELF, mesh, ell);
+  for (const auto& p : lod.local_patches()) {
+    const std::vector<double> ext = extend_local_matrix(p, ell);
+    BOOST_REQUIRE(ext.size() == static_cast<size_t>(extended_patch_nodes(ell) * 4));
+    // Rows of nodes outside D are zero.
+    const int side = 2 * ell + 2;
+    for (int b = 0; b < side; ++b)
+      for (int a = 0; a < side; ++a) {
+        const int gi = p.patch.T_I - ell + a, gj = p.patch.T_J - ell + b;
+        if (gi < 0 || gj < 0 || gi > mesh.cells || gj > mesh.cells)
+          for (int j = 0; j < 4; ++j) BOOST_TEST_REQUIRE(ext[static_cast<size_t>((b * side + a) * 4 + j)] == 0.0);
+      }
+    add_extended_matrix(extended, mesh, p.patch.T_I, p.patch.T_J, ell, ext);
+  }
+  NH_PETSC(MatAssemblyBegin(extended, MAT_FINAL_ASSEMBLY));
+  NH_PETSC(MatAssemblyEnd(extended, MAT_FINAL_ASSEMBLY));
+  NH_PETSC(MatAXPY(extended, -1.0, direct, DIFFERENT_NONZERO_PATTERN));
+  PetscReal diff = 1;
+  NH_PETSC(MatNorm(extended, NORM_MAX, &diff));
+  BOOST_TEST(diff == 0.0);  // same values added in the same order: exactly equal
 }
