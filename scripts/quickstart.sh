@@ -5,7 +5,8 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 "$NEURHOM_ROOT/scripts/install-deps.sh"
-neurhom_build > "$NEURHOM_BUILD.log" 2>&1 || { tail -40 "$NEURHOM_BUILD.log"; exit 1; }
+mkdir -p "$NEURHOM_BUILD"
+neurhom_build > "$NEURHOM_BUILD/quickstart-build.log" 2>&1 || { tail -40 "$NEURHOM_BUILD/quickstart-build.log"; exit 1; }
 mkdir -p "$NEURHOM_ROOT/out"
 cd "$NEURHOM_ROOT"
 mpiexec -n 2 "$NEURHOM_BUILD/src/neurhom" fem -problem elliptic -coef ms -seed 1 -rhs one -fine_n 128 \
