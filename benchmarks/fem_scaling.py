@@ -12,26 +12,23 @@ import argparse
 import json
 import os
 import subprocess
-import sys
 import tempfile
+
+from neurhom_bench import RESULTS, ROOT, mpi_env, neurhom_exe, write_json
 
 
 def main():
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--build", default=os.path.join(root, "build"))
+    p.add_argument("--build", default=os.path.join(ROOT, "build"))
     p.add_argument("--sizes", type=int, nargs="+", default=[128, 256, 512])
     p.add_argument("--ranks", type=int, nargs="+", default=[1, 2])
     p.add_argument("--problem", default="elliptic")
     p.add_argument("--repeat", type=int, default=3, help="runs per point; the fastest is kept")
-    p.add_argument("--out", default=os.path.join(root, "benchmarks", "results", "fem_scaling.json"))
+    p.add_argument("--out", default=os.path.join(RESULTS, "fem_scaling.json"))
     args = p.parse_args()
 
-    exe = os.path.join(args.build, "src", "neurhom")
-    if not os.path.exists(exe):
-        sys.exit(f"fem_scaling: {exe} not found; build first (scripts/test.sh)")
-    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-               OMPI_MCA_rmaps_base_oversubscribe="1")
+    exe = neurhom_exe(args.build, "fem_scaling")
+    env = mpi_env()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
@@ -54,12 +51,7 @@ def main():
         sp = f"{row['speedup_vs_1_rank']:.2f}" if row["speedup_vs_1_rank"] else "-"
         print(f"{row['n']:>6} {row['ranks']:>5} {row['dofs']:>10} {row['iterations']:>8} "
               f"{row['assembly_seconds']:>11.4f} {row['solve_seconds']:>9.4f} {sp:>8}")
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    tmp_out = args.out + ".partial"
-    with open(tmp_out, "w") as f:
-        json.dump({"benchmark": "fem_scaling", "problem": args.problem, "coefficient": "ms", "rows": rows}, f, indent=2)
-    os.replace(tmp_out, args.out)
-    print(f"wrote {args.out}")
+    write_json(args.out, {"benchmark": "fem_scaling", "problem": args.problem, "coefficient": "ms", "rows": rows})
 
 
 if __name__ == "__main__":

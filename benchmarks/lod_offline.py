@@ -14,26 +14,23 @@ import argparse
 import json
 import os
 import subprocess
-import sys
 import tempfile
+
+from neurhom_bench import RESULTS, ROOT, mpi_env, neurhom_exe, write_json
 
 
 def main():
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--build", default=os.path.join(root, "build"))
+    p.add_argument("--build", default=os.path.join(ROOT, "build"))
     p.add_argument("--coarse_n", type=int, default=32)
     p.add_argument("--fine_n", type=int, default=256)
     p.add_argument("--ell", type=int, default=2)
     p.add_argument("--ranks", type=int, nargs="+", default=[1, 2])
     p.add_argument("--solvers", nargs="+", default=["petsc"], help="patch Cholesky: petsc cholmod mumps")
-    p.add_argument("--out", default=os.path.join(root, "benchmarks", "results", "lod_offline.json"))
+    p.add_argument("--out", default=os.path.join(RESULTS, "lod_offline.json"))
     args = p.parse_args()
-    exe = os.path.join(args.build, "src", "neurhom")
-    if not os.path.exists(exe):
-        sys.exit(f"lod_offline: {exe} not found; build first (scripts/test.sh)")
-    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-               OMPI_MCA_rmaps_base_oversubscribe="1")
+    exe = neurhom_exe(args.build, "lod_offline")
+    env = mpi_env()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for solver in args.solvers:
@@ -59,12 +56,8 @@ def main():
         print(f"{row['solver']:>8} {row['ranks']:>5} {row['patches']:>8} {row['offline_seconds']:>10.3f} "
               f"{row['patches_per_second']:>10.1f} {row['speedup']:>8.2f} {100 * row['assembly_rank0'] / total:>9.1f}% "
               f"{100 * row['factorization_rank0'] / total:>7.1f}% {100 * row['solves_rank0'] / total:>7.1f}%")
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    with open(args.out + ".partial", "w") as f:
-        json.dump({"benchmark": "lod_offline", "coarse_n": args.coarse_n, "fine_n": args.fine_n, "ell": args.ell,
-                   "coefficient": "ms", "rows": rows}, f, indent=2)
-    os.replace(args.out + ".partial", args.out)
-    print(f"wrote {args.out}")
+    write_json(args.out, {"benchmark": "lod_offline", "coarse_n": args.coarse_n, "fine_n": args.fine_n,
+                          "ell": args.ell, "coefficient": "ms", "rows": rows})
 
 
 if __name__ == "__main__":

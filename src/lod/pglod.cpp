@@ -152,6 +152,14 @@ OwnedKSP coarse_ksp(Mat system) {
   return ksp;
 }
 
+// Sets the owned boundary rows of b to the boundary value 0.
+void zero_rows(Vec b, const std::vector<PetscInt>& rows) {
+  const PetscScalar zero = 0;
+  for (PetscInt row : rows) NH_PETSC(VecSetValues(b, 1, &row, &zero, INSERT_VALUES));
+  NH_PETSC(VecAssemblyBegin(b));
+  NH_PETSC(VecAssemblyEnd(b));
+}
+
 void checked_solve(KSP ksp, Vec b, Vec x) {
   NH_PETSC(KSPSolve(ksp, b, x));
   KSPConvergedReason reason;
@@ -169,10 +177,7 @@ OwnedVec solve_coarse(const CoarseMesh& mesh, Mat A, Vec F) {
   OwnedVec b, U;
   NH_PETSC(VecDuplicate(F, b.out()));
   NH_PETSC(VecCopy(F, b));
-  const PetscScalar zero = 0;
-  for (PetscInt row : rows) NH_PETSC(VecSetValues(b, 1, &row, &zero, INSERT_VALUES));
-  NH_PETSC(VecAssemblyBegin(b));
-  NH_PETSC(VecAssemblyEnd(b));
+  zero_rows(b, rows);
   NH_PETSC(VecDuplicate(F, U.out()));
   OwnedKSP ksp = coarse_ksp(system);
   checked_solve(ksp, b, U);
@@ -196,14 +201,11 @@ OwnedVec PgLod::solve_parabolic(const Source& f, double final_time, int steps) c
   OwnedVec U, rhs;
   NH_PETSC(MatCreateVecs(system, U.out(), rhs.out()));
   NH_PETSC(VecSet(U, 0.0));
-  const PetscScalar zero = 0;
   for (int m = 1; m <= steps; ++m) {
     OwnedVec F = load(f, m * dt);
     NH_PETSC(MatMult(M, U, rhs));
     NH_PETSC(VecAXPY(rhs, dt, F));
-    for (PetscInt row : rows) NH_PETSC(VecSetValues(rhs, 1, &row, &zero, INSERT_VALUES));
-    NH_PETSC(VecAssemblyBegin(rhs));
-    NH_PETSC(VecAssemblyEnd(rhs));
+    zero_rows(rhs, rows);
     checked_solve(ksp, rhs, U);
   }
   return U;
