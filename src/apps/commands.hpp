@@ -7,5 +7,6 @@ namespace neurhom::app {
 
 int run_fem(MPI_Comm comm);
 int run_lod(MPI_Comm comm);
+int run_lod_datagen(MPI_Comm comm);
 
 }  // namespace neurhom::app

@@ -26,6 +26,7 @@ const char* const kUsage =
     "            (-verify: manufactured-solution convergence study)\n"
     "  lod       Petrov-Galerkin LOD vs. the fine FEM: -coarse_n 16 -fine_n 128 -ell 2 -coef ... -report r.json\n"
     "            (-verify: convergence in H and ell; -problem parabolic)\n"
+    "  lod-datagen  (R_T(A), S_T) dataset for operator compression: -samples 500 -families all -o lod.h5\n"
     "  help      this text\n"
     "`neurhom SUBCOMMAND -help` lists every option with its default; -options_file and -log_view work.\n";
 
@@ -34,7 +35,8 @@ struct Command {
   int (*run)(MPI_Comm);
 };
 
-const Command kCommands[] = {{"fem", neurhom::app::run_fem}, {"lod", neurhom::app::run_lod}};
+const Command kCommands[] = {{"fem", neurhom::app::run_fem}, {"lod", neurhom::app::run_lod},
+                              {"lod-datagen", neurhom::app::run_lod_datagen}};
 
 }  // namespace
 

@@ -1,5 +1,6 @@
 #include "neurhom/core/hdf5_file.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "neurhom/core/error.hpp"
@@ -163,6 +164,122 @@ std::vector<double> Hdf5File::read_all(const std::string& name) const {
   if (total > 0 && H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0)
     fail("cannot read dataset '" + name + "'");
   return values;
+}
+
+void Hdf5File::create_dataset(const std::string& name, const std::vector<hsize_t>& dims,
+                              const std::vector<hsize_t>& chunk, Hdf5Type type) {
+  require(!dims.empty() && chunk.size() == dims.size(), "HDF5 dataset '" + name + "': chunk rank differs from data rank");
+  Id lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
+  H5Pset_create_intermediate_group(lcpl, 1);
+  Id dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  bool empty = false;
+  for (hsize_t d : dims) empty = empty || d == 0;
+  if (!empty) {
+    std::vector<hsize_t> c(chunk);
+    for (size_t k = 0; k < c.size(); ++k) c[k] = std::max<hsize_t>(1, std::min(c[k], dims[k]));
+    H5Pset_chunk(dcpl, static_cast<int>(c.size()), c.data());
+  }
+  // Parallel HDF5 needs early allocation; no fill values for data that is written in full.
+  H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY);
+  H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER);
+  const hid_t file_type = type == Hdf5Type::Float32   ? H5T_IEEE_F32LE
+                          : type == Hdf5Type::Float64 ? H5T_IEEE_F64LE
+                                                      : H5T_STD_I64LE;
+  Id space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
+  Id dset(H5Dcreate2(file_, name.c_str(), file_type, space, lcpl, dcpl, H5P_DEFAULT), H5Dclose);
+  if (!all_ranks(comm_, dset.valid())) fail("cannot create dataset '" + name + "'");
+}
+
+namespace {
+
+// Selects rows [first, first + rows) of a dataset (all columns); returns the memory space.
+hid_t select_rows(hid_t space, hsize_t first, hsize_t rows) {
+  const int rank = H5Sget_simple_extent_ndims(space);
+  std::vector<hsize_t> dims(static_cast<size_t>(rank));
+  H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+  std::vector<hsize_t> offset(dims.size(), 0), count(dims);
+  offset[0] = first;
+  count[0] = rows;
+  if (rows == 0) {
+    H5Sselect_none(space);
+    const hid_t mem = H5Screate_simple(rank, count.data(), nullptr);
+    H5Sselect_none(mem);
+    return mem;
+  }
+  H5Sselect_hyperslab(space, H5S_SELECT_SET, offset.data(), nullptr, count.data(), nullptr);
+  return H5Screate_simple(rank, count.data(), nullptr);
+}
+
+}  // namespace
+
+void Hdf5File::write_rows_typed(const std::string& name, hsize_t first_row, hsize_t rows, hid_t mem_type,
+                                const void* data) {
+  Id dset(H5Dopen2(file_, name.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!all_ranks(comm_, dset.valid())) fail("no dataset '" + name + "' to write");
+  Id space(H5Dget_space(dset), H5Sclose);
+  std::vector<hsize_t> dims(static_cast<size_t>(H5Sget_simple_extent_ndims(space)));
+  H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+  const bool in_range = first_row + rows <= dims[0];
+  if (!all_ranks(comm_, in_range)) fail("rows out of range writing dataset '" + name + "'");
+  Id mem(select_rows(space, first_row, rows), H5Sclose);
+  Id dxpl(H5Pcreate(H5P_DATASET_XFER), H5Pclose);
+  H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
+  const herr_t status = H5Dwrite(dset, mem_type, mem, space, dxpl, data);
+  if (!all_ranks(comm_, status >= 0)) fail("cannot write dataset '" + name + "'");
+}
+
+void Hdf5File::write_rows(const std::string& name, hsize_t first_row, hsize_t rows, const double* data) {
+  write_rows_typed(name, first_row, rows, H5T_NATIVE_DOUBLE, data);
+}
+void Hdf5File::write_rows(const std::string& name, hsize_t first_row, hsize_t rows, const long long* data) {
+  write_rows_typed(name, first_row, rows, H5T_NATIVE_LLONG, data);
+}
+
+void Hdf5File::read_rows_typed(const std::string& name, hsize_t first_row, hsize_t rows, hid_t mem_type,
+                               void* out) const {
+  const std::vector<hsize_t> dims = dataset_dims(name);
+  if (dims.empty() || first_row + rows > dims[0])
+    fail("rows [" + std::to_string(first_row) + ", " + std::to_string(first_row + rows) + ") out of range of dataset '" +
+         name + "'");
+  if (rows == 0) return;
+  Id dset(H5Dopen2(file_, name.c_str(), H5P_DEFAULT), H5Dclose);
+  Id space(H5Dget_space(dset), H5Sclose);
+  Id mem(select_rows(space, first_row, rows), H5Sclose);
+  if (H5Dread(dset, mem_type, mem, space, H5P_DEFAULT, out) < 0) fail("cannot read dataset '" + name + "'");
+}
+
+void Hdf5File::read_rows(const std::string& name, hsize_t first_row, hsize_t rows, float* out) const {
+  read_rows_typed(name, first_row, rows, H5T_NATIVE_FLOAT, out);
+}
+void Hdf5File::read_rows(const std::string& name, hsize_t first_row, hsize_t rows, double* out) const {
+  read_rows_typed(name, first_row, rows, H5T_NATIVE_DOUBLE, out);
+}
+void Hdf5File::read_rows(const std::string& name, hsize_t first_row, hsize_t rows, long long* out) const {
+  read_rows_typed(name, first_row, rows, H5T_NATIVE_LLONG, out);
+}
+
+Hdf5Type Hdf5File::dataset_type(const std::string& name) const {
+  if (!has_dataset(name)) fail("no dataset '" + name + "'");
+  Id dset(H5Dopen2(file_, name.c_str(), H5P_DEFAULT), H5Dclose);
+  Id type(H5Dget_type(dset), H5Tclose);
+  if (H5Tget_class(type) == H5T_INTEGER) return Hdf5Type::Int64;
+  if (H5Tget_class(type) != H5T_FLOAT) fail("dataset '" + name + "' is not numeric");
+  return H5Tget_size(type) == 4 ? Hdf5Type::Float32 : Hdf5Type::Float64;
+}
+
+bool Hdf5File::has_attribute(const std::string& object, const std::string& key) const {
+  if (object != "/" && H5Lexists(file_, object.c_str(), H5P_DEFAULT) <= 0) return false;
+  Id obj(open_object(object), H5Oclose);
+  return H5Aexists(obj, key.c_str()) > 0;
+}
+
+long long Hdf5File::read_attribute_int(const std::string& object, const std::string& key) const {
+  Id obj(open_object(object), H5Oclose);
+  if (H5Aexists(obj, key.c_str()) <= 0) fail("object '" + object + "' has no attribute '" + key + "'");
+  Id attr(H5Aopen(obj, key.c_str(), H5P_DEFAULT), H5Aclose);
+  long long value = 0;
+  if (H5Aread(attr, H5T_NATIVE_LLONG, &value) < 0) fail("cannot read attribute '" + key + "'");
+  return value;
 }
 
 double Hdf5File::read_attribute_double(const std::string& object, const std::string& key) const {

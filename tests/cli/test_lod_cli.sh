@@ -29,19 +29,41 @@ expect_error() {
   local expected=$1
   shift
   rm -f bad.h5 bad.xmf bad.json
-  "$neurhom" lod "$@" -o bad.h5 -report bad.json > /dev/null 2> err.txt
+  "$neurhom" "$cmd" "$@" -o bad.h5 -report bad.json > /dev/null 2> err.txt
   local status=$?
   if [ "$status" -eq 0 ] || [ "$(grep -c . err.txt)" -ne 1 ] || ! grep -qF -- "$expected" err.txt || \
      ls bad.h5 bad.xmf bad.json bad.h5.partial > /dev/null 2>&1; then
-    fail "lod $* (exit $status): $(cat err.txt)"
+    fail "$cmd $* (exit $status): $(cat err.txt)"
   else
-    echo "ok: lod $* -> $(cat err.txt)"
+    echo "ok: $cmd $* -> $(cat err.txt)"
   fi
 }
+cmd=lod
 expect_error "must be a multiple of -coarse_n" -coarse_n 16 -fine_n 100
 expect_error "-ell must be at least 1" -ell 0 -coarse_n 4 -fine_n 16
 expect_error "known for lod: elliptic, parabolic" -problem nonlinear
 expect_error "must be at least twice -coarse_n" -coarse_n 8 -fine_n 8
 expect_error "unknown coefficient family 'x'" -coef x
+
+# lod-datagen: a small dataset on 2 ranks, its report, and bad input.
+"$mpiexec" -n 2 --oversubscribe "$neurhom" lod-datagen -coarse_n 4 -fine_n 16 -ell 1 -samples 10 \
+  -families levels3,ms -o data.h5 -report data.json > out.txt 2>&1 || { cat out.txt; fail "lod-datagen run"; }
+grep -q 'ETA' out.txt || fail "lod-datagen progress line"
+python3 - data.json <<'PY' || fail "lod-datagen report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["rows"] == {"train": 256, "val": 32, "test": 32}, r
+assert r["input_size"] == 144 and r["output_size"] == 64 and r["patches"] == 320 and r["ranks"] == 2, r
+print("ok: lod-datagen report", r["rows"], r["patches_per_second"], "patches/s")
+PY
+[ -f data.h5 ] && [ ! -f data.h5.partial ] || fail "lod-datagen output file"
+# An interrupted run leaves no file under the final name.
+timeout -s KILL 2 "$neurhom" lod-datagen -coarse_n 8 -fine_n 64 -samples 500 -o killed.h5 > /dev/null 2>&1
+[ ! -e killed.h5 ] || fail "interrupted lod-datagen left killed.h5"
+cmd=lod-datagen
+expect_error "unknown precision 'float16'" -precision float16
+expect_error "unknown family 'levels'" -families levels,ms
+expect_error "-samples must be at least 1" -samples 0 -coarse_n 4 -fine_n 16
+expect_error "must be a multiple of -coarse_n" -coarse_n 16 -fine_n 100
 echo "$failures failure(s)"
 [ "$failures" -eq 0 ]

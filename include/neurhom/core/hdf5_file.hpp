@@ -14,6 +14,9 @@
 
 namespace neurhom {
 
+// Element type of a dataset in the file (the memory side is always double, float or int64).
+enum class Hdf5Type { Float32, Float64, Int64 };
+
 class Hdf5File {
  public:
   enum class Mode { Create, Read };
@@ -35,6 +38,19 @@ class Hdf5File {
   void write_replicated(const std::string& name, const std::vector<hsize_t>& dims,
                         const double* data);
 
+  // Row-oriented datasets (first dimension = rows, e.g. samples) for large, chunked data:
+  // create_dataset is collective; write_rows is collective (each rank its own contiguous rows,
+  // possibly none); read_rows is independent (any rank, any rows). Memory values are converted
+  // to and from the file type by HDF5.
+  void create_dataset(const std::string& name, const std::vector<hsize_t>& dims,
+                      const std::vector<hsize_t>& chunk, Hdf5Type type);
+  void write_rows(const std::string& name, hsize_t first_row, hsize_t rows, const double* data);
+  void write_rows(const std::string& name, hsize_t first_row, hsize_t rows, const long long* data);
+  void read_rows(const std::string& name, hsize_t first_row, hsize_t rows, float* out) const;
+  void read_rows(const std::string& name, hsize_t first_row, hsize_t rows, double* out) const;
+  void read_rows(const std::string& name, hsize_t first_row, hsize_t rows, long long* out) const;
+  Hdf5Type dataset_type(const std::string& name) const;
+
   // Attributes on an object ("/" for the file, or a dataset/group path). Collective.
   void set_attribute(const std::string& object, const std::string& key, double value);
   void set_attribute(const std::string& object, const std::string& key, long long value);
@@ -46,10 +62,14 @@ class Hdf5File {
   std::vector<double> read_all(const std::string& name) const;
   double read_attribute_double(const std::string& object, const std::string& key) const;
   std::string read_attribute_string(const std::string& object, const std::string& key) const;
+  long long read_attribute_int(const std::string& object, const std::string& key) const;
+  bool has_attribute(const std::string& object, const std::string& key) const;
 
  private:
   hid_t open_object(const std::string& object) const;
   [[noreturn]] void fail(const std::string& what) const;
+  void write_rows_typed(const std::string& name, hsize_t first_row, hsize_t rows, hid_t mem_type, const void* data);
+  void read_rows_typed(const std::string& name, hsize_t first_row, hsize_t rows, hid_t mem_type, void* out) const;
 
   std::string path_;
   MPI_Comm comm_;

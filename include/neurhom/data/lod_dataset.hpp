@@ -1,0 +1,63 @@
+#pragma once
+// The PG-LOD learning dataset (operator-compression-lod.txt Sec. 4.2): pairs
+// (A_T = R_T(A), S_T) of a fixed-size coefficient patch and its extended local matrix.
+//
+// File layout (one HDF5 file, written by `neurhom lod-datagen`, read by the nn/ layer):
+//   /                 attributes: format "neurhom-lod-dataset", version, neurhom_version,
+//                     coarse_n, fine_n, ell, input_size, output_rows, output_cols, samples,
+//                     families (comma list), seed, alpha, beta, precision, split
+//   /seeds            [families, samples] int64: the coefficient seed of every sample
+//   /<split>/inputs   [rows, input_size]    R_T(A) row-major [y][x], 0 outside D
+//   /<split>/outputs  [rows, output_rows*4] extended S_T row-major [i*4 + j]
+//   /<split>/family, /<split>/sample, /<split>/cell   [rows] int64 provenance of each row
+// with <split> in train, val, test. Per family the first 80 % of the samples are train, the
+// next 10 % val, the last 10 % test (Sec. 4.2); inside a split the rows are ordered by family,
+// then sample, then coarse cell T = J * coarse_n + I.
+// This header is PETSc-free so that training can run on machines without PETSc.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "neurhom/core/hdf5_file.hpp"
+
+namespace neurhom {
+
+enum class Split { Train = 0, Val = 1, Test = 2 };
+const char* split_name(Split split);
+Split parse_split(const std::string& name);  // throws Error for unknown names
+
+struct SplitSizes {
+  int train = 0, val = 0, test = 0;
+  int of(Split s) const { return s == Split::Train ? train : s == Split::Val ? val : test; }
+  int first(Split s) const { return s == Split::Train ? 0 : s == Split::Val ? train : train + val; }
+};
+// First floor(0.8 n) samples train, up to floor(0.9 n) val, the rest test.
+SplitSizes split_sizes(int samples);
+
+struct LodDatasetMeta {
+  static constexpr const char* kFormat = "neurhom-lod-dataset";
+  static constexpr int kVersion = 1;
+
+  int coarse_n = 0, fine_n = 0, ell = 0;
+  int input_size = 0;   // ((2 ell + 1) r)^2
+  int output_rows = 0;  // (2 ell + 2)^2
+  int output_cols = 4;
+  int samples = 0;      // per family
+  std::vector<std::string> families;
+  std::uint64_t seed = 0;
+  double alpha = 0, beta = 0;
+  std::string precision = "float32";
+
+  int output_size() const { return output_rows * output_cols; }
+  long long patches_per_sample() const { return static_cast<long long>(coarse_n) * coarse_n; }
+  long long rows(Split split) const;
+  // Row of (family, sample) in its split's datasets; sample is the index within the family.
+  long long first_row(int family, int sample) const;
+
+  void write(Hdf5File& file) const;               // collective
+  static LodDatasetMeta read(const Hdf5File& file);  // validates format, version and shapes
+};
+
+std::string lod_dataset_path(Split split, const std::string& what);  // "/train/inputs"
+
+}  // namespace neurhom

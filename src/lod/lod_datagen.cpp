@@ -1,0 +1,194 @@
+// Offline dataset generation for the neural operator compression (see lod_datagen.hpp).
+#include "neurhom/lod/lod_datagen.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "neurhom/coef/random.hpp"
+#include "neurhom/core/atomic_file.hpp"
+#include "neurhom/core/error.hpp"
+#include "neurhom/core/mpi_util.hpp"
+#include "neurhom/core/progress.hpp"
+#include "neurhom/lod/patch_extraction.hpp"
+#include "neurhom/lod/pglod.hpp"
+
+namespace neurhom {
+
+std::vector<std::string> default_lod_families() {
+  std::vector<std::string> f;
+  for (int k = 0; k <= 8; ++k) f.push_back("levels" + std::to_string(k));
+  f.push_back("ms");
+  return f;
+}
+
+std::vector<std::string> parse_lod_families(const std::string& list) {
+  if (list.empty() || list == "all") return default_lod_families();
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= list.size()) {
+    const size_t comma = list.find(',', start);
+    const std::string item = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    lod_family_options(item, 1, 1.0, 2.0);  // validates the name
+    require(std::find(out.begin(), out.end(), item) == out.end(), "family '" + item + "' is listed twice (-families)");
+    out.push_back(item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+CoefficientOptions lod_family_options(const std::string& family, std::uint64_t seed, double alpha, double beta) {
+  CoefficientOptions o;
+  o.seed = seed;
+  o.alpha = alpha;
+  o.beta = beta;
+  if (family == "ms") {
+    o.family = "ms";
+    return o;
+  }
+  const std::string prefix = "levels";
+  bool ok = family.size() > prefix.size() && family.compare(0, prefix.size(), prefix) == 0;
+  int level = -1;
+  if (ok) {
+    const std::string digits = family.substr(prefix.size());
+    ok = digits.size() <= 2 && std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (ok) level = std::stoi(digits);
+  }
+  require(ok && level >= 0 && level <= 16,
+          "unknown family '" + family + "' (-families); known: levels0 ... levels16, ms, or all");
+  o.family = "levels";
+  o.level = level;
+  return o;
+}
+
+std::uint64_t sample_seed(std::uint64_t seed, int family, int sample) {
+  SplitMix64 g(seed * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(family) * 1000003ULL +
+               static_cast<std::uint64_t>(sample));
+  return g.next() >> 1;  // fits a signed 64-bit HDF5 attribute/dataset
+}
+
+namespace {
+
+struct RowBuffers {
+  std::vector<double> inputs, outputs;
+  std::vector<long long> family, sample, cell;
+  void clear() {
+    inputs.clear();
+    outputs.clear();
+    family.clear();
+    sample.clear();
+    cell.clear();
+  }
+};
+
+void create_split(Hdf5File& file, const LodDatasetMeta& meta, Split split) {
+  const hsize_t rows = static_cast<hsize_t>(meta.rows(split));
+  const Hdf5Type type = meta.precision == "float64" ? Hdf5Type::Float64 : Hdf5Type::Float32;
+  const hsize_t elem = type == Hdf5Type::Float64 ? 8 : 4;
+  // About 1 MiB per chunk, never more rows than one sample has.
+  auto chunk_rows = [&](hsize_t cols) {
+    return std::max<hsize_t>(1, std::min<hsize_t>(meta.patches_per_sample(), (1u << 20) / (cols * elem)));
+  };
+  const hsize_t in = static_cast<hsize_t>(meta.input_size), out = static_cast<hsize_t>(meta.output_size());
+  file.create_dataset(lod_dataset_path(split, "inputs"), {rows, in}, {chunk_rows(in), in}, type);
+  file.create_dataset(lod_dataset_path(split, "outputs"), {rows, out}, {chunk_rows(out), out}, type);
+  for (const char* what : {"family", "sample", "cell"})
+    file.create_dataset(lod_dataset_path(split, what), {rows}, {std::max<hsize_t>(1, std::min<hsize_t>(rows, 65536))},
+                        Hdf5Type::Int64);
+}
+
+}  // namespace
+
+LodDatagenResult generate_lod_dataset(MPI_Comm comm, const LodDatagenSettings& s) {
+  require(s.samples >= 1, "-samples must be at least 1 (got " + std::to_string(s.samples) + ")");
+  require(!s.output.empty(), "lod-datagen needs an output file (-o data.h5)");
+  const CoarseMesh mesh(s.coarse_n, s.fine_n);
+  LodSettings lod_settings;
+  lod_settings.layers = s.ell;
+  lod_settings.patch_solver = s.patch_solver;
+  PgLod lod(comm, mesh, lod_settings);
+
+  LodDatagenResult result;
+  LodDatasetMeta& meta = result.meta;
+  meta.coarse_n = s.coarse_n;
+  meta.fine_n = s.fine_n;
+  meta.ell = s.ell;
+  meta.input_size = extended_patch_cells(mesh, s.ell);
+  meta.output_rows = extended_patch_nodes(s.ell);
+  meta.samples = s.samples;
+  meta.families = s.families.empty() ? default_lod_families() : s.families;
+  meta.seed = s.seed;
+  meta.alpha = s.alpha;
+  meta.beta = s.beta;
+  meta.precision = s.float64 ? "float64" : "float32";
+  const int families = static_cast<int>(meta.families.size());
+  const long long per_sample = meta.patches_per_sample();
+  const double elem = s.float64 ? 8.0 : 4.0;
+  result.bytes = static_cast<double>(families) * s.samples * per_sample *
+                 ((meta.input_size + meta.output_size()) * elem + 3 * 8.0);
+  if (is_root(comm))
+    std::printf("[lod-datagen] %d families x %d samples x %lld patches = %lld rows (%d + %d values), about %.3g GB\n",
+                families, s.samples, per_sample, families * s.samples * per_sample, meta.input_size,
+                meta.output_size(), result.bytes / 1e9);
+
+  require_writable_location(s.output, "-o");
+  AtomicOutput atomic(s.output, comm);
+  WallTimer timer;
+  {
+    Hdf5File file(atomic.temp_path(), Hdf5File::Mode::Create, comm);
+    meta.write(file);
+    for (Split split : {Split::Train, Split::Val, Split::Test}) create_split(file, meta, split);
+    std::vector<long long> seeds(static_cast<size_t>(families) * s.samples);
+    for (int f = 0; f < families; ++f)
+      for (int i = 0; i < s.samples; ++i) seeds[static_cast<size_t>(f) * s.samples + i] = static_cast<long long>(sample_seed(s.seed, f, i));
+    file.create_dataset("/seeds", {static_cast<hsize_t>(families), static_cast<hsize_t>(s.samples)},
+                        {static_cast<hsize_t>(families), static_cast<hsize_t>(s.samples)}, Hdf5Type::Int64);
+    file.write_rows("/seeds", 0, is_root(comm) ? static_cast<hsize_t>(families) : 0, seeds.data());
+
+    const SplitSizes sizes = split_sizes(s.samples);
+    const Block cells = block_of(per_sample, comm);
+    Progress progress("lod-datagen", "sample", static_cast<long long>(families) * s.samples, comm, 2.0);
+    RowBuffers rows;
+    long long done = 0;
+    for (int f = 0; f < families; ++f) {
+      for (int i = 0; i < s.samples; ++i) {
+        const auto coefficient = make_coefficient(
+            lod_family_options(meta.families[static_cast<size_t>(f)], seeds[static_cast<size_t>(f) * s.samples + i],
+                               s.alpha, s.beta),
+            comm);
+        lod.compute(*coefficient);
+        rows.clear();
+        for (const PatchMatrices& p : lod.local_patches()) {
+          const auto in = extract_patch_coefficient(*coefficient, mesh, p.patch.T_I, p.patch.T_J, s.ell);
+          const auto out = extend_local_matrix(p, s.ell);
+          rows.inputs.insert(rows.inputs.end(), in.begin(), in.end());
+          rows.outputs.insert(rows.outputs.end(), out.begin(), out.end());
+          rows.family.push_back(f);
+          rows.sample.push_back(i);
+          rows.cell.push_back(static_cast<long long>(p.patch.T_J) * s.coarse_n + p.patch.T_I);
+        }
+        const Split split = i < sizes.train ? Split::Train : i < sizes.train + sizes.val ? Split::Val : Split::Test;
+        const hsize_t first = static_cast<hsize_t>(meta.first_row(f, i) + cells.begin);
+        const hsize_t count = static_cast<hsize_t>(cells.end - cells.begin);
+        file.write_rows(lod_dataset_path(split, "inputs"), first, count, rows.inputs.data());
+        file.write_rows(lod_dataset_path(split, "outputs"), first, count, rows.outputs.data());
+        file.write_rows(lod_dataset_path(split, "family"), first, count, rows.family.data());
+        file.write_rows(lod_dataset_path(split, "sample"), first, count, rows.sample.data());
+        file.write_rows(lod_dataset_path(split, "cell"), first, count, rows.cell.data());
+        ++done;
+        if (s.show_progress) {
+          char extra[64];
+          std::snprintf(extra, sizeof extra, "%.0f patches/s", done * per_sample / progress.elapsed_seconds());
+          progress.update(done, extra);
+        }
+      }
+    }
+    if (s.show_progress) progress.finish();
+  }
+  atomic.commit();
+  result.seconds = max_ranks(comm, timer.seconds());
+  result.patches = static_cast<long long>(families) * s.samples * per_sample;
+  return result;
+}
+
+}  // namespace neurhom

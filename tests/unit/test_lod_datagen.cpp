@@ -1,0 +1,126 @@
+// lod-datagen on 2 ranks: the file round-trips (metadata, shapes, every row equals R_T and
+// the extended S_T computed directly for its (family, sample, cell)), the 80/10/10 split per
+// family is correct, and float32 storage keeps 1e-6 relative accuracy.
+#define BOOST_TEST_MODULE lod_datagen
+#include <boost/test/unit_test.hpp>
+#include <cmath>
+#include <filesystem>
+
+#include "neurhom/core/error.hpp"
+#include "neurhom/core/mpi_util.hpp"
+#include "neurhom/lod/lod_datagen.hpp"
+#include "neurhom/lod/patch_extraction.hpp"
+#include "neurhom/lod/pglod.hpp"
+#include "petsc_fixture.hpp"
+
+using namespace neurhom;
+
+BOOST_AUTO_TEST_CASE(split_sizes_follow_the_paper) {
+  const SplitSizes s = split_sizes(500);
+  BOOST_TEST(s.train == 400);
+  BOOST_TEST(s.val == 50);
+  BOOST_TEST(s.test == 50);
+  const SplitSizes t = split_sizes(10);
+  BOOST_TEST(t.train == 8);
+  BOOST_TEST(t.val == 1);
+  BOOST_TEST(t.test == 1);
+  BOOST_TEST(split_sizes(1).train + split_sizes(1).val + split_sizes(1).test == 1);
+}
+
+BOOST_AUTO_TEST_CASE(bad_family_names_are_errors) {
+  BOOST_CHECK_THROW(parse_lod_families("levels3,bogus"), Error);
+  BOOST_CHECK_THROW(parse_lod_families("ms,ms"), Error);
+  BOOST_TEST(parse_lod_families("all").size() == 10u);
+}
+
+BOOST_AUTO_TEST_CASE(dataset_round_trips) {
+  const MPI_Comm comm = PETSC_COMM_WORLD;
+  LodDatagenSettings s;
+  s.coarse_n = 4;
+  s.fine_n = 16;
+  s.ell = 1;
+  s.samples = 10;
+  s.families = {"levels2", "ms"};
+  s.seed = 7;
+  s.output = "datagen_roundtrip.h5";
+  s.show_progress = false;
+  const LodDatagenResult r = generate_lod_dataset(comm, s);
+  BOOST_TEST(r.patches == 2 * 10 * 16);
+  BOOST_TEST(!std::filesystem::exists(s.output + ".partial"));
+
+  Hdf5File file(s.output, Hdf5File::Mode::Read, comm);
+  const LodDatasetMeta m = LodDatasetMeta::read(file);
+  BOOST_TEST(m.input_size == 144);  // ((2*1+1)*4)^2
+  BOOST_TEST(m.output_rows == 16);  // (2*1+2)^2
+  BOOST_TEST(m.rows(Split::Train) == 2 * 8 * 16);
+  BOOST_TEST(m.rows(Split::Val) == 2 * 1 * 16);
+  BOOST_TEST(m.rows(Split::Test) == 2 * 1 * 16);
+  BOOST_TEST((file.dataset_type("/train/inputs") == Hdf5Type::Float32));
+
+  // Provenance columns: per split, family-major, then sample, then cell.
+  std::vector<long long> family(static_cast<size_t>(m.rows(Split::Val))), sample(family.size()), cell(family.size());
+  file.read_rows("/val/family", 0, family.size(), family.data());
+  file.read_rows("/val/sample", 0, sample.size(), sample.data());
+  file.read_rows("/val/cell", 0, cell.size(), cell.data());
+  for (size_t k = 0; k < family.size(); ++k) {
+    BOOST_TEST(family[k] == static_cast<long long>(k / 16));
+    BOOST_TEST(sample[k] == 8);
+    BOOST_TEST(cell[k] == static_cast<long long>(k % 16));
+  }
+  std::vector<long long> seeds(20);
+  file.read_rows("/seeds", 0, 2, seeds.data());
+
+  // Every row of some samples in each split against a direct computation on one rank.
+  const CoarseMesh mesh(s.coarse_n, s.fine_n);
+  LodSettings ls;
+  ls.layers = s.ell;
+  PgLod lod(PETSC_COMM_SELF, mesh, ls);
+  double worst_in = 0, worst_out = 0;
+  for (int f = 0; f < 2; ++f) {
+    for (int i : {0, 7, 8, 9}) {
+      BOOST_TEST(seeds[static_cast<size_t>(f * 10 + i)] == static_cast<long long>(sample_seed(7, f, i)));
+      const auto a = make_coefficient(lod_family_options(s.families[static_cast<size_t>(f)], sample_seed(7, f, i),
+                                                         s.alpha, s.beta), PETSC_COMM_SELF);
+      lod.compute(*a);
+      const Split split = i < 8 ? Split::Train : i < 9 ? Split::Val : Split::Test;
+      const hsize_t first = static_cast<hsize_t>(m.first_row(f, i));
+      std::vector<double> in(16 * 144), out(16 * 64);
+      file.read_rows(lod_dataset_path(split, "inputs"), first, 16, in.data());
+      file.read_rows(lod_dataset_path(split, "outputs"), first, 16, out.data());
+      for (const auto& p : lod.local_patches()) {
+        const size_t c = static_cast<size_t>(p.patch.T_J * s.coarse_n + p.patch.T_I);
+        const auto R = extract_patch_coefficient(*a, mesh, p.patch.T_I, p.patch.T_J, s.ell);
+        const auto S = extend_local_matrix(p, s.ell);
+        double scale = 0;
+        for (double v : S) scale = std::max(scale, std::abs(v));
+        for (size_t k = 0; k < R.size(); ++k) worst_in = std::max(worst_in, std::abs(R[k] - in[c * 144 + k]) / 5.0);
+        for (size_t k = 0; k < S.size(); ++k) worst_out = std::max(worst_out, std::abs(S[k] - out[c * 64 + k]) / scale);
+      }
+    }
+  }
+  BOOST_TEST_MESSAGE("round trip: inputs " << worst_in << ", outputs " << worst_out << " (float32)");
+  BOOST_TEST(worst_in < 1e-6);
+  BOOST_TEST(worst_out < 1e-6);
+}
+
+BOOST_AUTO_TEST_CASE(float64_is_exact_and_sizes_are_validated) {
+  const MPI_Comm comm = PETSC_COMM_WORLD;
+  LodDatagenSettings s;
+  s.coarse_n = 4;
+  s.fine_n = 8;
+  s.ell = 1;
+  s.samples = 2;
+  s.families = {"ms"};
+  s.float64 = true;
+  s.output = "datagen_f64.h5";
+  s.show_progress = false;
+  generate_lod_dataset(comm, s);
+  Hdf5File file(s.output, Hdf5File::Mode::Read, comm);
+  BOOST_TEST((file.dataset_type("/test/outputs") == Hdf5Type::Float64));
+  const LodDatasetMeta m = LodDatasetMeta::read(file);
+  BOOST_TEST(m.rows(Split::Train) == 16);  // split_sizes(2) = 1/0/1
+  BOOST_TEST(m.rows(Split::Val) == 0);
+  BOOST_TEST(m.rows(Split::Test) == 16);
+  std::vector<double> row(64);
+  BOOST_CHECK_THROW(file.read_rows("/test/outputs", 16, 1, row.data()), Error);
+}
