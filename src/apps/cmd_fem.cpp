@@ -110,8 +110,10 @@ int run_solve(MPI_Comm comm, const FemOptions& o) {
   const auto source = make_source(o.common.rhs, o.common.coefficient.seed);
   const StructuredGrid grid(comm, static_cast<int>(o.fine_n));
 
+  const auto path = make_coefficient_path(o.common, o.final_time, comm);
   FemInputs inputs;
   inputs.coefficient = coefficient.get();
+  inputs.coefficient_path = path.get();
   inputs.source = source.get();
   FemSolution solution = solve_fem(grid, inputs, settings);
 
@@ -127,14 +129,14 @@ int run_solve(MPI_Comm comm, const FemOptions& o) {
     for (size_t k = 0; k < solution.snapshots.size(); ++k)
       writer.write_nodes("u", solution.snapshots[k], static_cast<int>(k), solution.snapshot_times[k]);
     writer.file().set_attribute("/", "problem", to_string(settings.kind));
-    writer.file().set_attribute("/", "coefficient", coefficient->describe());
+    writer.file().set_attribute("/", "coefficient", path ? path->describe() : coefficient->describe());
     writer.file().set_attribute("/", "source", source->describe());
     writer.close();
   }
 
   Json report = Json::object();
   report["problem"] = to_string(settings.kind);
-  report["coefficient"] = coefficient->describe();
+  report["coefficient"] = path ? path->describe() : coefficient->describe();
   report["source"] = source->describe();
   report["fine_n"] = grid.n();
   report["dofs"] = static_cast<long long>(grid.num_nodes());

@@ -102,12 +102,15 @@ int run_lod(MPI_Comm comm) {
   problem.parabolic = o.problem == "parabolic";
   problem.final_time = o.final_time;
   problem.steps = static_cast<int>(o.steps);
+  const auto path = make_coefficient_path(o.common, o.final_time, comm);
+  require(!path || problem.parabolic, "-coef_end_seed (a time-dependent coefficient) needs -problem parabolic");
+  problem.path = path.get();
   LodFields fields;
   const LodComparison c = compare_lod_with_fine(comm, mesh, *coefficient, *f, settings, grid, &fields, problem);
 
   if (!o.common.output.empty()) {
     FieldWriter writer(o.common.output, grid);
-    writer.write_cells("coefficient", sample_cells(grid, *coefficient, "coefficient"));
+    writer.write_cells("coefficient", sample_cells(grid, path ? *path->at(o.final_time) : *coefficient, "coefficient"));
     writer.write_nodes("u_fine", fields.u_fine);
     writer.write_nodes("u_lod", fields.u_coarse);
     writer.write_nodes("u_lod_corrected", fields.u_corrected);
@@ -115,7 +118,7 @@ int run_lod(MPI_Comm comm) {
   }
   Json report = Json::object();
   report["problem"] = o.problem;
-  report["coefficient"] = coefficient->describe();
+  report["coefficient"] = path ? path->describe() : coefficient->describe();
   report["source"] = f->describe();
   report["coarse_n"] = mesh.cells;
   report["fine_n"] = mesh.fine_cells();

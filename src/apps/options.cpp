@@ -23,6 +23,7 @@ PetscErrorCode read_string(PetscOptionItems* PetscOptionsObject, const char* nam
 PetscErrorCode read_common_options(PetscOptionItems* PetscOptionsObject, CommonOptions* o) {
   CoefficientOptions& c = o->coefficient;
   PetscInt seed = static_cast<PetscInt>(c.seed), level = c.level, cracks = c.cracks;
+  PetscInt end_seed = static_cast<PetscInt>(o->end_seed);
   PetscFunctionBeginUser;
   const std::string coef_help = "Coefficient family: " + coefficient_family_names();
   const std::string rhs_help = "Source term f: " + source_names();
@@ -39,12 +40,16 @@ PetscErrorCode read_common_options(PetscOptionItems* PetscOptionsObject, CommonO
   PetscCall(PetscOptionsReal("-coef_contrast", "Contrast of -coef channels", nullptr, c.contrast, &c.contrast,
                              nullptr));
   PetscCall(PetscOptionsInt("-coef_cracks", "Number of cracks of -coef cracks", nullptr, cracks, &cracks, nullptr));
+  PetscCall(PetscOptionsInt("-coef_end_seed",
+                            "Parabolic: the coefficient moves linearly in time from the -seed sample to this one",
+                            nullptr, end_seed, &end_seed, nullptr));
   PetscCall(read_string(PetscOptionsObject, "-rhs", rhs_help.c_str(), &o->rhs));
   PetscCall(read_string(PetscOptionsObject, "-o", "Output HDF5 file (an XDMF sidecar is written next to it)",
                         &o->output));
   PetscCall(read_string(PetscOptionsObject, "-report", "JSON file with the key figures of the run", &o->report));
   if (seed < 0) o->error = "-seed must be non-negative (got " + std::to_string(seed) + ")";
   c.seed = static_cast<std::uint64_t>(seed);
+  o->end_seed = end_seed;
   c.level = static_cast<int>(level);
   c.cracks = static_cast<int>(cracks);
   PetscFunctionReturn(0);
@@ -66,6 +71,13 @@ void CommonOptions::validate() const {
   require(error.empty(), error);
   check_output_path(output, "-o");
   check_output_path(report, "-report");
+}
+
+std::unique_ptr<CoefficientPath> make_coefficient_path(const CommonOptions& o, double final_time, MPI_Comm comm) {
+  if (o.end_seed < 0) return nullptr;
+  CoefficientOptions end = o.coefficient;
+  end.seed = static_cast<std::uint64_t>(o.end_seed);
+  return std::make_unique<CoefficientPath>(make_coefficient(o.coefficient, comm), make_coefficient(end, comm), final_time);
 }
 
 void check_output_path(const std::string& path, const char* option) {

@@ -3,6 +3,7 @@
 // PetscOptionsBegin/End block (so -help lists them with their defaults).
 #include <petscsys.h>
 
+#include <memory>
 #include <string>
 
 #include "neurhom/coef/coefficient.hpp"
@@ -14,9 +15,14 @@ struct CommonOptions {
   std::string rhs = "one";
   std::string output;  // -o
   std::string report;  // -report
+  long long end_seed = -1;  // -coef_end_seed: time-dependent coefficient (parabolic), -1: none
   std::string error;   // set by read_common_options for an invalid value; see validate()
   void validate() const;  // throws Error(error) if set; checks output locations
 };
+
+// The time-dependent coefficient of -coef_end_seed S: from the -seed sample at t = 0 to the
+// sample with seed S at t = final_time (nullptr without -coef_end_seed).
+std::unique_ptr<CoefficientPath> make_coefficient_path(const CommonOptions& options, double final_time, MPI_Comm comm);
 
 // Must be called between PetscOptionsBegin and PetscOptionsEnd (uses PetscOptionsObject).
 PetscErrorCode read_common_options(PetscOptionItems* PetscOptionsObject, CommonOptions* options);

@@ -160,6 +160,44 @@ std::string coefficient_family_names() {
   return "constant, periodic, smooth, levels, ms, cracks, channels, hdf5:FILE:DATASET";
 }
 
+namespace {
+
+class BlendField final : public CellField {
+ public:
+  BlendField(std::shared_ptr<const CellField> a, std::shared_ptr<const CellField> b, double s)
+      : a_(std::move(a)), b_(std::move(b)), s_(s) {}
+  double value(long i, long j, long n) const override {
+    return (1 - s_) * a_->value(i, j, n) + s_ * b_->value(i, j, n);
+  }
+  void check_mesh(long n) const override {
+    a_->check_mesh(n);
+    b_->check_mesh(n);
+  }
+  std::string describe() const override {
+    return "blend(" + a_->describe() + ", " + b_->describe() + ", s=" + std::to_string(s_) + ")";
+  }
+ private:
+  std::shared_ptr<const CellField> a_, b_;
+  double s_;
+};
+
+}  // namespace
+
+CoefficientPath::CoefficientPath(std::shared_ptr<const CellField> start, std::shared_ptr<const CellField> end,
+                                 double final_time)
+    : start_(std::move(start)), end_(std::move(end)), final_time_(final_time) {
+  require(final_time > 0, "a time-dependent coefficient needs a positive final time -T");
+}
+
+std::unique_ptr<CellField> CoefficientPath::at(double t) const {
+  const double s = std::min(1.0, std::max(0.0, t / final_time_));
+  return std::make_unique<BlendField>(start_, end_, s);
+}
+
+std::string CoefficientPath::describe() const {
+  return "from " + start_->describe() + " at t=0 to " + end_->describe() + " at t=" + format_number(final_time_);
+}
+
 std::unique_ptr<CellField> make_function_field(std::function<double(double, double)> f, std::string name) {
   return std::make_unique<FunctionField>(std::move(f), std::move(name));
 }

@@ -42,14 +42,19 @@ static void solve_elliptic(const StructuredGrid& grid, const FemInputs& inputs, 
 }
 
 FemSolution solve_fem(const StructuredGrid& grid, const FemInputs& inputs, const FemSettings& settings) {
-  require(inputs.coefficient && inputs.source, "solve_fem: coefficient and source are required");
+  require((inputs.coefficient || inputs.coefficient_path) && inputs.source,
+          "solve_fem: coefficient and source are required");
+  require(!inputs.coefficient_path || settings.kind == ProblemKind::Parabolic,
+          "a time-dependent coefficient is supported for -problem parabolic only");
   if (settings.kind != ProblemKind::Elliptic) {
     require(settings.final_time > 0, "-T must be positive (got " + format_number(settings.final_time) + ")");
     require(settings.steps >= 1, "-steps must be at least 1 (got " + std::to_string(settings.steps) + ")");
   }
   require(settings.output_every >= 0, "-output_every must be non-negative");
   FemSolution solution;
-  solution.cell_values = sample_cells(grid, *inputs.coefficient, "coefficient");
+  solution.cell_values = inputs.coefficient_path
+                             ? sample_cells(grid, *inputs.coefficient_path->at(0.0), "coefficient")
+                             : sample_cells(grid, *inputs.coefficient, "coefficient");
   switch (settings.kind) {
     case ProblemKind::Elliptic: solve_elliptic(grid, inputs, solution); break;
     case ProblemKind::Parabolic: solve_parabolic(grid, inputs, settings, solution); break;

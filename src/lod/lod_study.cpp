@@ -31,7 +31,9 @@ LodComparison compare_lod_with_fine(MPI_Comm comm, const CoarseMesh& mesh, const
 
   // Fine-scale reference.
   FemInputs inputs;
+  require(!problem.path || problem.parabolic, "a time-dependent coefficient needs the parabolic problem");
   inputs.coefficient = &coefficient;
+  inputs.coefficient_path = problem.path;
   inputs.source = &f;
   FemSettings fem;
   fem.kind = problem.parabolic ? ProblemKind::Parabolic : ProblemKind::Elliptic;
@@ -42,13 +44,21 @@ LodComparison compare_lod_with_fine(MPI_Comm comm, const CoarseMesh& mesh, const
 
   // PG-LOD.
   PgLod lod(comm, mesh, settings);
-  lod.compute(coefficient);
-  result.offline_seconds = lod.offline_seconds();
+  OwnedVec U;
+  WallTimer timer;
+  if (problem.path) {  // offline and online interleave: patches are recomputed every step
+    U = lod.solve_parabolic(*problem.path, f, problem.final_time, problem.steps);
+    result.offline_seconds = lod.offline_seconds();
+    result.coarse_solve_seconds = timer.seconds() - result.offline_seconds;
+  } else {
+    lod.compute(coefficient);
+    result.offline_seconds = lod.offline_seconds();
+    timer.reset();
+    U = problem.parabolic ? lod.solve_parabolic(f, problem.final_time, problem.steps) : lod.solve_elliptic(f);
+    result.coarse_solve_seconds = timer.seconds();
+  }
   result.patches = lod.total_patches();
   result.timings = lod.timings();
-  WallTimer timer;
-  OwnedVec U = problem.parabolic ? lod.solve_parabolic(f, problem.final_time, problem.steps) : lod.solve_elliptic(f);
-  result.coarse_solve_seconds = timer.seconds();
 
   OwnedVec u_coarse = grid.create_vector(), correction = grid.create_vector();
   lod.coarse_to_fine(grid, U, u_coarse);

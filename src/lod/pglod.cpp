@@ -211,6 +211,38 @@ OwnedVec PgLod::solve_parabolic(const Source& f, double final_time, int steps) c
   return U;
 }
 
+OwnedVec PgLod::solve_parabolic(const CoefficientPath& path, const Source& f, double final_time, int steps) {
+  require(final_time > 0 && steps >= 1, "-T must be positive and -steps at least 1");
+  require(settings_.with_mass, "the parabolic PG-LOD needs LodSettings::with_mass");
+  const double dt = final_time / steps;
+  OwnedVec U, rhs;
+  OwnedMat previous_mass;
+  double offline = 0;
+  for (int m = 1; m <= steps; ++m) {
+    compute(*path.at(m * dt));
+    offline += offline_seconds_;
+    OwnedMat M = mass(), system = stiffness();
+    NH_PETSC(MatAYPX(system, dt, M, SAME_NONZERO_PATTERN));  // system = dt S^m + M^m
+    const std::vector<PetscInt> rows = owned_boundary_rows(mesh_, system);
+    NH_PETSC(MatZeroRowsColumns(system, static_cast<PetscInt>(rows.size()), rows.data(), 1.0, nullptr, nullptr));
+    if (m == 1) {
+      NH_PETSC(MatCreateVecs(system, U.out(), rhs.out()));
+      NH_PETSC(VecSet(U, 0.0));
+      NH_PETSC(VecSet(rhs, 0.0));
+    } else {
+      NH_PETSC(MatMult(previous_mass, U, rhs));
+    }
+    OwnedVec F = load(f, m * dt);
+    NH_PETSC(VecAXPY(rhs, dt, F));
+    zero_rows(rhs, rows);
+    OwnedKSP ksp = coarse_ksp(system);
+    checked_solve(ksp, rhs, U);
+    previous_mass = std::move(M);
+  }
+  offline_seconds_ = offline;
+  return U;
+}
+
 void PgLod::coarse_to_fine(const StructuredGrid& grid, Vec U, Vec u_fine) const {
   require(grid.n() == mesh_.fine_cells(), "coarse_to_fine: the grid is not the LOD fine mesh");
   const std::vector<double> coarse = gather_to_all(U);

@@ -24,6 +24,8 @@ PY
 grep -q 'lod.h5:/fields/u_lod_corrected' lod.xmf || fail "lod xmf"
 
 "$neurhom" lod -problem parabolic -coarse_n 4 -fine_n 32 -T 0.1 -steps 4 -report par.json > out.txt 2>&1 || { cat out.txt; fail "parabolic lod"; }
+"$neurhom" lod -problem parabolic -coef_end_seed 5 -coarse_n 4 -fine_n 32 -T 0.1 -steps 4 -report evolve.json > out.txt 2>&1 || { cat out.txt; fail "parabolic lod, time-dependent coefficient"; }
+grep -q "from ms" evolve.json || fail "time-dependent coefficient not in the report"
 
 expect_error() {
   local expected=$1

@@ -145,6 +145,33 @@ BOOST_AUTO_TEST_CASE(parabolic_lod_approaches_fine_solution) {
   BOOST_TEST(e16 < 0.02);
 }
 
+BOOST_AUTO_TEST_CASE(parabolic_lod_with_a_coefficient_changing_every_step) {
+  // a(t) moves from one ms sample to another over (0, T]; patches are recomputed per step.
+  std::shared_ptr<const CellField> a0 = coefficient("ms");
+  CoefficientOptions o;
+  o.family = "ms";
+  o.seed = 22;
+  std::shared_ptr<const CellField> a1 = make_coefficient(o, PETSC_COMM_WORLD);
+  const CoefficientPath moving(a0, a1, 0.1), frozen(a0, a0, 0.1);
+  BOOST_TEST(std::abs(moving.at(0.05)->value(3, 5, 64) - 0.5 * (a0->value(3, 5, 64) + a1->value(3, 5, 64))) < 1e-15);
+  LodProblem problem;
+  problem.parabolic = true;
+  problem.final_time = 0.1;
+  problem.steps = 5;
+  const double e_static = compare(*a0, 8, 2, 64, problem).l2_error_vs_fine;
+  problem.path = &frozen;  // a path that does not move reproduces the static solve
+  const double e_frozen = compare(*a0, 8, 2, 64, problem).l2_error_vs_fine;
+  BOOST_TEST(std::abs(e_frozen - e_static) < 1e-10 * e_static);
+  problem.path = &moving;
+  const double e4 = compare(*a0, 4, 2, 64, problem).l2_error_vs_fine;
+  const double e8 = compare(*a0, 8, 2, 64, problem).l2_error_vs_fine;
+  const double e16 = compare(*a0, 16, 2, 64, problem).l2_error_vs_fine;
+  BOOST_TEST_MESSAGE("time-dependent coefficient: L2 errors " << e4 << " " << e8 << " " << e16);
+  BOOST_TEST(e8 < 0.6 * e4);
+  BOOST_TEST(e16 < 0.6 * e8);
+  BOOST_TEST(e16 < 0.02);
+}
+
 BOOST_AUTO_TEST_CASE(extended_patch_extraction_matches_figure_3_1) {
   // ell = 1 around the corner cell T = (0, 0) (Fig. 3.1): 3 x 3 coarse cells of r x r fine
   // cells; the first coarse row and column lie outside D and hold 0, the rest is A.

@@ -56,6 +56,20 @@ std::unique_ptr<CellField> make_coefficient(const CoefficientOptions& options, M
 // A field given by a function of the cell centre (x1, x2).
 std::unique_ptr<CellField> make_function_field(std::function<double(double, double)> f, std::string name);
 
+// A coefficient that changes in time (parabolic problems): at time t the field
+//   a(t) = (1 - s) a0 + s a1,  s = clamp(t / final_time, 0, 1),
+// i.e. it moves linearly from one sample to another over the run, slightly at every step
+// (the time-dependent setting of deep-ritz-lod.txt Sec. 2.3). Positivity is preserved.
+class CoefficientPath {
+ public:
+  CoefficientPath(std::shared_ptr<const CellField> start, std::shared_ptr<const CellField> end, double final_time);
+  std::unique_ptr<CellField> at(double t) const;
+  std::string describe() const;
+ private:
+  std::shared_ptr<const CellField> start_, end_;
+  double final_time_;
+};
+
 // Names accepted by -coef (for help texts and error messages).
 std::string coefficient_family_names();
 

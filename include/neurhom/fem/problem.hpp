@@ -4,7 +4,8 @@
 //   parabolic  u_t - div(a grad u) = f,                  u(0) = u0, backward Euler
 //   nonlinear  u_t - div(kappa exp(gamma u) grad u) = f, u(0) = u0, backward Euler + Newton
 // Discretization: Q1 on the StructuredGrid, a (kappa) piecewise constant per cell.
-//   parabolic step:  (M + dt A) u^{n+1} = M u^n + dt F(t_{n+1})        (one KSP, fixed matrix)
+//   parabolic step:  (M + dt A) u^{n+1} = M u^n + dt F(t_{n+1})        (one KSP, fixed matrix;
+//                    with a time-dependent coefficient A = A(t_{n+1}) is reassembled per step)
 //   nonlinear step:  R(u) = M (u - u^n) + dt (N(u) - F(t_{n+1})) = 0 with
 //                    N(u)_i = int kappa exp(gamma u) grad u . grad phi_i (2 x 2 Gauss)
 //                    solved by SNES (Newton line search, options prefix -nl_), exact Jacobian
@@ -39,6 +40,7 @@ struct FemInputs {
   const CellField* coefficient = nullptr;                 // a, or kappa for the nonlinear problem
   const Source* source = nullptr;                         // f(x, t)
   std::function<double(double, double)> initial;          // u0 (empty: 0)
+  const CoefficientPath* coefficient_path = nullptr;      // parabolic: a(t_n) per step (else `coefficient`)
 };
 
 struct FemSolution {

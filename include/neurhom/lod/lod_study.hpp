@@ -29,8 +29,11 @@ struct LodFields {  // fine-grid views, filled when requested
 };
 
 // Time-dependent comparisons use backward Euler on both levels and compare at t = T.
+// With a coefficient path (parabolic only) both levels use A(t_m) at step m, and the energy
+// norm is the one of A(T).
 struct LodProblem {
   bool parabolic = false;
+  const CoefficientPath* path = nullptr;
   double final_time = 1.0;
   int steps = 10;
 };

@@ -62,6 +62,12 @@ class PgLod {
   OwnedVec solve_elliptic(const Source& f) const;
   // Parabolic solve from U = 0; returns U at t = final_time.
   OwnedVec solve_parabolic(const Source& f, double final_time, int steps) const;
+  // Parabolic solve with a coefficient that changes every step: the patch matrices are
+  // recomputed for A(t_m) each step (deep-ritz-lod.txt Sec. 2.3, eq. 10a, Petrov-Galerkin):
+  //   (M_A^m + dt S_A^m) U^m = M_A^{m-1} U^{m-1} + dt F(t_m),
+  // M_A^{m-1} U^{m-1} = ((1 - Q^{m-1}) u_H^{m-1}, lambda_i) the previous corrected state.
+  // Leaves the patches of A(T) in place (for corrector_part at the final time).
+  OwnedVec solve_parabolic(const CoefficientPath& path, const Source& f, double final_time, int steps);
 
   // u_H = sum U_i lambda_i and the corrector part sum_T sum_j U_j q_{T,j} on the fine grid
   // (the grid must be the fine mesh N r). The corrector part needs keep_correctors.
