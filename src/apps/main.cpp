@@ -1,9 +1,14 @@
-// The `neurhom` command: `neurhom SUBCOMMAND [PETSc options]`.
+// The `neurhom` command: `neurhom SUBCOMMAND [options]`.
 //
 // Errors: neurhom::Error (every rank agrees) -> one line on rank 0, exit status 1.
 // Anything else (LocalError, PETSc failures, std::bad_alloc) -> a line naming the rank and
 // MPI_Abort, since other ranks may be blocked in a collective operation.
-#include <petscsys.h>
+// PETSc subcommands run between PetscInitialize/PetscFinalize and read PETSc options; the
+// others (train) run between MPI_Init/MPI_Finalize with their own option parser, so the
+// executable also exists in a build without PETSc (-DNEURHOM_WITH_PETSC=OFF).
+#ifdef NEURHOM_WITH_PETSC
+#include <slepcsys.h>
+#endif
 
 #include <cstdio>
 #include <cstring>
@@ -14,7 +19,9 @@
 #include "commands.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/mpi_util.hpp"
+#ifdef NEURHOM_WITH_PETSC
 #include "options.hpp"
+#endif
 
 namespace {
 
@@ -22,21 +29,57 @@ const char* const kUsage =
     "neurhom " NEURHOM_VERSION ": neural multiscale model reduction on PETSc\n"
     "usage: [mpiexec -n P] neurhom SUBCOMMAND [options]\n"
     "subcommands:\n"
+#ifdef NEURHOM_WITH_PETSC
     "  fem       fine-scale Q1 solve: -problem elliptic|parabolic|nonlinear -coef ... -o out.h5 -report r.json\n"
     "            (-verify: manufactured-solution convergence study)\n"
     "  lod       Petrov-Galerkin LOD vs. the fine FEM: -coarse_n 16 -fine_n 128 -ell 2 -coef ... -report r.json\n"
     "            (-verify: convergence in H and ell; -problem parabolic)\n"
     "  lod-datagen  (R_T(A), S_T) dataset for operator compression: -samples 500 -families all -o lod.h5\n"
+#endif
+#ifdef NEURHOM_WITH_TORCH
+    "  train     data-parallel training: -model compression -data lod.h5 -epochs 20 -o model.pt -report r.json\n"
+#endif
+#if defined(NEURHOM_WITH_TORCH) && defined(NEURHOM_WITH_PETSC)
+    "  compress-eval  neural S_A-hat vs. LOD S_A: -model model.pt -coef ms|smooth|cracks -rhs ... -report r.json\n"
+#endif
     "  help      this text\n"
-    "`neurhom SUBCOMMAND -help` lists every option with its default; -options_file and -log_view work.\n";
+    "`neurhom SUBCOMMAND -help` lists every option with its default.\n";
 
 struct Command {
   const char* name;
-  int (*run)(MPI_Comm);
+  int (*run_petsc)(MPI_Comm);
+  int (*run_plain)(MPI_Comm, int, char**);
 };
 
-const Command kCommands[] = {{"fem", neurhom::app::run_fem}, {"lod", neurhom::app::run_lod},
-                              {"lod-datagen", neurhom::app::run_lod_datagen}};
+const Command kCommands[] = {
+#ifdef NEURHOM_WITH_PETSC
+    {"fem", neurhom::app::run_fem, nullptr},
+    {"lod", neurhom::app::run_lod, nullptr},
+    {"lod-datagen", neurhom::app::run_lod_datagen, nullptr},
+#endif
+#ifdef NEURHOM_WITH_TORCH
+    {"train", nullptr, neurhom::app::run_train},
+#endif
+#if defined(NEURHOM_WITH_TORCH) && defined(NEURHOM_WITH_PETSC)
+    {"compress-eval", neurhom::app::run_compress_eval, nullptr},
+#endif
+};
+
+// Runs `body` and maps exceptions to the exit status (see the file comment).
+template <class Body>
+int guarded(const std::string& name, MPI_Comm comm, Body body) {
+  try {
+    return body();
+  } catch (const neurhom::Error& e) {
+    if (neurhom::is_root(comm)) std::fprintf(stderr, "neurhom %s: error: %s\n", name.c_str(), e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "neurhom %s: error on rank %d: %s\n", name.c_str(), neurhom::mpi_rank(comm), e.what());
+    std::fflush(stderr);
+    MPI_Abort(comm, 1);
+  }
+  return 1;
+}
 
 }  // namespace
 
@@ -59,26 +102,29 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  if (command->run_plain) {
+    MPI_Init(&argc, &argv);
+    const int status = guarded(name, MPI_COMM_WORLD, [&] { return command->run_plain(MPI_COMM_WORLD, argc - 2, argv + 2); });
+    MPI_Finalize();
+    return status;
+  }
+#ifdef NEURHOM_WITH_PETSC
   // PETSc sees the options after the subcommand.
   std::vector<char*> args{argv[0]};
   for (int k = 2; k < argc; ++k) args.push_back(argv[k]);
   args.push_back(nullptr);
   int petsc_argc = static_cast<int>(args.size()) - 1;
   char** petsc_argv = args.data();
-  if (PetscInitialize(&petsc_argc, &petsc_argv, nullptr, nullptr)) return 1;
-  int status = 1;
+  if (SlepcInitialize(&petsc_argc, &petsc_argv, nullptr, nullptr)) return 1;  // also PETSc
   const MPI_Comm comm = PETSC_COMM_WORLD;
-  try {
-    status = command->run(comm);
+  const int status = guarded(name, comm, [&] {
+    const int s = command->run_petsc(comm);
     neurhom::app::warn_unused_options(comm);
-  } catch (const neurhom::Error& e) {
-    if (neurhom::is_root(comm)) std::fprintf(stderr, "neurhom %s: error: %s\n", name.c_str(), e.what());
-    status = 1;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "neurhom %s: error on rank %d: %s\n", name.c_str(), neurhom::mpi_rank(comm), e.what());
-    std::fflush(stderr);
-    MPI_Abort(comm, 1);
-  }
-  PetscFinalize();
+    return s;
+  });
+  SlepcFinalize();
   return status;
+#else
+  return 1;
+#endif
 }

@@ -1,0 +1,24 @@
+#pragma once
+// The online phase of the neural operator compression (operator-compression-lod.txt eq. 4.2):
+//   S^_A = sum_T Phi_T(Psi(R_T(A))),
+// with this rank's block of coarse cells (block_of, the same split as PgLod):
+//   extract_patch_rows    R_T(A) for the rank's cells, one row of ((2 ell + 1) r)^2 values each
+//   assemble_from_extended  S_A from one extended (2 ell + 2)^2 x 4 matrix per cell (row-major
+//                         [i * 4 + j]), outer rows skipped, into the coarse MPIAIJ matrix.
+// The network Psi sits between the two; feeding exact extended S_T instead reproduces the
+// PG-LOD matrix S_A (tested).
+#include <mpi.h>
+
+#include <vector>
+
+#include "neurhom/coef/coefficient.hpp"
+#include "neurhom/core/petsc_util.hpp"
+#include "neurhom/mesh/coarse_mesh.hpp"
+
+namespace neurhom {
+
+// Row-major [cells of this rank][input size] (float32: the network's input precision).
+std::vector<float> extract_patch_rows(MPI_Comm comm, const CellField& coefficient, const CoarseMesh& mesh, int layers);
+OwnedMat assemble_from_extended(MPI_Comm comm, const CoarseMesh& mesh, int layers, const std::vector<double>& rows);
+
+}  // namespace neurhom

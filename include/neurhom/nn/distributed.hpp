@@ -1,0 +1,17 @@
+#pragma once
+// Data-parallel training across MPI ranks: every rank holds a replica of the model, starts
+// from rank 0's weights (broadcast_parameters) and, after each backward pass, replaces its
+// gradients by their sum over the ranks with ONE MPI_Allreduce on a flattened float32
+// buffer (allreduce_gradients). Each rank's loss is its partial sum divided by the GLOBAL
+// batch size, so the summed gradient is exactly the gradient of the full-batch mean: 2 ranks
+// with a split batch take the same steps as 1 rank with the whole batch.
+// Tensors on a GPU are staged through host memory (MPI is not assumed to be CUDA-aware).
+#include <mpi.h>
+#include <torch/torch.h>
+
+namespace neurhom {
+
+void broadcast_parameters(torch::nn::Module& module, MPI_Comm comm);
+void allreduce_gradients(torch::nn::Module& module, MPI_Comm comm);
+
+}  // namespace neurhom
