@@ -49,6 +49,7 @@ int run_train(MPI_Comm comm, int argc, char** argv) {
   report["train_loss"] = last.train_loss;
   report["val_loss"] = last.val_loss;
   report["test_loss"] = r.test_loss;
+  report["initial_val_loss"] = r.initial_val_loss;
   report["parameters"] = static_cast<long long>(r.parameters);
   report["samples_per_second"] = r.samples_per_second;
   report["ranks"] = mpi_size(comm);

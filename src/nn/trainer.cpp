@@ -140,6 +140,10 @@ TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const
                 widths_to_string(cmeta.widths).c_str(), static_cast<long long>(result.parameters), train.rows(),
                 static_cast<long long>(s.batch), mpi_size(comm), result.threads, train.steps_per_epoch());
 
+  if (first_epoch == 1 && meta.rows(Split::Val) > 0) {
+    result.initial_val_loss = evaluate(model, val, comm, device);
+    if (is_root(comm)) std::printf("[train] epoch 0  val %.4e (initial weights)\n", result.initial_val_loss);
+  }
   WallTimer run_timer;
   double samples_run = 0, seconds_run = 0;
   int epochs_this_run = 0;

@@ -34,6 +34,7 @@ struct TrainSettings {
 struct TrainResult {
   std::vector<EpochRecord> history;  // all epochs, including those before a resume
   double test_loss = 0;
+  double initial_val_loss = 0;        // before the first epoch (0 when resumed)
   std::int64_t parameters = 0;
   double samples_per_second = 0;      // over the epochs run in this invocation
   int first_epoch = 1;                // 1 unless resumed

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The neural operator compression end to end on 2 ranks at a small setting
+# (H = 1/8, h = 1/32, ell = 2): lod-datagen -> train -> compress-eval, reports, and bad input.
+# usage: test_compression_cli.sh NEURHOM MPIEXEC
+set -u
+neurhom=$1
+mpiexec=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+run2() { "$mpiexec" -n 2 --oversubscribe "$neurhom" "$@"; }
+
+run2 lod-datagen -coarse_n 8 -fine_n 32 -ell 2 -samples 10 -o lod.h5 > out.txt 2>&1 || { cat out.txt; fail "datagen"; }
+run2 train -model compression -data lod.h5 -epochs 3 -batch 100 -lr 1e-3 -lr_epochs 2 -lr_late 1e-4 -o model.pt \
+  -report train.json > out.txt 2>&1 || { cat out.txt; fail "train"; }
+grep -q 'epoch 3/3' out.txt || fail "per-epoch progress line"
+python3 - train.json <<'PY' || fail "train report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+for k in ("train_loss", "val_loss", "test_loss", "parameters", "samples_per_second", "ranks"):
+    assert k in r, k
+assert r["parameters"] == 367304 and r["ranks"] == 2, r
+assert r["val_loss"] < r["initial_val_loss"] / 10, r   # the stated factor: 10x below the initial weights
+print("ok: train", {k: r[k] for k in ("initial_val_loss", "val_loss", "test_loss", "samples_per_second")})
+PY
+[ -f model.pt ] && [ -f model.pt.ckpt ] && [ ! -e model.pt.partial ] || fail "model and checkpoint files"
+
+run2 compress-eval -model model.pt -coef cracks -rhs cos-x1 -o eval.h5 -report eval.json > out.txt 2>&1 || { cat out.txt; fail "compress-eval"; }
+python3 - eval.json <<'PY' || fail "compress-eval report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+for k in ("spectral_norm_error", "l2_error", "l2_error_relative", "lod_seconds", "nn_seconds", "speedup", "ranks"):
+    assert k in r, k
+assert 0 < r["l2_error_relative"] < 0.3 and r["spectral_norm_error"] > 0, r
+assert r["l2_error_relative"] < r["l2_error_coarse_fem_relative"], r  # beats the coarse Q1 FEM
+print("ok: compress-eval", {k: r[k] for k in ("spectral_norm_error", "l2_error_relative", "l2_error_coarse_fem_relative", "speedup")})
+PY
+grep -q 'eval.h5:/fields/difference' eval.xmf || fail "compress-eval xmf"
+
+# Resume after a completed run continues from its last epoch.
+run2 train -data lod.h5 -epochs 4 -batch 100 -o model.pt -resume > out.txt 2>&1 || { cat out.txt; fail "resume"; }
+grep -q 'resuming from .* after epoch 3' out.txt && grep -q 'epoch 4/4' out.txt || { cat out.txt; fail "resume output"; }
+
+expect_error() {
+  local expected=$1
+  shift
+  "$neurhom" "$@" > /dev/null 2> err.txt
+  local status=$?
+  if [ "$status" -eq 0 ] || [ "$(grep -c . err.txt)" -ne 1 ] || ! grep -qF -- "$expected" err.txt; then
+    fail "$* (exit $status): $(cat err.txt)"
+  else
+    echo "ok: $* -> $(cat err.txt)"
+  fi
+}
+"$neurhom" lod-datagen -coarse_n 4 -fine_n 16 -ell 1 -samples 10 -families ms -o other.h5 > /dev/null 2>&1
+expect_error "the data file needs 144-144-72" train -data other.h5 -epochs 5 -batch 50 -o model.pt -resume
+expect_error "does not exist" train -data missing.h5 -o m2.pt
+expect_error "unknown option -epoch" train -data lod.h5 -epoch 3 -o m2.pt
+expect_error "unknown model 'ritz'" train -model ritz -data lod.h5 -o m2.pt
+expect_error "-device cuda" train -data lod.h5 -device cuda -o m2.pt
+echo "garbage" > corrupt.pt
+expect_error "corrupt or not a TorchScript model" compress-eval -model corrupt.pt
+expect_error "model file 'nope.pt' does not exist" compress-eval -model nope.pt
+echo "$failures failure(s)"
+[ "$failures" -eq 0 ]
