@@ -17,6 +17,7 @@
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/core/progress.hpp"
 #include "neurhom/fem/assembly.hpp"
+#include "neurhom/fem/error_norms.hpp"
 #include "neurhom/fem/field_output.hpp"
 #include "neurhom/fem/problem.hpp"
 #include "neurhom/lod/online_assembly.hpp"
@@ -50,14 +51,6 @@ PetscErrorCode read_options(MPI_Comm comm, EvalOptions* o) {
   PetscFunctionReturn(0);
 }
 
-double quadratic_norm(Mat A, Vec x) {
-  OwnedVec Ax;
-  NH_PETSC(VecDuplicate(x, Ax.out()));
-  NH_PETSC(MatMult(A, x, Ax));
-  PetscScalar v = 0;
-  NH_PETSC(VecDot(x, Ax, &v));
-  return std::sqrt(std::max(0.0, static_cast<double>(v)));
-}
 
 // Largest singular value of A - B restricted to the free coarse nodes.
 double spectral_norm_of_difference(const CoarseMesh& mesh, Mat A, Mat B) {
@@ -161,11 +154,11 @@ int run_compress_eval(MPI_Comm comm) {
   NH_PETSC(VecWAXPY(diff, -1.0, u_hat, u));
   OwnedMat M = create_operator(grid);
   assemble_mass(grid, M);
-  const double l2 = quadratic_norm(M, diff), l2_ref = quadratic_norm(M, u);
+  const double l2 = matrix_norm(M, diff), l2_ref = matrix_norm(M, u);
   OwnedVec u_fem = grid.create_vector();
   lod.coarse_to_fine(grid, U_fem, u_fem);
   NH_PETSC(VecAXPY(u_fem, -1.0, u));
-  const double l2_fem = quadratic_norm(M, u_fem);
+  const double l2_fem = matrix_norm(M, u_fem);
 
   if (!o.common.output.empty()) {
     FieldWriter writer(o.common.output, grid);

@@ -1,5 +1,6 @@
 #include "neurhom/fem/error_norms.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "neurhom/core/mpi_util.hpp"
@@ -43,6 +44,15 @@ ErrorNorms error_vs_exact(const StructuredGrid& grid, Vec u, const ScalarFunctio
   double total[4];
   MPI_Allreduce(sums, total, 4, MPI_DOUBLE, MPI_SUM, grid.comm());
   return {std::sqrt(total[0]), std::sqrt(total[1]), std::sqrt(total[2]), std::sqrt(total[3])};
+}
+
+double matrix_norm(Mat A, Vec x) {
+  OwnedVec Ax;
+  NH_PETSC(VecDuplicate(x, Ax.out()));
+  NH_PETSC(MatMult(A, x, Ax));
+  PetscScalar value = 0;
+  NH_PETSC(VecDot(x, Ax, &value));
+  return std::sqrt(std::max(0.0, static_cast<double>(value)));
 }
 
 }  // namespace neurhom

@@ -6,20 +6,11 @@
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/core/progress.hpp"
 #include "neurhom/fem/assembly.hpp"
+#include "neurhom/fem/error_norms.hpp"
 #include "neurhom/fem/problem.hpp"
 
 namespace neurhom {
 
-namespace {
-double quadratic_form(Mat A, Vec x) {
-  OwnedVec Ax;
-  NH_PETSC(VecDuplicate(x, Ax.out()));
-  NH_PETSC(MatMult(A, x, Ax));
-  PetscScalar value = 0;
-  NH_PETSC(VecDot(x, Ax, &value));
-  return std::sqrt(std::max(0.0, static_cast<double>(value)));
-}
-}  // namespace
 
 LodComparison compare_lod_with_fine(MPI_Comm comm, const CoarseMesh& mesh, const CellField& coefficient,
                                     const Source& f, LodSettings settings, const StructuredGrid& grid,
@@ -71,9 +62,9 @@ LodComparison compare_lod_with_fine(MPI_Comm comm, const CoarseMesh& mesh, const
   assemble_mass(grid, M);
   OwnedVec e = grid.create_vector();
   NH_PETSC(VecWAXPY(e, -1.0, u_coarse, reference.u));
-  result.l2_error_vs_fine = quadratic_form(M, e) / quadratic_form(M, reference.u);
+  result.l2_error_vs_fine = matrix_norm(M, e) / matrix_norm(M, reference.u);
   NH_PETSC(VecWAXPY(e, -1.0, u_corrected, reference.u));
-  result.energy_error_vs_fine = quadratic_form(A, e) / quadratic_form(A, reference.u);
+  result.energy_error_vs_fine = matrix_norm(A, e) / matrix_norm(A, reference.u);
 
   if (fields) {
     fields->u_fine = std::move(reference.u);

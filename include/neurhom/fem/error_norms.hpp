@@ -17,6 +17,9 @@ struct ErrorNorms {
 using ScalarFunction = std::function<double(double, double)>;
 using GradientFunction = std::function<std::array<double, 2>(double, double)>;
 
+// sqrt(x' A x) for an SPD matrix A (mass: L2 norm, stiffness: energy norm of a FE function).
+double matrix_norm(Mat A, Vec x);
+
 ErrorNorms error_vs_exact(const StructuredGrid& grid, Vec u, const ScalarFunction& exact,
                           const GradientFunction& exact_gradient);
 
