@@ -2,8 +2,11 @@
 # Installs neurhom's build and run dependencies from Debian 12 packages when they are
 # missing. Needs root (apt-get); otherwise prints the command to run.
 set -euo pipefail
+# libopenblas0-openmp: without it libblas.so.3 is the reference BLAS, and LibTorch's Linear
+# layers (and PETSc's dense kernels) run ~35x slower; the OpenMP build honours the thread count
+# neurhom gives LibTorch (cores / ranks per node).
 packages=(cmake g++ pkg-config make petsc-dev slepc-dev libopenmpi-dev openmpi-bin libhdf5-openmpi-dev
-          libboost-test-dev libtorch-dev python3)
+          libboost-test-dev libtorch-dev libopenblas0-openmp python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

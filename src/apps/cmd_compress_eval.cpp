@@ -118,6 +118,7 @@ int run_compress_eval(MPI_Comm comm) {
   MPI_Barrier(comm);
   timer.reset();
   const std::vector<float> inputs = extract_patch_rows(comm, *coefficient, mesh, ell);
+  const double extraction_seconds = timer.seconds();
   const std::int64_t local_cells = static_cast<std::int64_t>(inputs.size()) / net.widths.front();
   std::vector<double> outputs;
   if (local_cells > 0) {
@@ -125,6 +126,7 @@ int run_compress_eval(MPI_Comm comm) {
     const auto y = net.forward(x).to(torch::kFloat64).contiguous();
     outputs.assign(y.data_ptr<double>(), y.data_ptr<double>() + y.numel());
   }
+  const double forward_seconds = timer.seconds() - extraction_seconds;
   OwnedMat S_hat = assemble_from_extended(comm, mesh, ell, outputs);
   const double nn_seconds = max_ranks(comm, timer.seconds());
 
@@ -183,6 +185,11 @@ int run_compress_eval(MPI_Comm comm) {
   report["l2_error_coarse_fem_relative"] = l2_fem / l2_ref;
   report["lod_seconds"] = lod_seconds;
   report["nn_seconds"] = nn_seconds;
+  Json breakdown = Json::object();
+  breakdown["extraction"] = extraction_seconds;
+  breakdown["forward"] = forward_seconds;
+  breakdown["assembly"] = nn_seconds - extraction_seconds - forward_seconds;
+  report["nn_breakdown_rank0"] = breakdown;
   report["speedup"] = lod_seconds / nn_seconds;
   write_json_file(o.common.report, report, comm);
   if (is_root(comm)) {

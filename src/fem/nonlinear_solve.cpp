@@ -1,11 +1,7 @@
 // Backward Euler + Newton for u_t - div(kappa exp(gamma u) grad u) = f (see problem.hpp).
 //
 // Per step, SNES solves R(u) = M (u - u^n) + dt (N(u) - F(t_{n+1})) = 0, with boundary rows
-// replaced by R_i = u_i. Element kernels use 2 x 2 Gauss points; with reference gradients
-// (physical gradient = reference / h, Jacobian determinant h^2) the h factors cancel:
-//   N_i  += w_q a_q (g_q . dphi_i),                         a_q = kappa_K exp(gamma u_q)
-//   J_ik += w_q a_q (dphi_k . dphi_i) + gamma w_q a_q phi_k (g_q . dphi_i),
-// where u_q = sum_k u_k phi_k(q) and g_q = sum_k u_k dphi_k(q).
+// replaced by R_i = u_i; N and its Jacobian come from nonlinear_operator.hpp.
 #include <cmath>
 #include <exception>
 
@@ -13,6 +9,7 @@
 #include "neurhom/core/progress.hpp"
 #include "neurhom/fem/assembly.hpp"
 #include "neurhom/fem/dirichlet.hpp"
+#include "neurhom/fem/nonlinear_operator.hpp"
 #include "neurhom/fem/problem.hpp"
 #include "neurhom/fem/q1_element.hpp"
 #include "neurhom/fem/time_series.hpp"
@@ -33,48 +30,8 @@ struct StepContext {
   Vec scratch;
 };
 
-// Calls body() for every owned cell with the 4 ghosted nodal values of u.
-template <class Body>
-void for_each_cell(const StructuredGrid& grid, Vec u, Body body) {
-  Vec local = nullptr;
-  NH_PETSC(DMGetLocalVector(grid.dm(), &local));
-  NH_PETSC(DMGlobalToLocal(grid.dm(), u, INSERT_VALUES, local));
-  const PetscScalar* const* a = nullptr;
-  NH_PETSC(DMDAVecGetArrayRead(grid.dm(), local, &a));
-  for (PetscInt j = grid.cell_y().begin; j < grid.cell_y().end; ++j)
-    for (PetscInt i = grid.cell_x().begin; i < grid.cell_x().end; ++i)
-      body(i, j, std::array<double, 4>{a[j][i], a[j][i + 1], a[j + 1][i], a[j + 1][i + 1]});
-  NH_PETSC(DMDAVecRestoreArrayRead(grid.dm(), local, &a));
-  NH_PETSC(DMRestoreLocalVector(grid.dm(), &local));
-}
-
 void residual(const StepContext& c, Vec u, Vec r) {
-  const StructuredGrid& grid = *c.grid;
-  const auto& quad = q1::gauss(2);
-  Vec local_r = nullptr;
-  NH_PETSC(DMGetLocalVector(grid.dm(), &local_r));
-  NH_PETSC(VecSet(local_r, 0.0));
-  PetscScalar** ra = nullptr;
-  NH_PETSC(DMDAVecGetArray(grid.dm(), local_r, &ra));
-  for_each_cell(grid, u, [&](PetscInt i, PetscInt j, const std::array<double, 4>& ue) {
-    const double kappa = (*c.kappa)[static_cast<size_t>(grid.local_cell(i, j))];
-    q1::ElementVector re{};
-    for (const auto& q : quad.points) {
-      double uq = 0, g[2] = {0, 0};
-      for (int k = 0; k < 4; ++k) {
-        uq += ue[k] * q.phi[k];
-        g[0] += ue[k] * q.dphi[k][0];
-        g[1] += ue[k] * q.dphi[k][1];
-      }
-      const double wa = c.dt * q.weight * kappa * std::exp(c.gamma * uq);
-      for (int k = 0; k < 4; ++k) re[k] += wa * (g[0] * q.dphi[k][0] + g[1] * q.dphi[k][1]);
-    }
-    add_to_cell(ra, i, j, re);
-  });
-  NH_PETSC(DMDAVecRestoreArray(grid.dm(), local_r, &ra));
-  NH_PETSC(VecSet(r, 0.0));
-  NH_PETSC(DMLocalToGlobal(grid.dm(), local_r, ADD_VALUES, r));
-  NH_PETSC(DMRestoreLocalVector(grid.dm(), &local_r));
+  nonlinear_flux(*c.grid, *c.kappa, c.gamma, c.dt, u, r);
   NH_PETSC(VecWAXPY(c.scratch, -1.0, c.u_old, u));
   NH_PETSC(MatMultAdd(c.M, c.scratch, r, r));
   NH_PETSC(VecAXPY(r, -1.0, c.dt_load));
@@ -82,34 +39,7 @@ void residual(const StepContext& c, Vec u, Vec r) {
 }
 
 void jacobian(const StepContext& c, Vec u, Mat J) {
-  const StructuredGrid& grid = *c.grid;
-  const auto& quad = q1::gauss(2);
-  NH_PETSC(MatZeroEntries(J));
-  for_each_cell(grid, u, [&](PetscInt i, PetscInt j, const std::array<double, 4>& ue) {
-    const double kappa = (*c.kappa)[static_cast<size_t>(grid.local_cell(i, j))];
-    q1::ElementMatrix je{};
-    for (const auto& q : quad.points) {
-      double uq = 0, g[2] = {0, 0};
-      for (int k = 0; k < 4; ++k) {
-        uq += ue[k] * q.phi[k];
-        g[0] += ue[k] * q.dphi[k][0];
-        g[1] += ue[k] * q.dphi[k][1];
-      }
-      const double wa = c.dt * q.weight * kappa * std::exp(c.gamma * uq);
-      for (int r = 0; r < 4; ++r) {
-        const double g_dot_r = g[0] * q.dphi[r][0] + g[1] * q.dphi[r][1];
-        for (int k = 0; k < 4; ++k)
-          je[r * 4 + k] += wa * (q.dphi[k][0] * q.dphi[r][0] + q.dphi[k][1] * q.dphi[r][1]) +
-                           c.gamma * wa * q.phi[k] * g_dot_r;
-      }
-    }
-    MatStencil st[4];
-    const PetscInt di[4] = {0, 1, 0, 1}, dj[4] = {0, 0, 1, 1};
-    for (int k = 0; k < 4; ++k) st[k] = MatStencil{0, j + dj[k], i + di[k], 0};
-    NH_PETSC(MatSetValuesStencil(J, 4, st, 4, st, je.data(), ADD_VALUES));
-  });
-  NH_PETSC(MatAssemblyBegin(J, MAT_FINAL_ASSEMBLY));
-  NH_PETSC(MatAssemblyEnd(J, MAT_FINAL_ASSEMBLY));
+  nonlinear_flux_jacobian(*c.grid, *c.kappa, c.gamma, c.dt, u, J);
   NH_PETSC(MatAXPY(J, 1.0, c.M, SAME_NONZERO_PATTERN));
   c.bc->apply_rows(J);
 }

@@ -10,72 +10,22 @@
 namespace neurhom {
 
 PatchCorrector::PatchCorrector(const CoarseMesh& mesh, std::string solver)
-    : mesh_(mesh), qi_(mesh), solver_(std::move(solver)) {}
+    : mesh_(mesh), qi_(mesh), factorization_(std::move(solver)) {}
 
-PatchCorrector::Shape& PatchCorrector::shape_for(const Patch& patch, const std::vector<double>& cells) {
-  Shape& shape = shapes_[patch.shape_key()];
-  WallTimer timer;
-  Mat A = shape.A.get();
-  const bool first = A == nullptr;
-  assemble_free_stiffness(patch, cells, &A);
-  if (first) shape.A = OwnedMat(A);
-  timings_.assembly += timer.seconds();
-
-  timer.reset();
-  MatFactorInfo info;
-  NH_PETSC(MatFactorInfoInitialize(&info));
-  if (first) {
-    PetscBool available = PETSC_FALSE;
-    NH_PETSC(MatSolverTypeGet(solver_.c_str(), MATSEQAIJ, MAT_FACTOR_CHOLESKY, &available, nullptr, nullptr));
-    require(available, "patch solver '" + solver_ + "' (-lod_patch_solver) cannot do Cholesky in this PETSc build");
-    NH_PETSC(MatGetFactor(shape.A, solver_.c_str(), MAT_FACTOR_CHOLESKY, shape.F.out()));
-    NH_PETSC(MatGetOrdering(shape.A, MATORDERINGND, shape.row.out(), shape.col.out()));
-    NH_PETSC(MatCholeskyFactorSymbolic(shape.F, shape.A, shape.row, &info));
-    NH_PETSC(MatCreateVecs(shape.A, shape.x.out(), shape.b.out()));
-  }
-  NH_PETSC(MatCholeskyFactorNumeric(shape.F, shape.A, &info));
-  timings_.factorization += timer.seconds();
-  return shape;
-}
-
-void PatchCorrector::solve(Shape& shape, const std::vector<double>& rhs, std::vector<double>& out) {
-  PetscScalar* b = nullptr;
-  NH_PETSC(VecGetArray(shape.b, &b));
-  std::copy(rhs.begin(), rhs.end(), b);
-  NH_PETSC(VecRestoreArray(shape.b, &b));
-  NH_PETSC(MatSolve(shape.F, shape.b, shape.x));
-  const PetscScalar* x = nullptr;
-  NH_PETSC(VecGetArrayRead(shape.x, &x));
-  out.assign(x, x + rhs.size());
-  NH_PETSC(VecRestoreArrayRead(shape.x, &x));
+CorrectorTimings PatchCorrector::timings() const {
+  CorrectorTimings t = timings_;
+  t.assembly = factorization_.timings().assembly;
+  t.factorization = factorization_.timings().factorization;
+  return t;
 }
 
 PatchMatrices PatchCorrector::compute(const Patch& patch, const std::vector<double>& cells, bool with_mass,
                                       bool keep_correctors) {
-  Shape& shape = shape_for(patch, cells);
+  factorization_.factor(patch, cells);
   WallTimer timer;
   const int nf = patch.free_nodes();
   std::vector<int> constrained;
-  const DenseMatrix B = qi_.constraint_matrix(patch, &constrained);
-  const int nc = B.rows;
-
-  // Y = A^{-1} B' (one column per constraint) and S = B Y.
-  std::vector<std::vector<double>> Y(static_cast<size_t>(nc));
-  std::vector<double> row(static_cast<size_t>(nf));
-  for (int c = 0; c < nc; ++c) {
-    std::copy(B.data.begin() + static_cast<long>(c) * nf, B.data.begin() + static_cast<long>(c + 1) * nf, row.begin());
-    solve(shape, row, Y[static_cast<size_t>(c)]);
-  }
-  DenseMatrix S(nc, nc);
-  for (int c = 0; c < nc; ++c)
-    for (int d = 0; d <= c; ++d) {
-      double s = 0;
-      const double* bc = &B.data[static_cast<size_t>(c) * static_cast<size_t>(nf)];
-      const std::vector<double>& yd = Y[static_cast<size_t>(d)];
-      for (int k = 0; k < nf; ++k) s += bc[k] * yd[static_cast<size_t>(k)];
-      S(c, d) = S(d, c) = s;
-    }
-  cholesky_factor(S);
+  const ConstrainedSolve constraint(factorization_, qi_.constraint_matrix(patch, &constrained));
 
   PatchMatrices result;
   result.patch = patch;
@@ -92,21 +42,8 @@ PatchMatrices PatchCorrector::compute(const Patch& patch, const std::vector<doub
     for (int y = 1; y < patch.fine_ny(); ++y)
       for (int x = 1; x < patch.fine_nx(); ++x)
         rhs[static_cast<size_t>(patch.free_node(x, y))] = k_lambda[static_cast<size_t>(patch.fine_node(x, y))];
-    solve(shape, rhs, z);
-    // q = z - Y S^{-1} B z
-    std::vector<double> w(static_cast<size_t>(nc), 0.0);
-    for (int c = 0; c < nc; ++c) {
-      const double* bc = &B.data[static_cast<size_t>(c) * static_cast<size_t>(nf)];
-      double s = 0;
-      for (int k = 0; k < nf; ++k) s += bc[k] * z[static_cast<size_t>(k)];
-      w[static_cast<size_t>(c)] = s;
-    }
-    cholesky_solve(S, w);
-    for (int c = 0; c < nc; ++c) {
-      const double wc = w[static_cast<size_t>(c)];
-      const std::vector<double>& yc = Y[static_cast<size_t>(c)];
-      for (int k = 0; k < nf; ++k) z[static_cast<size_t>(k)] -= wc * yc[static_cast<size_t>(k)];
-    }
+    factorization_.solve(rhs, z);
+    constraint.remove_constraint(z);  // q = z - Y S^{-1} B z
     std::fill(q.begin(), q.end(), 0.0);
     for (int y = 1; y < patch.fine_ny(); ++y)
       for (int x = 1; x < patch.fine_nx(); ++x)

@@ -4,20 +4,18 @@
 // For each of the 4 coarse basis functions lambda_j of T: find q_j in V_h(N^l(T)), zero on
 // the patch boundary, with I_H q_j = 0 at every patch coarse node off the domain boundary, and
 //   a(q_j, w) = int_T A grad lambda_j . grad w    for all such w.               (eq. 3.5)
-// Algebra (Engwer, Henning, Malqvist, Peterseim 2019): A_p = patch stiffness on the free
-// nodes, B = constraint matrix (QuasiInterpolation), r_j = (K_T lambda_j)|free. Factor A_p
-// once (sparse Cholesky, nested dissection; the symbolic factorization is cached per patch
-// shape), Y = A_p^{-1} B', S = B Y (small, dense SPD), and
-//   q_j = A_p^{-1} r_j - Y S^{-1} B A_p^{-1} r_j.
+// Algebra (Engwer, Henning, Malqvist, Peterseim 2019; patch_saddle_point.hpp): A_p = patch
+// stiffness on the free nodes, B = constraint matrix (QuasiInterpolation), r_j =
+// (K_T lambda_j)|free. Factor A_p once (PatchFactorization), Y = A_p^{-1} B', S = B Y
+// (ConstrainedSolve), and q_j = A_p^{-1} r_j - Y S^{-1} B A_p^{-1} r_j.
 // Local matrices (eq. 3.9 with lambda_j restricted to T in the first term), rows = all patch
 // coarse nodes i, columns = the 4 nodes j of T:
 //   S_T[i,j] = int_T A grad lambda_j . grad lambda_i - int_{N^l(T)} A grad q_j . grad lambda_i
 //   M_T[i,j] = int_T lambda_j lambda_i - int_{N^l(T)} q_j lambda_i     (parabolic PG-LOD)
-#include <map>
 #include <string>
 #include <vector>
 
-#include "neurhom/core/petsc_util.hpp"
+#include "neurhom/lod/patch_saddle_point.hpp"
 #include "neurhom/lod/quasi_interpolation.hpp"
 #include "neurhom/mesh/coarse_mesh.hpp"
 
@@ -41,22 +39,13 @@ class PatchCorrector {
   explicit PatchCorrector(const CoarseMesh& mesh, std::string solver = "petsc");
 
   PatchMatrices compute(const Patch& patch, const std::vector<double>& cells, bool with_mass, bool keep_correctors);
-  const CorrectorTimings& timings() const { return timings_; }
+  CorrectorTimings timings() const;
 
  private:
-  struct Shape {
-    OwnedMat A, F;
-    OwnedIS row, col;
-    OwnedVec b, x;
-  };
-  Shape& shape_for(const Patch& patch, const std::vector<double>& cells);
-  void solve(Shape& shape, const std::vector<double>& rhs, std::vector<double>& out);
-
   CoarseMesh mesh_;
   QuasiInterpolation qi_;
-  std::string solver_;
-  std::map<std::string, Shape> shapes_;
-  CorrectorTimings timings_;
+  PatchFactorization factorization_;
+  CorrectorTimings timings_;  // solves, local_matrices, patches (assembly/factorization: factorization_)
 };
 
 }  // namespace neurhom

@@ -50,7 +50,7 @@ class PgLod {
   const CoarseMesh& mesh() const { return mesh_; }
   const LodSettings& settings() const { return settings_; }
   const std::vector<PatchMatrices>& local_patches() const { return patches_; }
-  const CorrectorTimings& timings() const { return corrector_.timings(); }
+  CorrectorTimings timings() const { return corrector_.timings(); }
   double offline_seconds() const { return offline_seconds_; }
   long long total_patches() const;
 

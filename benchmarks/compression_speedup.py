@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Online speedup of the neural operator compression: nn_seconds vs. lod_seconds.
+
+For the same coefficient, `neurhom compress-eval` computes S_A by PG-LOD (patch problems +
+assembly: lod_seconds) and S^_A by the network (R_T extraction + one batched forward pass +
+assembly: nn_seconds). The ratio lod_seconds / nn_seconds is the headline number of the
+paper's online phase. Timing does not depend on how well the network is trained, so the
+driver trains the paper MLP (1600-...-144, 5,063,504 parameters; input/output sizes depend
+only on r = H/h = 8 and ell = 2) for one epoch on a tiny dataset at H = 1/8, then evaluates
+it at the settings given by --coarse_n (default H = 2^-5 and 2^-6, h = H/8, ell = 2) on 1
+and 2 ranks. Writes JSON (default benchmarks/results/compression_speedup.json).
+
+usage: benchmarks/compression_speedup.py [--build build] [--coarse_n 32 64] [--ranks 1 2]
+                                         [--coef ms] [--repeat 2]
+"""
+import argparse
+import json
+import os
+import subprocess
+import tempfile
+
+from neurhom_bench import RESULTS, ROOT, mpi_env, neurhom_exe, write_json
+
+
+def run(cmd, env):
+    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--build", default=os.path.join(ROOT, "build"))
+    p.add_argument("--coarse_n", type=int, nargs="+", default=[32, 64])
+    p.add_argument("--ranks", type=int, nargs="+", default=[1, 2])
+    p.add_argument("--coef", default="ms")
+    p.add_argument("--repeat", type=int, default=2, help="runs per configuration; the fastest is kept")
+    p.add_argument("--out", default=os.path.join(RESULTS, "compression_speedup.json"))
+    args = p.parse_args()
+    exe = neurhom_exe(args.build, "compression_speedup")
+    env = mpi_env()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        data, model = os.path.join(tmp, "lod.h5"), os.path.join(tmp, "model.pt")
+        print("compression_speedup: generating a tiny dataset (H = 1/8, h = 1/64, ell = 2) and "
+              "training the paper MLP for one epoch ...", flush=True)
+        run(["mpiexec", "-n", "2", exe, "lod-datagen", "-coarse_n", "8", "-fine_n", "64", "-ell", "2",
+             "-samples", "10", "-families", "ms", "-o", data], env)
+        run(["mpiexec", "-n", "2", exe, "train", "-model", "compression", "-data", data, "-epochs", "1",
+             "-batch", "100", "-lr", "1e-3", "-o", model], env)
+        for coarse_n in args.coarse_n:
+            for ranks in args.ranks:
+                best = None
+                for _ in range(args.repeat):
+                    report = os.path.join(tmp, "r.json")
+                    run(["mpiexec", "-n", str(ranks), exe, "compress-eval", "-model", model, "-coef", args.coef,
+                         "-seed", "777", "-rhs", "one", "-coarse_n", str(coarse_n), "-report", report], env)
+                    r = json.load(open(report))
+                    if best is None or r["nn_seconds"] < best["nn_seconds"]:
+                        best = r
+                rows.append({"coarse_n": coarse_n, "fine_n": best["fine_n"], "ell": 2, "ranks": ranks,
+                             "patches": coarse_n * coarse_n, "lod_seconds": best["lod_seconds"],
+                             "nn_seconds": best["nn_seconds"], "speedup": best["lod_seconds"] / best["nn_seconds"]})
+                row = rows[-1]
+                print(f"  H = 1/{coarse_n}, {ranks} rank(s): lod {row['lod_seconds']:.3f} s, "
+                      f"nn {row['nn_seconds']:.3f} s", flush=True)
+    print(f"{'H':>6} {'h':>6} {'ranks':>5} {'patches':>8} {'lod s':>9} {'nn s':>9} {'speedup':>8}")
+    for row in rows:
+        print(f"{'1/' + str(row['coarse_n']):>6} {'1/' + str(row['fine_n']):>6} {row['ranks']:>5} {row['patches']:>8} "
+              f"{row['lod_seconds']:>9.3f} {row['nn_seconds']:>9.3f} {row['speedup']:>8.1f}")
+    write_json(args.out, {"benchmark": "compression_speedup", "coefficient": args.coef, "ell": 2,
+                          "network": "paper MLP 1600-1600-800-800-400-400-144-144-144", "rows": rows})
+
+
+if __name__ == "__main__":
+    main()

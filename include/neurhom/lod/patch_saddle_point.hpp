@@ -1,0 +1,71 @@
+#pragma once
+// Constrained energy minimization on one patch, shared by the LOD correctors and the CEM
+// basis (sequential, free fine nodes of the patch; see coarse_mesh.hpp).
+//
+// Both methods solve saddle-point systems with the patch stiffness A (zero Dirichlet on the
+// patch boundary) and a few dense constraint rows C (nc x n_free):
+//     [ A  C' ] [ x  ]   [ r ]
+//     [ C  0  ] [ mu ] = [ g ]
+// Schur complement (Engwer, Henning, Malqvist, Peterseim 2019): Y = A^{-1} C', S = C Y
+// (nc x nc, dense SPD), then
+//     x = A^{-1} r - Y S^{-1} (C A^{-1} r - g).
+//   LOD corrector (g = 0):  q = z - Y S^{-1} C z with z = A^{-1} r      -> remove_constraint
+//   CEM basis     (r = 0):  psi = Y S^{-1} g                             -> minimizer
+//
+// PatchFactorization keeps one sparse Cholesky factorization of A per patch shape: the
+// symbolic analysis (nested dissection) is done once per shape and reused for every patch
+// of that shape; only the numeric factorization is repeated.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "neurhom/core/dense.hpp"
+#include "neurhom/core/petsc_util.hpp"
+#include "neurhom/mesh/coarse_mesh.hpp"
+
+namespace neurhom {
+
+struct PatchSolveTimings {
+  double assembly = 0, factorization = 0;
+};
+
+class PatchFactorization {
+ public:
+  // solver: a PETSc MatSolverType that can do Cholesky on SeqAIJ ("petsc", "cholmod", "mumps").
+  explicit PatchFactorization(std::string solver = "petsc");
+  // Assembles the free-node stiffness of `patch` with the fine cell values `cells` and
+  // factors it; later solve() calls use this factorization.
+  void factor(const Patch& patch, const std::vector<double>& cells);
+  // out = A^{-1} rhs for the patch of the last factor() call.
+  void solve(const std::vector<double>& rhs, std::vector<double>& out) const;
+  const PatchSolveTimings& timings() const { return timings_; }
+
+ private:
+  struct Shape {
+    OwnedMat A, F;
+    OwnedIS row, col;
+    OwnedVec b, x;
+  };
+  std::string solver_;
+  std::map<std::string, Shape> shapes_;
+  Shape* current_ = nullptr;
+  PatchSolveTimings timings_;
+};
+
+class ConstrainedSolve {
+ public:
+  // Y = A^{-1} C' and the Cholesky factor of S = C Y. C: nc x n_free, row-major.
+  ConstrainedSolve(const PatchFactorization& factorization, const DenseMatrix& C);
+  // z <- z - Y S^{-1} C z  (the A-orthogonal projection onto ker C)
+  void remove_constraint(std::vector<double>& z) const;
+  // argmin { x' A x : C x = g } = Y S^{-1} g
+  std::vector<double> minimizer(std::vector<double> g) const;
+  int constraints() const { return C_.rows; }
+
+ private:
+  DenseMatrix C_;
+  std::vector<std::vector<double>> Y_;
+  DenseMatrix S_;
+};
+
+}  // namespace neurhom

@@ -1,0 +1,99 @@
+#include "neurhom/lod/patch_saddle_point.hpp"
+
+#include <algorithm>
+
+#include "neurhom/core/error.hpp"
+#include "neurhom/core/progress.hpp"
+#include "neurhom/lod/patch_operators.hpp"
+
+namespace neurhom {
+
+PatchFactorization::PatchFactorization(std::string solver) : solver_(std::move(solver)) {}
+
+void PatchFactorization::factor(const Patch& patch, const std::vector<double>& cells) {
+  Shape& shape = shapes_[patch.shape_key()];
+  WallTimer timer;
+  Mat A = shape.A.get();
+  const bool first = A == nullptr;
+  assemble_free_stiffness(patch, cells, &A);
+  if (first) shape.A = OwnedMat(A);
+  timings_.assembly += timer.seconds();
+
+  timer.reset();
+  MatFactorInfo info;
+  NH_PETSC(MatFactorInfoInitialize(&info));
+  if (first) {
+    PetscBool available = PETSC_FALSE;
+    NH_PETSC(MatSolverTypeGet(solver_.c_str(), MATSEQAIJ, MAT_FACTOR_CHOLESKY, &available, nullptr, nullptr));
+    require(available, "patch solver '" + solver_ + "' (-lod_patch_solver) cannot do Cholesky in this PETSc build");
+    NH_PETSC(MatGetFactor(shape.A, solver_.c_str(), MAT_FACTOR_CHOLESKY, shape.F.out()));
+    NH_PETSC(MatGetOrdering(shape.A, MATORDERINGND, shape.row.out(), shape.col.out()));
+    NH_PETSC(MatCholeskyFactorSymbolic(shape.F, shape.A, shape.row, &info));
+    NH_PETSC(MatCreateVecs(shape.A, shape.x.out(), shape.b.out()));
+  }
+  NH_PETSC(MatCholeskyFactorNumeric(shape.F, shape.A, &info));
+  timings_.factorization += timer.seconds();
+  current_ = &shape;
+}
+
+void PatchFactorization::solve(const std::vector<double>& rhs, std::vector<double>& out) const {
+  if (!current_) throw LocalError("PatchFactorization::solve before factor()");
+  PetscScalar* b = nullptr;
+  NH_PETSC(VecGetArray(current_->b, &b));
+  std::copy(rhs.begin(), rhs.end(), b);
+  NH_PETSC(VecRestoreArray(current_->b, &b));
+  NH_PETSC(MatSolve(current_->F, current_->b, current_->x));
+  const PetscScalar* x = nullptr;
+  NH_PETSC(VecGetArrayRead(current_->x, &x));
+  out.assign(x, x + rhs.size());
+  NH_PETSC(VecRestoreArrayRead(current_->x, &x));
+}
+
+namespace {
+
+double row_dot(const DenseMatrix& C, int row, const std::vector<double>& v) {
+  const double* c = &C.data[static_cast<size_t>(row) * static_cast<size_t>(C.cols)];
+  double s = 0;
+  for (int k = 0; k < C.cols; ++k) s += c[k] * v[static_cast<size_t>(k)];
+  return s;
+}
+
+}  // namespace
+
+ConstrainedSolve::ConstrainedSolve(const PatchFactorization& factorization, const DenseMatrix& C)
+    : C_(C), Y_(static_cast<size_t>(C.rows)), S_(C.rows, C.rows) {
+  const int nc = C.rows, nf = C.cols;
+  std::vector<double> row(static_cast<size_t>(nf));
+  for (int c = 0; c < nc; ++c) {
+    std::copy(C.data.begin() + static_cast<long>(c) * nf, C.data.begin() + static_cast<long>(c + 1) * nf, row.begin());
+    factorization.solve(row, Y_[static_cast<size_t>(c)]);
+  }
+  for (int c = 0; c < nc; ++c)
+    for (int d = 0; d <= c; ++d) S_(c, d) = S_(d, c) = row_dot(C, c, Y_[static_cast<size_t>(d)]);
+  cholesky_factor(S_);
+}
+
+void ConstrainedSolve::remove_constraint(std::vector<double>& z) const {
+  std::vector<double> w(static_cast<size_t>(C_.rows));
+  for (int c = 0; c < C_.rows; ++c) w[static_cast<size_t>(c)] = row_dot(C_, c, z);
+  cholesky_solve(S_, w);
+  for (int c = 0; c < C_.rows; ++c) {
+    const double wc = w[static_cast<size_t>(c)];
+    const std::vector<double>& yc = Y_[static_cast<size_t>(c)];
+    for (size_t k = 0; k < z.size(); ++k) z[k] -= wc * yc[k];
+  }
+}
+
+std::vector<double> ConstrainedSolve::minimizer(std::vector<double> g) const {
+  cholesky_solve(S_, g);
+  std::vector<double> x(static_cast<size_t>(C_.cols), 0.0);
+  for (int c = 0; c < C_.rows; ++c) {
+    const double gc = g[static_cast<size_t>(c)];
+    if (gc == 0.0) continue;
+    const std::vector<double>& yc = Y_[static_cast<size_t>(c)];
+    for (size_t k = 0; k < x.size(); ++k) x[k] += gc * yc[k];
+  }
+  return x;
+}
+
+}  // namespace neurhom
