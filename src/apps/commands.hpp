@@ -10,6 +10,7 @@ namespace neurhom::app {
 int run_fem(MPI_Comm comm);
 int run_lod(MPI_Comm comm);
 int run_lod_datagen(MPI_Comm comm);
+int run_cem(MPI_Comm comm);
 int run_compress_eval(MPI_Comm comm);
 
 int run_train(MPI_Comm comm, int argc, char** argv);

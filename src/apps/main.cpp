@@ -34,6 +34,8 @@ const char* const kUsage =
     "            (-verify: manufactured-solution convergence study)\n"
     "  lod       Petrov-Galerkin LOD vs. the fine FEM: -coarse_n 16 -fine_n 128 -ell 2 -coef ... -report r.json\n"
     "            (-verify: convergence in H and ell; -problem parabolic)\n"
+    "  cem       CEM-GMsFEM vs. the fine FEM: -coarse_n 10 -fine_n 100 -cem_modes 3 -cem_oversampling 3\n"
+    "            -problem elliptic|parabolic|nonlinear -report r.json -o out.h5; -verify: rates vs H\n"
     "  lod-datagen  (R_T(A), S_T) dataset for operator compression: -samples 500 -families all -o lod.h5\n"
 #endif
 #ifdef NEURHOM_WITH_TORCH
@@ -56,6 +58,7 @@ const Command kCommands[] = {
     {"fem", neurhom::app::run_fem, nullptr},
     {"lod", neurhom::app::run_lod, nullptr},
     {"lod-datagen", neurhom::app::run_lod_datagen, nullptr},
+    {"cem", neurhom::app::run_cem, nullptr},
 #endif
 #ifdef NEURHOM_WITH_TORCH
     {"train", nullptr, neurhom::app::run_train},

@@ -68,4 +68,19 @@ DenseMatrix inverse(const DenseMatrix& a) {
   return inv;
 }
 
+double least_squares_slope(const std::vector<double>& x, const std::vector<double>& y) {
+  const double n = static_cast<double>(x.size());
+  double mx = 0, my = 0;
+  for (size_t k = 0; k < x.size(); ++k) {
+    mx += x[k] / n;
+    my += y[k] / n;
+  }
+  double sxy = 0, sxx = 0;
+  for (size_t k = 0; k < x.size(); ++k) {
+    sxy += (x[k] - mx) * (y[k] - my);
+    sxx += (x[k] - mx) * (x[k] - mx);
+  }
+  return sxy / sxx;
+}
+
 }  // namespace neurhom

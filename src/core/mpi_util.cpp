@@ -1,6 +1,17 @@
 #include "neurhom/core/mpi_util.hpp"
 
+#include <algorithm>
+
 namespace neurhom {
+
+Block block_of(long count, MPI_Comm comm) {
+  const long size = mpi_size(comm), rank = mpi_rank(comm);
+  const long base = count / size, extra = count % size;
+  Block b;
+  b.begin = rank * base + std::min(rank, extra);
+  b.end = b.begin + base + (rank < extra ? 1 : 0);
+  return b;
+}
 
 int mpi_rank(MPI_Comm comm) {
   int rank = 0;

@@ -29,4 +29,27 @@ PetscInt LinearSolver::solve(Vec b, Vec x) {
   return its;
 }
 
+OwnedKSP create_direct_ksp(Mat system, const std::string& prefix) {
+  MPI_Comm comm;
+  NH_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(system), &comm));
+  OwnedKSP ksp;
+  NH_PETSC(KSPCreate(comm, ksp.out()));
+  NH_PETSC(KSPSetOptionsPrefix(ksp, prefix.c_str()));
+  NH_PETSC(KSPSetOperators(ksp, system, system));
+  NH_PETSC(KSPSetType(ksp, KSPPREONLY));
+  PC pc;
+  NH_PETSC(KSPGetPC(ksp, &pc));
+  NH_PETSC(PCSetType(pc, PCLU));
+  NH_PETSC(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
+  NH_PETSC(KSPSetFromOptions(ksp));
+  return ksp;
+}
+
+void solve_checked(KSP ksp, Vec b, Vec x, const std::string& what) {
+  NH_PETSC(KSPSolve(ksp, b, x));
+  KSPConvergedReason reason;
+  NH_PETSC(KSPGetConvergedReason(ksp, &reason));
+  if (reason < 0) throw Error(what + " failed: " + KSPConvergedReasons[reason]);
+}
+
 }  // namespace neurhom

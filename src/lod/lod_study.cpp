@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "neurhom/core/dense.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/core/progress.hpp"
@@ -74,20 +75,6 @@ LodComparison compare_lod_with_fine(MPI_Comm comm, const CoarseMesh& mesh, const
   return result;
 }
 
-static double slope(const std::vector<double>& x, const std::vector<double>& y) {
-  double mx = 0, my = 0;
-  for (size_t k = 0; k < x.size(); ++k) {
-    mx += x[k] / x.size();
-    my += y[k] / y.size();
-  }
-  double sxy = 0, sxx = 0;
-  for (size_t k = 0; k < x.size(); ++k) {
-    sxy += (x[k] - mx) * (y[k] - my);
-    sxx += (x[k] - mx) * (x[k] - mx);
-  }
-  return sxy / sxx;
-}
-
 LodVerifyResult run_lod_verify(MPI_Comm comm, const CellField& coefficient, const Source& f,
                                const LodVerifySettings& s, const std::string& patch_solver) {
   const StructuredGrid grid(comm, s.fine_n);
@@ -118,8 +105,8 @@ LodVerifyResult run_lod_verify(MPI_Comm comm, const CellField& coefficient, cons
     log_l2.push_back(std::log(result.h_levels.back().l2_error));
     log_energy.push_back(std::log(result.h_levels.back().energy_error));
   }
-  result.h_rate_l2 = slope(log_h, log_l2);
-  result.h_rate_energy = slope(log_h, log_energy);
+  result.h_rate_l2 = least_squares_slope(log_h, log_l2);
+  result.h_rate_energy = least_squares_slope(log_h, log_energy);
   for (int ell : s.ells) result.ell_levels.push_back(run(s.ell_coarse_n, ell));
   for (size_t k = 1; k < result.ell_levels.size(); ++k)
     result.ell_decay.push_back(result.ell_levels[k - 1].energy_error / result.ell_levels[k].energy_error);

@@ -90,30 +90,39 @@ std::vector<double> restrict_to_coarse(const Patch& p, const std::vector<double>
   return out;
 }
 
-void assemble_free_stiffness(const Patch& p, const std::vector<double>& cells, Mat* A) {
+void assemble_patch_matrix(const Patch& p, const std::vector<double>& weights, const q1::ElementMatrix& element,
+                           bool free_only, Mat* A) {
   const int nx = p.fine_nx(), ny = p.fine_ny();
+  const PetscInt n = free_only ? p.free_nodes() : p.fine_nodes();
   if (!*A) {
-    NH_PETSC(MatCreateSeqAIJ(PETSC_COMM_SELF, p.free_nodes(), p.free_nodes(), 9, nullptr, A));
+    NH_PETSC(MatCreateSeqAIJ(PETSC_COMM_SELF, n, n, 9, nullptr, A));
     NH_PETSC(MatSetOption(*A, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
   } else {
     NH_PETSC(MatZeroEntries(*A));
   }
-  const auto& kref = q1::reference_stiffness();
   for (int cy = 0; cy < ny; ++cy)
     for (int cx = 0; cx < nx; ++cx) {
       const int xs[4] = {cx, cx + 1, cx, cx + 1}, ys[4] = {cy, cy, cy + 1, cy + 1};
       PetscInt idx[4];
       for (int k = 0; k < 4; ++k) {
+        if (!free_only) {
+          idx[k] = p.fine_node(xs[k], ys[k]);
+          continue;
+        }
         const bool free = xs[k] > 0 && ys[k] > 0 && xs[k] < nx && ys[k] < ny;
         idx[k] = free ? p.free_node(xs[k], ys[k]) : -1;  // negative indices are ignored
       }
       PetscScalar ke[16];
-      const double a = cells[static_cast<size_t>(cy * nx + cx)];
-      for (int k = 0; k < 16; ++k) ke[k] = a * kref[k];
+      const double w = weights[static_cast<size_t>(cy * nx + cx)];
+      for (int k = 0; k < 16; ++k) ke[k] = w * element[k];
       NH_PETSC(MatSetValues(*A, 4, idx, 4, idx, ke, ADD_VALUES));
     }
   NH_PETSC(MatAssemblyBegin(*A, MAT_FINAL_ASSEMBLY));
   NH_PETSC(MatAssemblyEnd(*A, MAT_FINAL_ASSEMBLY));
+}
+
+void assemble_free_stiffness(const Patch& p, const std::vector<double>& cells, Mat* A) {
+  assemble_patch_matrix(p, cells, q1::reference_stiffness(), true, A);
 }
 
 }  // namespace neurhom

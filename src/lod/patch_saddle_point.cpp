@@ -49,35 +49,44 @@ void PatchFactorization::solve(const std::vector<double>& rhs, std::vector<doubl
   NH_PETSC(VecRestoreArrayRead(current_->x, &x));
 }
 
-namespace {
+ConstrainedSolve::ConstrainedSolve(const PatchFactorization& factorization, const DenseMatrix& C)
+    : cols_(C.cols), rows_(static_cast<size_t>(C.rows)), Y_(static_cast<size_t>(C.rows)), S_(C.rows, C.rows) {
+  const int nc = C.rows, nf = C.cols;
+  // The constraint rows are local (a few coarse cells): keep their nonzeros only.
+  for (int c = 0; c < nc; ++c) {
+    const double* row = &C.data[static_cast<size_t>(c) * static_cast<size_t>(nf)];
+    for (int k = 0; k < nf; ++k)
+      if (row[k] != 0.0) rows_[static_cast<size_t>(c)].push_back({k, row[k]});
+  }
+  std::vector<double> dense(static_cast<size_t>(nf));
+  for (int c = 0; c < nc; ++c) {
+    std::fill(dense.begin(), dense.end(), 0.0);
+    for (const auto& [k, v] : rows_[static_cast<size_t>(c)]) dense[static_cast<size_t>(k)] = v;
+    factorization.solve(dense, Y_[static_cast<size_t>(c)]);
+  }
+  for (int c = 0; c < nc; ++c)
+    for (int d = 0; d <= c; ++d) S_(c, d) = S_(d, c) = row_dot(c, Y_[static_cast<size_t>(d)]);
+  try {
+    cholesky_factor(S_);
+  } catch (const LocalError&) {
+    throw LocalError("the " + std::to_string(nc) +
+                     " constraint rows of a patch are linearly dependent (too few fine nodes per coarse cell for the "
+                     "number of constraints)");
+  }
+}
 
-double row_dot(const DenseMatrix& C, int row, const std::vector<double>& v) {
-  const double* c = &C.data[static_cast<size_t>(row) * static_cast<size_t>(C.cols)];
+double ConstrainedSolve::row_dot(int c, const std::vector<double>& v) const {
   double s = 0;
-  for (int k = 0; k < C.cols; ++k) s += c[k] * v[static_cast<size_t>(k)];
+  for (const auto& [k, value] : rows_[static_cast<size_t>(c)]) s += value * v[static_cast<size_t>(k)];
   return s;
 }
 
-}  // namespace
-
-ConstrainedSolve::ConstrainedSolve(const PatchFactorization& factorization, const DenseMatrix& C)
-    : C_(C), Y_(static_cast<size_t>(C.rows)), S_(C.rows, C.rows) {
-  const int nc = C.rows, nf = C.cols;
-  std::vector<double> row(static_cast<size_t>(nf));
-  for (int c = 0; c < nc; ++c) {
-    std::copy(C.data.begin() + static_cast<long>(c) * nf, C.data.begin() + static_cast<long>(c + 1) * nf, row.begin());
-    factorization.solve(row, Y_[static_cast<size_t>(c)]);
-  }
-  for (int c = 0; c < nc; ++c)
-    for (int d = 0; d <= c; ++d) S_(c, d) = S_(d, c) = row_dot(C, c, Y_[static_cast<size_t>(d)]);
-  cholesky_factor(S_);
-}
-
 void ConstrainedSolve::remove_constraint(std::vector<double>& z) const {
-  std::vector<double> w(static_cast<size_t>(C_.rows));
-  for (int c = 0; c < C_.rows; ++c) w[static_cast<size_t>(c)] = row_dot(C_, c, z);
+  const int nc = constraints();
+  std::vector<double> w(static_cast<size_t>(nc));
+  for (int c = 0; c < nc; ++c) w[static_cast<size_t>(c)] = row_dot(c, z);
   cholesky_solve(S_, w);
-  for (int c = 0; c < C_.rows; ++c) {
+  for (int c = 0; c < nc; ++c) {
     const double wc = w[static_cast<size_t>(c)];
     const std::vector<double>& yc = Y_[static_cast<size_t>(c)];
     for (size_t k = 0; k < z.size(); ++k) z[k] -= wc * yc[k];
@@ -86,8 +95,8 @@ void ConstrainedSolve::remove_constraint(std::vector<double>& z) const {
 
 std::vector<double> ConstrainedSolve::minimizer(std::vector<double> g) const {
   cholesky_solve(S_, g);
-  std::vector<double> x(static_cast<size_t>(C_.cols), 0.0);
-  for (int c = 0; c < C_.rows; ++c) {
+  std::vector<double> x(static_cast<size_t>(cols_), 0.0);
+  for (int c = 0; c < constraints(); ++c) {
     const double gc = g[static_cast<size_t>(c)];
     if (gc == 0.0) continue;
     const std::vector<double>& yc = Y_[static_cast<size_t>(c)];

@@ -6,19 +6,11 @@
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/core/progress.hpp"
+#include "neurhom/fem/linear_solve.hpp"
 #include "neurhom/fem/q1_element.hpp"
 #include "neurhom/lod/patch_operators.hpp"
 
 namespace neurhom {
-
-Block block_of(long count, MPI_Comm comm) {
-  const long size = mpi_size(comm), rank = mpi_rank(comm);
-  const long base = count / size, extra = count % size;
-  Block b;
-  b.begin = rank * base + std::min(rank, extra);
-  b.end = b.begin + base + (rank < extra ? 1 : 0);
-  return b;
-}
 
 PgLod::PgLod(MPI_Comm comm, const CoarseMesh& mesh, const LodSettings& settings)
     : comm_(comm), mesh_(mesh), settings_(settings), corrector_(mesh, settings.patch_solver) {
@@ -135,36 +127,12 @@ std::vector<PetscInt> owned_boundary_rows(const CoarseMesh& mesh, Mat A) {
   return rows;
 }
 
-OwnedKSP coarse_ksp(Mat system) {
-  PetscObject object = reinterpret_cast<PetscObject>(system);
-  MPI_Comm comm;
-  NH_PETSC(PetscObjectGetComm(object, &comm));
-  OwnedKSP ksp;
-  NH_PETSC(KSPCreate(comm, ksp.out()));
-  NH_PETSC(KSPSetOptionsPrefix(ksp, "lod_"));
-  NH_PETSC(KSPSetOperators(ksp, system, system));
-  NH_PETSC(KSPSetType(ksp, KSPPREONLY));
-  PC pc;
-  NH_PETSC(KSPGetPC(ksp, &pc));
-  NH_PETSC(PCSetType(pc, PCLU));
-  NH_PETSC(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
-  NH_PETSC(KSPSetFromOptions(ksp));
-  return ksp;
-}
-
 // Sets the owned boundary rows of b to the boundary value 0.
 void zero_rows(Vec b, const std::vector<PetscInt>& rows) {
   const PetscScalar zero = 0;
   for (PetscInt row : rows) NH_PETSC(VecSetValues(b, 1, &row, &zero, INSERT_VALUES));
   NH_PETSC(VecAssemblyBegin(b));
   NH_PETSC(VecAssemblyEnd(b));
-}
-
-void checked_solve(KSP ksp, Vec b, Vec x) {
-  NH_PETSC(KSPSolve(ksp, b, x));
-  KSPConvergedReason reason;
-  NH_PETSC(KSPGetConvergedReason(ksp, &reason));
-  if (reason < 0) throw Error(std::string("coarse LOD solve failed: ") + KSPConvergedReasons[reason]);
 }
 
 }  // namespace
@@ -179,8 +147,8 @@ OwnedVec solve_coarse(const CoarseMesh& mesh, Mat A, Vec F) {
   NH_PETSC(VecCopy(F, b));
   zero_rows(b, rows);
   NH_PETSC(VecDuplicate(F, U.out()));
-  OwnedKSP ksp = coarse_ksp(system);
-  checked_solve(ksp, b, U);
+  OwnedKSP ksp = create_direct_ksp(system, "lod_");
+  solve_checked(ksp, b, U, "coarse LOD solve");
   return U;
 }
 
@@ -197,7 +165,7 @@ OwnedVec PgLod::solve_parabolic(const Source& f, double final_time, int steps) c
   NH_PETSC(MatAYPX(system, dt, M, SAME_NONZERO_PATTERN));  // system = dt S + M
   const std::vector<PetscInt> rows = owned_boundary_rows(mesh_, system);
   NH_PETSC(MatZeroRowsColumns(system, static_cast<PetscInt>(rows.size()), rows.data(), 1.0, nullptr, nullptr));
-  OwnedKSP ksp = coarse_ksp(system);
+  OwnedKSP ksp = create_direct_ksp(system, "lod_");
   OwnedVec U, rhs;
   NH_PETSC(MatCreateVecs(system, U.out(), rhs.out()));
   NH_PETSC(VecSet(U, 0.0));
@@ -206,7 +174,7 @@ OwnedVec PgLod::solve_parabolic(const Source& f, double final_time, int steps) c
     NH_PETSC(MatMult(M, U, rhs));
     NH_PETSC(VecAXPY(rhs, dt, F));
     zero_rows(rhs, rows);
-    checked_solve(ksp, rhs, U);
+    solve_checked(ksp, rhs, U, "coarse LOD solve");
   }
   return U;
 }
@@ -235,8 +203,8 @@ OwnedVec PgLod::solve_parabolic(const CoefficientPath& path, const Source& f, do
     OwnedVec F = load(f, m * dt);
     NH_PETSC(VecAXPY(rhs, dt, F));
     zero_rows(rhs, rows);
-    OwnedKSP ksp = coarse_ksp(system);
-    checked_solve(ksp, rhs, U);
+    OwnedKSP ksp = create_direct_ksp(system, "lod_");
+    solve_checked(ksp, rhs, U, "coarse LOD solve");
     previous_mass = std::move(M);
   }
   offline_seconds_ = offline;

@@ -23,4 +23,7 @@ void cholesky_solve(const DenseMatrix& l, std::vector<double>& b);
 // Inverse of a general small square matrix by Gauss-Jordan with partial pivoting.
 DenseMatrix inverse(const DenseMatrix& a);
 
+// Least-squares slope of y against x (observed convergence orders from log-log data).
+double least_squares_slope(const std::vector<double>& x, const std::vector<double>& y);
+
 }  // namespace neurhom

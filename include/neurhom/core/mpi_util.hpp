@@ -6,6 +6,12 @@
 
 namespace neurhom {
 
+// Contiguous block [begin, end) of `count` items owned by this rank (the split of coarse
+// cells over the ranks in LOD and CEM).
+struct Block {
+  long begin = 0, end = 0;
+};
+Block block_of(long count, MPI_Comm comm);
 int mpi_rank(MPI_Comm comm);
 int mpi_size(MPI_Comm comm);
 inline bool is_root(MPI_Comm comm) { return mpi_rank(comm) == 0; }

@@ -24,4 +24,10 @@ class LinearSolver {
   PetscInt total_iterations_ = 0;
 };
 
+// Direct solver for the small coarse systems of LOD and CEM: KSPPREONLY + LU (MUMPS, which
+// also runs in parallel), options prefix `prefix` (e.g. -lod_pc_factor_mat_solver_type).
+OwnedKSP create_direct_ksp(Mat system, const std::string& prefix);
+// KSPSolve that throws Error("<what> failed: <reason>") when the solve diverges.
+void solve_checked(KSP ksp, Vec b, Vec x, const std::string& what);
+
 }  // namespace neurhom

@@ -1,6 +1,6 @@
 #pragma once
 // Fine-scale operators on one patch (sequential, patch-local numbering of coarse_mesh.hpp).
-// Shared by the LOD correctors, S_T/M_T and (later) the CEM local problems.
+// Shared by the LOD correctors, S_T/M_T and the CEM local problems.
 //
 //   patch_cell_values : coefficient on the patch's fine cells (lexicographic, x fastest)
 //   apply_stiffness   : y = K v, K = sum over cells of a_c K_ref (all patch fine nodes);
@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "neurhom/coef/coefficient.hpp"
+#include "neurhom/fem/q1_element.hpp"
 #include "neurhom/mesh/coarse_mesh.hpp"
 
 namespace neurhom {
@@ -29,6 +30,12 @@ void apply_mass(const Patch& patch, double h, CellSet set, const std::vector<dou
 std::vector<double> coarse_basis(const Patch& patch, int coarse_node);
 std::vector<double> restrict_to_coarse(const Patch& patch, const std::vector<double>& v);
 
+// Assembles sum over fine cells c of w_c E (E an element matrix: q1::reference_stiffness()
+// or q1::mass(h)) into *A, over all patch fine nodes (free_only = false: the Neumann matrices
+// of the CEM cell eigenproblems) or the free nodes only. Created on first use; later calls
+// reuse the nonzero pattern.
+void assemble_patch_matrix(const Patch& patch, const std::vector<double>& weights, const q1::ElementMatrix& element,
+                           bool free_only, Mat* A);
 // Assembles the free-node stiffness into *A (created on first use; later calls reuse the
 // same nonzero pattern, so a cached symbolic factorization stays valid).
 void assemble_free_stiffness(const Patch& patch, const std::vector<double>& cells, Mat* A);

@@ -17,6 +17,7 @@
 // of that shape; only the numeric factorization is repeated.
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "neurhom/core/dense.hpp"
@@ -60,10 +61,12 @@ class ConstrainedSolve {
   void remove_constraint(std::vector<double>& z) const;
   // argmin { x' A x : C x = g } = Y S^{-1} g
   std::vector<double> minimizer(std::vector<double> g) const;
-  int constraints() const { return C_.rows; }
+  int constraints() const { return static_cast<int>(rows_.size()); }
 
  private:
-  DenseMatrix C_;
+  double row_dot(int row, const std::vector<double>& v) const;  // (C v)_row
+  int cols_;
+  std::vector<std::vector<std::pair<int, double>>> rows_;  // nonzeros of C per row
   std::vector<std::vector<double>> Y_;
   DenseMatrix S_;
 };

@@ -19,6 +19,7 @@
 
 #include "neurhom/coef/coefficient.hpp"
 #include "neurhom/coef/source.hpp"
+#include "neurhom/core/mpi_util.hpp"
 #include "neurhom/core/petsc_util.hpp"
 #include "neurhom/lod/patch_corrector.hpp"
 #include "neurhom/mesh/coarse_mesh.hpp"
@@ -33,12 +34,6 @@ struct LodSettings {
   bool keep_correctors = false;        // needed for the corrected fine-scale solution
   bool show_progress = false;
 };
-
-// Contiguous block [begin, end) of `count` items owned by this rank.
-struct Block {
-  long begin = 0, end = 0;
-};
-Block block_of(long count, MPI_Comm comm);
 
 class PgLod {
  public:
