@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
+#include <string>
 
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/mpi_util.hpp"
@@ -112,16 +114,24 @@ void CemSpace::compute(const CellField& kappa) {
   columns.reserve(static_cast<size_t>(own * L));
   Progress basis_progress("cem", "basis region", own, comm);
   const long fine_n = mesh_.fine_cells();
-  for (long c = block.begin; c < block.end; ++c) {
+  std::string problem;  // a rank-local failure, turned into one collective Error below
+  for (long c = block.begin; c < block.end && problem.empty(); ++c) {
     const Patch region = make_patch(mesh_, static_cast<int>(c % mesh_.cells), static_cast<int>(c / mesh_.cells),
                                     settings_.oversampling);
     factorization.factor(region, patch_cell_values(region, kappa, fine_n));
-    const ConstrainedSolve constraint(factorization, constraint_rows(region, mesh_, L, s_all));
+    std::unique_ptr<ConstrainedSolve> constraint;
+    try {
+      constraint = std::make_unique<ConstrainedSolve>(factorization, constraint_rows(region, mesh_, L, s_all));
+    } catch (const LocalError& e) {
+      problem = "CEM basis of coarse cell " + std::to_string(c) + ": " + e.what() + "; with r = " + std::to_string(r) +
+                " fine cells per coarse cell use fewer -cem_modes or a finer -fine_n";
+      break;
+    }
     const int first = ((region.T_J - region.J0) * region.cells_x + (region.T_I - region.I0)) * L;
     for (int k = 0; k < L; ++k) {
-      std::vector<double> g(static_cast<size_t>(constraint.constraints()), 0.0);
+      std::vector<double> g(static_cast<size_t>(constraint->constraints()), 0.0);
       g[static_cast<size_t>(first + k)] = 1.0;
-      const std::vector<double> psi = constraint.minimizer(std::move(g));
+      const std::vector<double> psi = constraint->minimizer(std::move(g));
       BasisColumn column;
       for (int y = 1; y < region.fine_ny(); ++y)
         for (int x = 1; x < region.fine_nx(); ++x) {
@@ -134,6 +144,8 @@ void CemSpace::compute(const CellField& kappa) {
     }
     if (settings_.show_progress) basis_progress.update(c - block.begin + 1);
   }
+  const int bad = first_rank_with(comm, !problem.empty());
+  if (bad >= 0) throw Error(broadcast_string(comm, bad, problem));
   if (settings_.show_progress) basis_progress.finish();
   timings_.basis_assembly = factorization.timings().assembly;
   timings_.basis_factorization = factorization.timings().factorization;

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# `neurhom cem` end to end on 2 ranks (report keys, HDF5 + XDMF output, all three problems)
+# and its bad input.
+# usage: test_cem_cli.sh NEURHOM MPIEXEC
+set -u
+neurhom=$1
+mpiexec=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+"$mpiexec" -n 2 --oversubscribe "$neurhom" cem -coef channels -coef_contrast 1e4 -coarse_n 5 -fine_n 40 -cem_modes 3 \
+  -cem_oversampling 3 -o cem.h5 -report cem.json > out.txt 2>&1 || { cat out.txt; fail "cem run"; }
+python3 - cem.json <<'PY' || fail "cem report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+keys = ("l2_error_vs_fine", "energy_error_vs_fine", "dim_vms", "offline_seconds", "ranks", "eigenvalues_min",
+        "eigenvalues_max")
+assert all(k in r for k in keys), r
+assert r["dim_vms"] == 75 and r["ranks"] == 2, r
+assert abs(r["eigenvalues_min"]) < 1e-8 < r["eigenvalues_max"], r
+assert 0 < r["l2_error_vs_fine"] < 0.05 and 0 < r["energy_error_vs_fine"] < 0.2, r
+print("ok: cem report", {k: r[k] for k in keys})
+PY
+grep -q 'cem.h5:/fields/u_cem' cem.xmf || fail "cem xmf"
+
+for problem in parabolic nonlinear; do
+  "$mpiexec" -n 2 --oversubscribe "$neurhom" cem -problem $problem -gamma 5 -T 0.05 -steps 3 -coef ms -coarse_n 4 \
+    -fine_n 32 -cem_oversampling 2 -report $problem.json > out.txt 2>&1 || { cat out.txt; fail "cem $problem"; }
+  python3 - $problem.json <<'PY' || fail "cem $problem report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert 0 < r["l2_error_vs_fine"] < 0.05, r
+print("ok:", r["problem"], "L2", r["l2_error_vs_fine"], "energy", r["energy_error_vs_fine"])
+PY
+done
+grep -q '"newton_iterations"' nonlinear.json || fail "nonlinear report without newton_iterations"
+
+expect_error() {
+  local expected=$1
+  shift
+  rm -f bad.h5 bad.xmf bad.json
+  "$neurhom" cem "$@" -o bad.h5 -report bad.json > /dev/null 2> err.txt
+  local status=$?
+  if [ "$status" -eq 0 ] || [ "$(grep -c . err.txt)" -ne 1 ] || ! grep -qF -- "$expected" err.txt || \
+     ls bad.h5 bad.xmf bad.json bad.h5.partial > /dev/null 2>&1; then
+    fail "cem $* (exit $status): $(cat err.txt)"
+  else
+    echo "ok: cem $* -> $(cat err.txt)"
+  fi
+}
+expect_error "-cem_modes 82 must be between 1 and the 81 fine dofs" -coarse_n 4 -fine_n 32 -cem_modes 82
+expect_error "-cem_oversampling must be non-negative (got -1)" -coarse_n 4 -fine_n 32 -cem_oversampling -1
+expect_error "unknown problem 'heat'" -problem heat -coarse_n 4 -fine_n 32
+expect_error "are linearly dependent" -coarse_n 16 -fine_n 32 -cem_modes 3 -cem_oversampling 1
+expect_error "must be a multiple of -coarse_n" -coarse_n 6 -fine_n 32
+
+[ "$failures" -eq 0 ] && echo "cem CLI: all checks passed"
+exit "$failures"
