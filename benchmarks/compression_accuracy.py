@@ -76,7 +76,7 @@ def main():
                      "l2_error_coarse_fem_relative": r["l2_error_coarse_fem_relative"],
                      "spectral_norm_error": r["spectral_norm_error"], "speedup": r["speedup"],
                      "paper_l2_error": paper_l2, "paper_spectral_norm_error": paper_spec})
-    print(f"\ntraining: {train['train_rows'] if 'train_rows' in train else '?'} rows, {args.epochs} epochs, "
+    print(f"\ntraining: {datagen['rows']['train']} rows, {args.epochs} epochs, "
           f"test loss {train['test_loss']:.3e} (paper {PAPER_TEST_LOSS:.2e} with 500 samples/family, 20 epochs)")
     print(f"{'experiment':>10} {'L2 error':>10} {'paper':>9} {'rel. L2':>9} {'coarse FEM':>10} "
           f"{'||S-S^||2':>10} {'paper':>9} {'speedup':>8}")
@@ -86,6 +86,7 @@ def main():
               f"{r['paper_spectral_norm_error']:>9.2e} {r['speedup']:>8.1f}")
     write_json(args.out, {"benchmark": "compression_accuracy", "coarse_n": 32, "fine_n": 256, "ell": 2,
                           "samples_per_family": args.samples, "families": datagen.get("families"),
+                          "train_rows": datagen["rows"]["train"],
                           "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "lr_epochs": args.lr_epochs,
                           "lr_late": args.lr_late, "ranks": args.ranks, "datagen_seconds": t1 - t0,
                           "train_seconds": t2 - t1, "train": {k: train[k] for k in train if k != "history"},
