@@ -11,6 +11,7 @@ int run_fem(MPI_Comm comm);
 int run_lod(MPI_Comm comm);
 int run_lod_datagen(MPI_Comm comm);
 int run_cem(MPI_Comm comm);
+int run_cem_datagen(MPI_Comm comm);
 int run_compress_eval(MPI_Comm comm);
 
 int run_train(MPI_Comm comm, int argc, char** argv);

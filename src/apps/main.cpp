@@ -36,6 +36,7 @@ const char* const kUsage =
     "            (-verify: convergence in H and ell; -problem parabolic)\n"
     "  cem       CEM-GMsFEM vs. the fine FEM: -coarse_n 10 -fine_n 100 -cem_modes 3 -cem_oversampling 3\n"
     "            -problem elliptic|parabolic|nonlinear -report r.json -o out.h5; -verify: rates vs H\n"
+    "  cem-datagen  CEM reduced-model datasets (paper Sec. 4.1, 5): -samples 1600 -problems all -o cem.h5\n"
     "  lod-datagen  (R_T(A), S_T) dataset for operator compression: -samples 500 -families all -o lod.h5\n"
 #endif
 #ifdef NEURHOM_WITH_TORCH
@@ -59,6 +60,7 @@ const Command kCommands[] = {
     {"lod", neurhom::app::run_lod, nullptr},
     {"lod-datagen", neurhom::app::run_lod_datagen, nullptr},
     {"cem", neurhom::app::run_cem, nullptr},
+    {"cem-datagen", neurhom::app::run_cem_datagen, nullptr},
 #endif
 #ifdef NEURHOM_WITH_TORCH
     {"train", nullptr, neurhom::app::run_train},

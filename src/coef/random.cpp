@@ -30,4 +30,10 @@ double SplitMix64::uniform() { return to_unit(next()); }
 
 double SplitMix64::uniform(double low, double high) { return low + (high - low) * uniform(); }
 
+std::uint64_t sample_seed(std::uint64_t seed, int family, int sample) {
+  SplitMix64 g(seed * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(family) * 1000003ULL +
+               static_cast<std::uint64_t>(sample));
+  return g.next() >> 1;  // fits a signed 64-bit HDF5 attribute/dataset
+}
+
 }  // namespace neurhom

@@ -26,10 +26,7 @@ class FunctionSource final : public Source {
 // cem-multistage-learning.txt eq. (5).
 class PaperCemSource final : public Source {
  public:
-  explicit PaperCemSource(std::uint64_t seed) {
-    SplitMix64 rng(seed ^ 0xce3ce3ce3ce3ULL);
-    for (double& x : xi_) x = rng.uniform(-0.5, 0.5);
-  }
+  explicit PaperCemSource(std::uint64_t seed) : xi_(paper_cem_xi(seed)) {}
   double value(double x, double y, double t) const override {
     auto in = [x, y](double x0, double x1, double y0, double y1) { return x >= x0 && x <= x1 && y >= y0 && y <= y1; };
     if (in(0.15, 0.25, 0.80, 0.90)) return std::exp(1.0 + std::cos(t)) + xi_[0];
@@ -45,6 +42,13 @@ class PaperCemSource final : public Source {
 };
 
 }  // namespace
+
+std::array<double, 5> paper_cem_xi(std::uint64_t seed) {
+  SplitMix64 rng(seed ^ 0xce3ce3ce3ce3ULL);
+  std::array<double, 5> xi{};
+  for (double& x : xi) x = rng.uniform(-0.5, 0.5);
+  return xi;
+}
 
 std::string source_names() { return "one, sine, x1-step, cos-x1, paper-cem"; }
 

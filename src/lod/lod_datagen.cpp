@@ -61,12 +61,6 @@ CoefficientOptions lod_family_options(const std::string& family, std::uint64_t s
   return o;
 }
 
-std::uint64_t sample_seed(std::uint64_t seed, int family, int sample) {
-  SplitMix64 g(seed * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(family) * 1000003ULL +
-               static_cast<std::uint64_t>(sample));
-  return g.next() >> 1;  // fits a signed 64-bit HDF5 attribute/dataset
-}
-
 namespace {
 
 struct RowBuffers {

@@ -38,11 +38,22 @@ PY
 done
 grep -q '"newton_iterations"' nonlinear.json || fail "nonlinear report without newton_iterations"
 
+# cem-datagen: a tiny dataset on 2 ranks and its report.
+"$mpiexec" -n 2 --oversubscribe "$neurhom" cem-datagen -coarse_n 4 -fine_n 32 -steps 3 -samples 4 -gamma 5 \
+  -o data.h5 -report data.json > out.txt 2>&1 || { cat out.txt; fail "cem-datagen run"; }
+python3 - data.json <<'PY' || fail "cem-datagen report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["train"] == 3 and r["test"] == 1 and r["dim_vms"] == 48 and r["ranks"] == 2, r
+print("ok: cem-datagen report", r)
+PY
+[ -f data.h5 ] && [ ! -f data.h5.partial ] || fail "cem-datagen output"
+
 expect_error() {
   local expected=$1
   shift
   rm -f bad.h5 bad.xmf bad.json
-  "$neurhom" cem "$@" -o bad.h5 -report bad.json > /dev/null 2> err.txt
+  "$neurhom" "${sub:-cem}" "$@" -o bad.h5 -report bad.json > /dev/null 2> err.txt
   local status=$?
   if [ "$status" -eq 0 ] || [ "$(grep -c . err.txt)" -ne 1 ] || ! grep -qF -- "$expected" err.txt || \
      ls bad.h5 bad.xmf bad.json bad.h5.partial > /dev/null 2>&1; then
@@ -56,6 +67,9 @@ expect_error "-cem_oversampling must be non-negative (got -1)" -coarse_n 4 -fine
 expect_error "unknown problem 'heat'" -problem heat -coarse_n 4 -fine_n 32
 expect_error "are linearly dependent" -coarse_n 16 -fine_n 32 -cem_modes 3 -cem_oversampling 1
 expect_error "must be a multiple of -coarse_n" -coarse_n 6 -fine_n 32
+sub=cem-datagen
+expect_error "unknown problem 'heat' (-problems)" -problems linear,heat
+expect_error "-samples must be at least 2" -samples 1
 
 [ "$failures" -eq 0 ] && echo "cem CLI: all checks passed"
 exit "$failures"

@@ -11,6 +11,10 @@ namespace neurhom {
 
 double counter_uniform(std::uint64_t seed, std::uint64_t stream, std::uint64_t index);
 
+// Seed of sample `sample` of family/stream `family` in a generated dataset, from the run's
+// seed (non-negative, fits a signed 64-bit HDF5 integer).
+std::uint64_t sample_seed(std::uint64_t seed, int family, int sample);
+
 class SplitMix64 {
  public:
   explicit SplitMix64(std::uint64_t seed) : state_(seed) {}

@@ -7,6 +7,7 @@
 //   cos-x1     f = cos(2 pi x1)                    (operator-compression Sec. 4.6)
 //   paper-cem  the five-box source of cem-multistage-learning.txt eq. (5), with
 //              xi_1..xi_5 iid U(-0.5, 0.5) drawn from -seed
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -24,5 +25,7 @@ class Source {
 std::unique_ptr<Source> make_source(const std::string& name, std::uint64_t seed);
 std::unique_ptr<Source> make_function_source(std::function<double(double, double, double)> f, std::string name);
 std::string source_names();
+// xi_1..xi_5 of the paper-cem source with this seed (as used by make_source("paper-cem", seed)).
+std::array<double, 5> paper_cem_xi(std::uint64_t seed);
 
 }  // namespace neurhom

@@ -15,6 +15,7 @@
 #include <mpi.h>
 
 #include "neurhom/coef/coefficient.hpp"
+#include "neurhom/coef/random.hpp"  // sample_seed
 #include "neurhom/data/lod_dataset.hpp"
 
 namespace neurhom {
@@ -42,7 +43,6 @@ std::vector<std::string> default_lod_families();                   // levels0..l
 std::vector<std::string> parse_lod_families(const std::string& list);  // "all" or a comma list
 // Coefficient options of one sample of a family ("levelsK" or "ms").
 CoefficientOptions lod_family_options(const std::string& family, std::uint64_t seed, double alpha, double beta);
-std::uint64_t sample_seed(std::uint64_t seed, int family, int sample);
 
 LodDatagenResult generate_lod_dataset(MPI_Comm comm, const LodDatagenSettings& settings);
 
