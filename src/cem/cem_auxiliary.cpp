@@ -16,27 +16,10 @@ namespace {
 
 using OwnedEPS = Owned<EPS, EPSDestroy>;
 
-std::vector<double> to_vector(Vec v) {
-  PetscInt n = 0;
-  NH_PETSC(VecGetLocalSize(v, &n));
-  const PetscScalar* a = nullptr;
-  NH_PETSC(VecGetArrayRead(v, &a));
-  std::vector<double> out(a, a + n);
-  NH_PETSC(VecRestoreArrayRead(v, &a));
-  return out;
-}
-
-void from_vector(const std::vector<double>& values, Vec v) {
-  PetscScalar* a = nullptr;
-  NH_PETSC(VecGetArray(v, &a));
-  std::copy(values.begin(), values.end(), a);
-  NH_PETSC(VecRestoreArray(v, &a));
-}
-
 std::vector<double> multiply(Mat A, const std::vector<double>& x, Vec xv, Vec yv) {
-  from_vector(x, xv);
+  set_local_values(x, xv);
   NH_PETSC(MatMult(A, xv, yv));
-  return to_vector(yv);
+  return local_values(yv);
 }
 
 double dot(const std::vector<double>& a, const std::vector<double>& b) {
@@ -112,7 +95,7 @@ CellModes solve_cell_eigenproblem(const CoarseMesh& mesh, const CellField& coeff
     PetscScalar lambda = 0;
     NH_PETSC(EPSGetEigenpair(eps, k, &lambda, nullptr, x, nullptr));
     out.eigenvalues.push_back(PetscRealPart(lambda));
-    out.modes.push_back(to_vector(x));
+    out.modes.push_back(local_values(x));
   }
   // s-orthonormalize (modified Gram-Schmidt in the S inner product), fix the sign.
   for (int k = 0; k < modes; ++k) {

@@ -28,16 +28,6 @@ namespace {
 constexpr double kPi = 3.14159265358979323846;
 using hs = hsize_t;
 
-std::vector<double> to_vector(Vec v) {
-  PetscInt n = 0;
-  NH_PETSC(VecGetLocalSize(v, &n));
-  const PetscScalar* a = nullptr;
-  NH_PETSC(VecGetArrayRead(v, &a));
-  std::vector<double> out(a, a + n);
-  NH_PETSC(VecRestoreArrayRead(v, &a));
-  return out;
-}
-
 // Max-pool of f(., t) at the fine cell centres with pool = stride = r: (n / r)^2 values.
 std::vector<double> pooled_source(const Source& f, double t, int fine_n, int r) {
   const int blocks = fine_n / r;
@@ -79,7 +69,7 @@ struct TimeContext {
   void project(Vec u, std::vector<double>& target, double& norm) const {
     OwnedVec b = space->restrict_vector(u), c = space->create_coarse_vector();
     solve_checked(gram_solver, b, c, "(R'R) projection solve");
-    target = to_vector(c);
+    target = local_values(c);
     norm = matrix_norm(mass, u);
   }
 };
@@ -106,7 +96,7 @@ TimeRow time_sample(const TimeContext& c, std::uint64_t seed) {
     const double t = n * dt;
     assemble_load(c.grid, *f, t, F);
     OwnedVec Fms = c.space->restrict_vector(F);
-    const std::vector<double> v = to_vector(Fms);
+    const std::vector<double> v = local_values(Fms);
     std::copy(v.begin(), v.end(), row.projected.begin() + static_cast<long>((n - 1) * dim));
     for (int i = 0; i < N; ++i)
       for (int k = 0; k < L; ++k)

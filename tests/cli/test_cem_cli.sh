@@ -2,14 +2,9 @@
 # `neurhom cem` end to end on 2 ranks (report keys, HDF5 + XDMF output, all three problems)
 # and its bad input.
 # usage: test_cem_cli.sh NEURHOM MPIEXEC
-set -u
 neurhom=$1
 mpiexec=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+source "$(dirname "${BASH_SOURCE[0]}")/cli_common.sh"
 
 "$mpiexec" -n 2 --oversubscribe "$neurhom" cem -coef channels -coef_contrast 1e4 -coarse_n 5 -fine_n 40 -cem_modes 3 \
   -cem_oversampling 3 -o cem.h5 -report cem.json > out.txt 2>&1 || { cat out.txt; fail "cem run"; }
@@ -49,27 +44,14 @@ print("ok: cem-datagen report", r)
 PY
 [ -f data.h5 ] && [ ! -f data.h5.partial ] || fail "cem-datagen output"
 
-expect_error() {
-  local expected=$1
-  shift
-  rm -f bad.h5 bad.xmf bad.json
-  "$neurhom" "${sub:-cem}" "$@" -o bad.h5 -report bad.json > /dev/null 2> err.txt
-  local status=$?
-  if [ "$status" -eq 0 ] || [ "$(grep -c . err.txt)" -ne 1 ] || ! grep -qF -- "$expected" err.txt || \
-     ls bad.h5 bad.xmf bad.json bad.h5.partial > /dev/null 2>&1; then
-    fail "cem $* (exit $status): $(cat err.txt)"
-  else
-    echo "ok: cem $* -> $(cat err.txt)"
-  fi
-}
+cmd=cem
 expect_error "-cem_modes 82 must be between 1 and the 81 fine dofs" -coarse_n 4 -fine_n 32 -cem_modes 82
 expect_error "-cem_oversampling must be non-negative (got -1)" -coarse_n 4 -fine_n 32 -cem_oversampling -1
 expect_error "unknown problem 'heat'" -problem heat -coarse_n 4 -fine_n 32
 expect_error "are linearly dependent" -coarse_n 16 -fine_n 32 -cem_modes 3 -cem_oversampling 1
 expect_error "must be a multiple of -coarse_n" -coarse_n 6 -fine_n 32
-sub=cem-datagen
+cmd=cem-datagen
 expect_error "unknown problem 'heat' (-problems)" -problems linear,heat
 expect_error "-samples must be at least 2" -samples 1
 
-[ "$failures" -eq 0 ] && echo "cem CLI: all checks passed"
-exit "$failures"
+finish "cem CLI"

@@ -1,14 +1,9 @@
 #!/usr/bin/env bash
 # `neurhom lod` end to end on 2 ranks (report keys, HDF5 + XDMF output) and its bad input.
 # usage: test_lod_cli.sh NEURHOM MPIEXEC
-set -u
 neurhom=$1
 mpiexec=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+source "$(dirname "${BASH_SOURCE[0]}")/cli_common.sh"
 
 "$mpiexec" -n 2 --oversubscribe "$neurhom" lod -coef ms -coarse_n 8 -fine_n 64 -ell 2 -o lod.h5 -report lod.json \
   > out.txt 2>&1 || { cat out.txt; fail "lod run"; }
@@ -27,19 +22,6 @@ grep -q 'lod.h5:/fields/u_lod_corrected' lod.xmf || fail "lod xmf"
 "$neurhom" lod -problem parabolic -coef_end_seed 5 -coarse_n 4 -fine_n 32 -T 0.1 -steps 4 -report evolve.json > out.txt 2>&1 || { cat out.txt; fail "parabolic lod, time-dependent coefficient"; }
 grep -q "from ms" evolve.json || fail "time-dependent coefficient not in the report"
 
-expect_error() {
-  local expected=$1
-  shift
-  rm -f bad.h5 bad.xmf bad.json
-  "$neurhom" "$cmd" "$@" -o bad.h5 -report bad.json > /dev/null 2> err.txt
-  local status=$?
-  if [ "$status" -eq 0 ] || [ "$(grep -c . err.txt)" -ne 1 ] || ! grep -qF -- "$expected" err.txt || \
-     ls bad.h5 bad.xmf bad.json bad.h5.partial > /dev/null 2>&1; then
-    fail "$cmd $* (exit $status): $(cat err.txt)"
-  else
-    echo "ok: $cmd $* -> $(cat err.txt)"
-  fi
-}
 cmd=lod
 expect_error "must be a multiple of -coarse_n" -coarse_n 16 -fine_n 100
 expect_error "-ell must be at least 1" -ell 0 -coarse_n 4 -fine_n 16

@@ -35,16 +35,6 @@ CemDatagenSettings small_settings() {
   return s;
 }
 
-std::vector<double> values(Vec v) {
-  PetscInt n = 0;
-  VecGetLocalSize(v, &n);
-  const PetscScalar* a = nullptr;
-  VecGetArrayRead(v, &a);
-  std::vector<double> out(a, a + n);
-  VecRestoreArrayRead(v, &a);
-  return out;
-}
-
 double max_rel(const std::vector<double>& a, const std::vector<double>& b) {
   double d = 0, m = 0;
   for (size_t k = 0; k < a.size(); ++k) {
@@ -88,7 +78,7 @@ BOOST_AUTO_TEST_CASE(parallel_rows_equal_a_direct_recomputation) {
   const double dt = s.final_time / steps;
   for (int n = 1; n <= steps; ++n) {
     assemble_load(grid, *f, n * dt, F);
-    const std::vector<double> expected = values(space.restrict_vector(F));
+    const std::vector<double> expected = local_values(space.restrict_vector(F));
     const std::vector<double> got(projected.begin() + (n - 1) * dim, projected.begin() + n * dim);
     BOOST_TEST(max_rel(got, expected) < 1e-12);
     for (int i = 0; i < N; ++i)
@@ -109,7 +99,7 @@ BOOST_AUTO_TEST_CASE(parallel_rows_equal_a_direct_recomputation) {
   OwnedVec c = space.create_coarse_vector(), b = space.restrict_vector(u.u);
   OwnedKSP ksp = create_direct_ksp(gram, "test_");
   solve_checked(ksp, b, c, "gram");
-  BOOST_TEST(max_rel(target, values(c)) < 1e-8);
+  BOOST_TEST(max_rel(target, local_values(c)) < 1e-8);
 
   // Steady-state row 0 of /steady/test: admissible p, coarse averages of the fine solution.
   file.read_rows("/steady/test/p", 0, 1, p.data());

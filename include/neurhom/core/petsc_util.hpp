@@ -59,5 +59,8 @@ using OwnedScatter = Owned<VecScatter, VecScatterDestroy>;
 
 // Copies a parallel Vec into a std::vector on every rank, in the Vec's own (PETSc) order.
 std::vector<double> gather_to_all(Vec v);
+// This rank's entries of v, and the reverse (values.size() must be the local size).
+std::vector<double> local_values(Vec v);
+void set_local_values(const std::vector<double>& values, Vec v);
 
 }  // namespace neurhom
