@@ -54,6 +54,8 @@ int run_train(MPI_Comm comm, int argc, char** argv) {
   report["samples_per_second"] = r.samples_per_second;
   report["ranks"] = mpi_size(comm);
   report["threads_per_rank"] = r.threads;
+  report["device"] = s.device;
+  report["allreduce"] = r.allreduce;
   Json history = Json::array();
   for (const auto& e : r.history) {
     Json j = Json::object();

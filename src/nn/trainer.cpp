@@ -9,6 +9,7 @@
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/core/progress.hpp"
 #include "neurhom/nn/distributed.hpp"
+#include "neurhom/nn/gradient_reducer.hpp"
 #include "neurhom/nn/lod_batches.hpp"
 
 namespace neurhom {
@@ -84,7 +85,12 @@ TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const
   require(s.device == "cpu" || torch::cuda::is_available(),
           "-device cuda: this LibTorch has no CUDA support or no GPU is visible (build with an upstream CUDA LibTorch via -DTorch_DIR)");
   require_writable_location(s.output, "-o model file");
-  const torch::Device device(s.device == "cuda" ? torch::kCUDA : torch::kCPU);
+  // -device cuda: one GPU per rank of a node (local rank modulo the visible GPUs).
+  const torch::Device device =
+      s.device == "cuda"
+          ? torch::Device(torch::kCUDA, static_cast<torch::DeviceIndex>(local_rank(comm) %
+                                                                         static_cast<int>(torch::cuda::device_count())))
+          : torch::Device(torch::kCPU);
 
   TrainResult result;
   result.threads = s.threads > 0 ? s.threads : default_threads(comm);
@@ -125,7 +131,9 @@ TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const
     first_epoch = saved.epoch + 1;
     if (is_root(comm)) std::printf("[train] resuming from '%s' after epoch %d\n", ckpt.c_str(), saved.epoch);
   }
-  broadcast_parameters(*model, comm);  // identical replicas (rank 0's weights)
+  GradientReducer reducer(comm, device);  // MPI, or NCCL for -device cuda where built
+  result.allreduce = reducer.backend();
+  reducer.broadcast_parameters(*model);  // identical replicas (rank 0's weights)
   result.first_epoch = first_epoch;
 
   LodBatches train(file, meta, Split::Train, comm, s.batch, s.seed, s.buffer_blocks);
@@ -160,7 +168,7 @@ TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const
       adam.zero_grad();
       const torch::Tensor local = relative_squared_error_sum(model->forward(b.inputs.to(device)), b.targets.to(device));
       (local / static_cast<double>(s.batch)).backward();
-      allreduce_gradients(*model, comm);
+      reducer.allreduce_gradients(*model);
       adam.step();
       loss_sum += local.item<double>();
       if (s.show_progress) progress.update(++step, "epoch " + std::to_string(epoch));

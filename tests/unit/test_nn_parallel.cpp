@@ -1,6 +1,7 @@
 // Data parallelism on 2 ranks: 3 Adam steps with the batch split over the ranks equal 3 steps
 // on one rank with the whole batch (to 1e-6), replicas start identical, and the per-epoch
-// shards of the training blocks are disjoint.
+// shards of the training blocks are disjoint; the GradientReducer backends (MPI; NCCL where
+// a GPU and NCCL exist) sum the gradients.
 #define BOOST_TEST_MODULE nn_parallel
 #include <boost/test/unit_test.hpp>
 
@@ -9,6 +10,7 @@
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/nn/compression_mlp.hpp"
 #include "neurhom/nn/distributed.hpp"
+#include "neurhom/nn/gradient_reducer.hpp"
 #include "neurhom/nn/lod_batches.hpp"
 #include "nn_fixture.hpp"
 
@@ -79,5 +81,43 @@ BOOST_AUTO_TEST_CASE(epoch_shards_are_disjoint_and_cover_the_split) {
     MPI_Allgatherv(mine.data(), count, MPI_FLOAT, all.data(), counts.data(), displs.data(), MPI_FLOAT, comm);
     BOOST_TEST(total == 512);
     BOOST_TEST(std::set<float>(all.begin(), all.end()).size() == all.size());  // every row once
+  }
+}
+
+// The trainer's communication object: "mpi" on the CPU (the same sums as above); on a CUDA
+// build with NCCL and >= 1 visible GPU, the NCCL backend gives the MPI backend's sums.
+BOOST_AUTO_TEST_CASE(gradient_reducer_backends_sum_the_gradients) {
+  const MPI_Comm comm = MPI_COMM_WORLD;
+  const int rank = mpi_rank(comm);
+  const std::vector<std::int64_t> widths{6, 8, 3};
+  auto summed_gradients = [&](const torch::Device& device, std::string* backend) {
+    Mlp net(widths);
+    net->reset_glorot(7 + static_cast<std::uint64_t>(rank));
+    net->to(device);
+    GradientReducer reducer(comm, device);
+    *backend = reducer.backend();
+    reducer.broadcast_parameters(*net);
+    torch::manual_seed(static_cast<std::uint64_t>(rank) + 1);  // different data per rank
+    const auto x = torch::rand({4, 6}).to(device), y = (torch::rand({4, 3}) + 0.5).to(device);
+    relative_squared_error_sum(net->forward(x), y).backward();
+    reducer.allreduce_gradients(*net);
+    std::vector<torch::Tensor> grads;
+    for (const auto& p : net->parameters()) grads.push_back(p.grad().to(torch::kCPU).reshape({-1}));
+    return torch::cat(grads);
+  };
+  std::string backend;
+  const torch::Tensor cpu = summed_gradients(torch::kCPU, &backend);
+  BOOST_TEST(backend == "mpi");
+  // Summed gradients are identical on both ranks.
+  torch::Tensor other = cpu.clone();
+  MPI_Bcast(other.data_ptr<float>(), static_cast<int>(other.numel()), MPI_FLOAT, 0, comm);
+  BOOST_TEST(torch::allclose(cpu, other, 0, 0));
+  if (torch::cuda::is_available() && nccl_available() &&
+      static_cast<int>(torch::cuda::device_count()) >= mpi_size(comm)) {  // NCCL: one GPU per rank
+    const torch::Tensor gpu = summed_gradients(torch::Device(torch::kCUDA, static_cast<torch::DeviceIndex>(rank)), &backend);
+    BOOST_TEST(backend == "nccl");
+    BOOST_TEST(torch::allclose(gpu, cpu, 1e-5, 1e-6));
+  } else {
+    BOOST_TEST_MESSAGE("NCCL backend not tested: " << (nccl_available() ? "fewer GPUs than ranks" : "built without NCCL"));
   }
 }

@@ -5,7 +5,8 @@
 // buffer (allreduce_gradients). Each rank's loss is its partial sum divided by the GLOBAL
 // batch size, so the summed gradient is exactly the gradient of the full-batch mean: 2 ranks
 // with a split batch take the same steps as 1 rank with the whole batch.
-// Tensors on a GPU are staged through host memory (MPI is not assumed to be CUDA-aware).
+// Tensors on a GPU are staged through host memory (MPI is not assumed to be CUDA-aware);
+// the trainer goes through GradientReducer, which uses NCCL instead where built.
 #include <mpi.h>
 #include <torch/torch.h>
 

@@ -40,6 +40,7 @@ struct TrainResult {
   int first_epoch = 1;                // 1 unless resumed
   int threads = 0;
   std::string data_fingerprint;
+  std::string allreduce = "mpi";      // gradient communication: mpi or nccl
 };
 
 std::string checkpoint_path_for(const std::string& model_path);

@@ -1,0 +1,125 @@
+#include "neurhom/nn/gradient_reducer.hpp"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "neurhom/core/error.hpp"
+#include "neurhom/nn/distributed.hpp"
+
+#ifdef NEURHOM_WITH_NCCL
+#include <c10/cuda/CUDAStream.h>
+#include <nccl.h>
+#endif
+
+namespace neurhom {
+
+bool nccl_available() {
+#ifdef NEURHOM_WITH_NCCL
+  return true;
+#else
+  return false;
+#endif
+}
+
+namespace {
+// (rank, size) among the ranks of comm on this node.
+std::pair<int, int> node_rank_and_size(MPI_Comm comm) {
+  MPI_Comm node = MPI_COMM_NULL;
+  MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+  int rank = 0, size = 1;
+  MPI_Comm_rank(node, &rank);
+  MPI_Comm_size(node, &size);
+  MPI_Comm_free(&node);
+  return {rank, size};
+}
+}  // namespace
+
+int local_rank(MPI_Comm comm) { return node_rank_and_size(comm).first; }
+
+#ifdef NEURHOM_WITH_NCCL
+namespace {
+
+void nccl_check(ncclResult_t status, const char* what) {
+  if (status != ncclSuccess) throw LocalError(std::string(what) + " failed: " + ncclGetErrorString(status));
+}
+
+// The tensors as one contiguous float32 buffer on their device, and back.
+torch::Tensor flatten_on_device(const std::vector<torch::Tensor>& tensors) {
+  std::vector<torch::Tensor> flat;
+  flat.reserve(tensors.size());
+  for (const auto& t : tensors) flat.push_back(t.detach().to(torch::kFloat32).reshape({-1}));
+  return torch::cat(flat).contiguous();
+}
+
+void unflatten_on_device(const torch::Tensor& buffer, const std::vector<torch::Tensor>& tensors) {
+  torch::NoGradGuard no_grad;
+  std::int64_t offset = 0;
+  for (const auto& t : tensors) {
+    const std::int64_t n = t.numel();
+    t.copy_(buffer.slice(0, offset, offset + n).view(t.sizes()));
+    offset += n;
+  }
+}
+
+}  // namespace
+#endif
+
+GradientReducer::GradientReducer(MPI_Comm comm, const torch::Device& device) : comm_(comm) {
+  if (!device.is_cuda() || !nccl_available()) return;
+#ifdef NEURHOM_WITH_NCCL
+  const int on_node = node_rank_and_size(comm).second, gpus = static_cast<int>(torch::cuda::device_count());
+  require(on_node <= gpus, "-device cuda: " + std::to_string(on_node) + " ranks on this node share " +
+                               std::to_string(gpus) + " GPU(s); NCCL needs one GPU per rank (start one rank per GPU)");
+  int rank = 0, size = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &size);
+  ncclUniqueId id;
+  if (rank == 0) nccl_check(ncclGetUniqueId(&id), "ncclGetUniqueId");
+  MPI_Bcast(&id, sizeof id, MPI_BYTE, 0, comm);
+  ncclComm_t nc = nullptr;
+  nccl_check(ncclCommInitRank(&nc, size, id, rank), "ncclCommInitRank");
+  nccl_comm_ = nc;
+  backend_ = "nccl";
+#endif
+}
+
+GradientReducer::~GradientReducer() {
+#ifdef NEURHOM_WITH_NCCL
+  if (nccl_comm_) ncclCommDestroy(static_cast<ncclComm_t>(nccl_comm_));
+#endif
+}
+
+void GradientReducer::broadcast_parameters(torch::nn::Module& module) {
+  if (backend_ == "mpi") return neurhom::broadcast_parameters(module, comm_);
+#ifdef NEURHOM_WITH_NCCL
+  const std::vector<torch::Tensor> params = module.parameters();
+  if (params.empty()) return;
+  torch::Tensor buffer = flatten_on_device(params);
+  const cudaStream_t stream = c10::cuda::getCurrentCUDAStream().stream();
+  nccl_check(ncclBroadcast(buffer.data_ptr<float>(), buffer.data_ptr<float>(), static_cast<size_t>(buffer.numel()),
+                           ncclFloat, 0, static_cast<ncclComm_t>(nccl_comm_), stream),
+             "ncclBroadcast of the model parameters");
+  unflatten_on_device(buffer, params);
+#endif
+}
+
+void GradientReducer::allreduce_gradients(torch::nn::Module& module) {
+  if (backend_ == "mpi") return neurhom::allreduce_gradients(module, comm_);
+#ifdef NEURHOM_WITH_NCCL
+  std::vector<torch::Tensor> grads;
+  for (auto& p : module.parameters()) {
+    if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
+    grads.push_back(p.grad());
+  }
+  if (grads.empty()) return;
+  torch::Tensor buffer = flatten_on_device(grads);
+  const cudaStream_t stream = c10::cuda::getCurrentCUDAStream().stream();
+  nccl_check(ncclAllReduce(buffer.data_ptr<float>(), buffer.data_ptr<float>(), static_cast<size_t>(buffer.numel()),
+                           ncclFloat, ncclSum, static_cast<ncclComm_t>(nccl_comm_), stream),
+             "ncclAllReduce of the gradients");
+  unflatten_on_device(buffer, grads);
+#endif
+}
+
+}  // namespace neurhom
