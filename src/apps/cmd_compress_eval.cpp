@@ -35,6 +35,7 @@ struct EvalOptions {
   std::string model;
   std::string patch_solver = "petsc";
   PetscInt coarse_n = 0, threads = 0;
+  PetscBool row_sums = PETSC_TRUE;
 };
 
 PetscErrorCode read_options(MPI_Comm comm, EvalOptions* o) {
@@ -47,6 +48,8 @@ PetscErrorCode read_options(MPI_Comm comm, EvalOptions* o) {
   PetscCall(PetscOptionsInt("-threads", "Intra-op threads for the forward pass (0: LibTorch default)", nullptr, o->threads,
                             &o->threads, nullptr));
   PetscCall(read_string(PetscOptionsObject, "-lod_patch_solver", "Patch Cholesky: petsc, cholmod or mumps", &o->patch_solver));
+  PetscCall(PetscOptionsBool("-zero_row_sums", "Project the network's S_T onto zero row sums, as exact S_T have (-zero_row_sums false: raw outputs)",
+                             nullptr, o->row_sums, &o->row_sums, nullptr));
   PetscOptionsEnd();
   PetscFunctionReturn(0);
 }
@@ -126,6 +129,7 @@ int run_compress_eval(MPI_Comm comm) {
     const auto y = net.forward(x).to(torch::kFloat64).contiguous();
     outputs.assign(y.data_ptr<double>(), y.data_ptr<double>() + y.numel());
   }
+  if (o.row_sums) project_zero_row_sums(outputs);
   const double forward_seconds = timer.seconds() - extraction_seconds;
   OwnedMat S_hat = assemble_from_extended(comm, mesh, ell, outputs);
   const double nn_seconds = max_ranks(comm, timer.seconds());
@@ -191,6 +195,7 @@ int run_compress_eval(MPI_Comm comm) {
   breakdown["assembly"] = nn_seconds - extraction_seconds - forward_seconds;
   report["nn_breakdown_rank0"] = breakdown;
   report["speedup"] = lod_seconds / nn_seconds;
+  report["zero_row_sums"] = static_cast<bool>(o.row_sums);
   write_json_file(o.common.report, report, comm);
   if (is_root(comm)) {
     std::printf("neurhom compress-eval: coefficient %s, source %s, H = 1/%d, h = 1/%d, ell = %d, %d ranks\n",

@@ -31,6 +31,13 @@ std::vector<float> extract_patch_rows(MPI_Comm comm, const CellField& coefficien
   return rows;
 }
 
+void project_zero_row_sums(std::vector<double>& rows) {
+  for (size_t at = 0; at + 4 <= rows.size(); at += 4) {
+    const double mean = 0.25 * (rows[at] + rows[at + 1] + rows[at + 2] + rows[at + 3]);
+    for (size_t j = 0; j < 4; ++j) rows[at + j] -= mean;
+  }
+}
+
 OwnedMat assemble_from_extended(MPI_Comm comm, const CoarseMesh& mesh, int layers, const std::vector<double>& rows) {
   const Block cells = block_of(mesh.num_cells(), comm);
   const size_t width = static_cast<size_t>(extended_patch_nodes(layers)) * 4;
