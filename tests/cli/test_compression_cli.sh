@@ -38,6 +38,15 @@ assert r["l2_error_relative"] < r["l2_error_coarse_fem_relative"], r  # beats th
 print("ok: compress-eval", {k: r[k] for k in ("spectral_norm_error", "l2_error_relative", "l2_error_coarse_fem_relative", "speedup")})
 PY
 grep -q 'eval.h5:/fields/difference' eval.xmf || fail "compress-eval xmf"
+# The zero-row-sum projection (default) must not be worse than the raw network outputs.
+run2 compress-eval -model model.pt -coef cracks -rhs cos-x1 -zero_row_sums false -report raw.json > out.txt 2>&1 || { cat out.txt; fail "compress-eval raw"; }
+python3 - eval.json raw.json <<'PY' || fail "zero-row-sum projection"
+import json, sys
+p, r = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert p["zero_row_sums"] and not r["zero_row_sums"], (p, r)
+assert p["l2_error"] <= r["l2_error"], (p["l2_error"], r["l2_error"])
+print("ok: projected L2", p["l2_error"], "<= raw", r["l2_error"])
+PY
 
 # Resume after a completed run continues from its last epoch.
 run2 train -data lod.h5 -epochs 4 -batch 100 -o model.pt -resume > out.txt 2>&1 || { cat out.txt; fail "resume"; }
