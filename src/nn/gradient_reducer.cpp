@@ -44,24 +44,6 @@ void nccl_check(ncclResult_t status, const char* what) {
   if (status != ncclSuccess) throw LocalError(std::string(what) + " failed: " + ncclGetErrorString(status));
 }
 
-// The tensors as one contiguous float32 buffer on their device, and back.
-torch::Tensor flatten_on_device(const std::vector<torch::Tensor>& tensors) {
-  std::vector<torch::Tensor> flat;
-  flat.reserve(tensors.size());
-  for (const auto& t : tensors) flat.push_back(t.detach().to(torch::kFloat32).reshape({-1}));
-  return torch::cat(flat).contiguous();
-}
-
-void unflatten_on_device(const torch::Tensor& buffer, const std::vector<torch::Tensor>& tensors) {
-  torch::NoGradGuard no_grad;
-  std::int64_t offset = 0;
-  for (const auto& t : tensors) {
-    const std::int64_t n = t.numel();
-    t.copy_(buffer.slice(0, offset, offset + n).view(t.sizes()));
-    offset += n;
-  }
-}
-
 }  // namespace
 #endif
 
@@ -95,30 +77,26 @@ void GradientReducer::broadcast_parameters(torch::nn::Module& module) {
 #ifdef NEURHOM_WITH_NCCL
   const std::vector<torch::Tensor> params = module.parameters();
   if (params.empty()) return;
-  torch::Tensor buffer = flatten_on_device(params);
+  torch::Tensor buffer = flatten_tensors(params, params.front().device());
   const cudaStream_t stream = c10::cuda::getCurrentCUDAStream().stream();
   nccl_check(ncclBroadcast(buffer.data_ptr<float>(), buffer.data_ptr<float>(), static_cast<size_t>(buffer.numel()),
                            ncclFloat, 0, static_cast<ncclComm_t>(nccl_comm_), stream),
              "ncclBroadcast of the model parameters");
-  unflatten_on_device(buffer, params);
+  unflatten_tensors(buffer, params);
 #endif
 }
 
 void GradientReducer::allreduce_gradients(torch::nn::Module& module) {
   if (backend_ == "mpi") return neurhom::allreduce_gradients(module, comm_);
 #ifdef NEURHOM_WITH_NCCL
-  std::vector<torch::Tensor> grads;
-  for (auto& p : module.parameters()) {
-    if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
-    grads.push_back(p.grad());
-  }
+  const std::vector<torch::Tensor> grads = gradients_of(module);
   if (grads.empty()) return;
-  torch::Tensor buffer = flatten_on_device(grads);
+  torch::Tensor buffer = flatten_tensors(grads, grads.front().device());
   const cudaStream_t stream = c10::cuda::getCurrentCUDAStream().stream();
   nccl_check(ncclAllReduce(buffer.data_ptr<float>(), buffer.data_ptr<float>(), static_cast<size_t>(buffer.numel()),
                            ncclFloat, ncclSum, static_cast<ncclComm_t>(nccl_comm_), stream),
              "ncclAllReduce of the gradients");
-  unflatten_on_device(buffer, grads);
+  unflatten_tensors(buffer, grads);
 #endif
 }
 

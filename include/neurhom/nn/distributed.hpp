@@ -10,9 +10,16 @@
 #include <mpi.h>
 #include <torch/torch.h>
 
+#include <vector>
+
 namespace neurhom {
 
 void broadcast_parameters(torch::nn::Module& module, MPI_Comm comm);
+// Helpers shared with GradientReducer: the tensors as one contiguous float32 buffer on
+// `device` and back; the module's gradients (zeros where undefined).
+torch::Tensor flatten_tensors(const std::vector<torch::Tensor>& tensors, const torch::Device& device);
+void unflatten_tensors(const torch::Tensor& buffer, const std::vector<torch::Tensor>& tensors);
+std::vector<torch::Tensor> gradients_of(torch::nn::Module& module);
 void allreduce_gradients(torch::nn::Module& module, MPI_Comm comm);
 
 }  // namespace neurhom
