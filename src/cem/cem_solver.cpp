@@ -29,8 +29,9 @@ OwnedVec coarse_load(const CemSpace& space, const Source& f, double t, double sc
 
 // One backward Euler step of the nonlinear problem: Newton for G(c) = 0, c holds c^{n-1} on
 // entry (also the initial guess) and c^n on exit. Returns the Newton iterations.
+// J_cache keeps R' dN R between calls so that MatPtAP reuses its symbolic product.
 int nonlinear_step(const CemSpace& space, Mat M_ms, const std::vector<double>& kappa, double gamma, double dt, Vec load,
-                   Vec c, int step) {
+                   Vec c, int step, OwnedMat& J_cache) {
   const StructuredGrid& grid = space.grid();
   OwnedVec c_old, G, trial_G, delta, trial, u = grid.create_vector(), flux = grid.create_vector();
   NH_PETSC(VecDuplicate(c, c_old.out()));
@@ -52,12 +53,22 @@ int nonlinear_step(const CemSpace& space, Mat M_ms, const std::vector<double>& k
   const double g0 = norm2(G);
   double g = g0;
   int it = 0;
+  OwnedMat J;
+  OwnedKSP ksp;
+  double ratio = 1.0;  // ||G_k|| / ||G_{k-1}|| of the last iteration
   for (; it < 50 && g > 1e-10 * g0 && g > 1e-13; ++it) {
-    space.prolong(c, u);
-    nonlinear_flux_jacobian(grid, kappa, gamma, dt, u, J_fine);
-    OwnedMat J = space.project(J_fine);
-    NH_PETSC(MatAXPY(J, 1.0, M_ms, DIFFERENT_NONZERO_PATTERN));
-    OwnedKSP ksp = create_direct_ksp(J, "cem_coarse_");
+    if (!ksp || ratio > 0.1) {  // fresh Jacobian unless the lagged one still converges fast
+      space.prolong(c, u);
+      nonlinear_flux_jacobian(grid, kappa, gamma, dt, u, J_fine);
+      if (!J_cache) {
+        J_cache = space.project(J_fine);
+      } else {
+        NH_PETSC(MatPtAP(J_fine, space.R(), MAT_REUSE_MATRIX, PETSC_DEFAULT, J_cache.inout()));
+      }
+      NH_PETSC(MatDuplicate(J_cache, MAT_COPY_VALUES, J.out()));
+      NH_PETSC(MatAXPY(J, 1.0, M_ms, DIFFERENT_NONZERO_PATTERN));
+      ksp = create_direct_ksp(J, "cem_coarse_");
+    }
     solve_checked(ksp, G, delta, "CEM Newton linear solve");  // J delta = G, step -delta
     OwnedVec step_dir;
     NH_PETSC(VecDuplicate(delta, step_dir.out()));
@@ -75,6 +86,7 @@ int nonlinear_step(const CemSpace& space, Mat M_ms, const std::vector<double>& k
     }
     NH_PETSC(VecCopy(trial, c));
     NH_PETSC(VecCopy(trial_G, G));
+    ratio = g_trial / g;
     g = g_trial;
   }
   if (g > 1e-10 * g0 && g > 1e-13)
@@ -117,6 +129,7 @@ CemSolution solve_cem(const CemSpace& space, const Source& f, const CemProblem& 
     }
     OwnedVec rhs;
     NH_PETSC(VecDuplicate(out.c, rhs.out()));
+    OwnedMat J_cache;
     Progress progress("cem", "time step", problem.steps, grid.comm());
     for (int n = 1; n <= problem.steps; ++n) {
       OwnedVec load = coarse_load(space, f, n * dt, dt, fine);
@@ -125,7 +138,7 @@ CemSolution solve_cem(const CemSpace& space, const Source& f, const CemProblem& 
         solve_checked(ksp, rhs, out.c, "coarse CEM solve");
       } else {
         out.newton_iterations +=
-            nonlinear_step(space, M_ms, space.fine_cell_values(), problem.gamma, dt, load, out.c, n);
+            nonlinear_step(space, M_ms, space.fine_cell_values(), problem.gamma, dt, load, out.c, n, J_cache);
       }
       progress.update(n);
     }

@@ -7,7 +7,9 @@
 //              for  G(c) = M_ms (c - c^{n-1}) + R' [dt N(R c)] - dt R' F_h(t_n) = 0,
 //              Jacobian  M_ms + R' [dt dN(R c)] R, with N and dN evaluated on the FINE grid
 //              (nonlinear_operator.hpp); the fixed point is the Galerkin projection of the
-//              fine discrete problem. Backtracking on ||G|| (halving, at most 10 times);
+//              fine discrete problem (R' dN R by MatPtAP, symbolic product reused). The Jacobian and its LU
+//              are kept while each iteration still reduces ||G|| 10x (lagged Newton) and
+//              refreshed otherwise. Backtracking on ||G|| (halving, at most 10 times);
 //              stops at ||G|| <= 1e-10 ||G_0|| or 1e-13, at most 50 iterations.
 // Coarse systems: direct LU (MUMPS), options prefix -cem_coarse_.
 #include "neurhom/cem/cem_space.hpp"

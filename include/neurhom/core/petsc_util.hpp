@@ -43,6 +43,7 @@ class Owned {
   T get() const { return handle_; }
   operator T() const { return handle_; }
   T* out() { reset(); return &handle_; }  // for PETSc "create" calls
+  T* inout() { return &handle_; }         // for PETSc "reuse" calls (MAT_REUSE_MATRIX)
   explicit operator bool() const { return handle_ != nullptr; }
 
  private:
