@@ -33,8 +33,9 @@ OwnedVec coarse_load(const CemSpace& space, const Source& f, double t, double sc
 int nonlinear_step(const CemSpace& space, Mat M_ms, const std::vector<double>& kappa, double gamma, double dt, Vec load,
                    Vec c, int step, OwnedMat& J_cache) {
   const StructuredGrid& grid = space.grid();
-  OwnedVec c_old, G, trial_G, delta, trial, u = grid.create_vector(), flux = grid.create_vector();
+  OwnedVec c_old, G, trial_G, delta, trial, change, u = grid.create_vector(), flux = grid.create_vector();
   NH_PETSC(VecDuplicate(c, c_old.out()));
+  NH_PETSC(VecDuplicate(c, change.out()));
   NH_PETSC(VecCopy(c, c_old));
   NH_PETSC(VecDuplicate(c, G.out()));
   NH_PETSC(VecDuplicate(c, trial_G.out()));
@@ -45,8 +46,8 @@ int nonlinear_step(const CemSpace& space, Mat M_ms, const std::vector<double>& k
     space.prolong(x, u);
     nonlinear_flux(grid, kappa, gamma, dt, u, flux);
     NH_PETSC(MatMultTranspose(space.R(), flux, out));
-    NH_PETSC(VecWAXPY(delta, -1.0, c_old, x));
-    NH_PETSC(MatMultAdd(M_ms, delta, out, out));
+    NH_PETSC(VecWAXPY(change, -1.0, c_old, x));
+    NH_PETSC(MatMultAdd(M_ms, change, out, out));
     NH_PETSC(VecAXPY(out, -1.0, load));
   };
   residual(c, G);
@@ -70,12 +71,9 @@ int nonlinear_step(const CemSpace& space, Mat M_ms, const std::vector<double>& k
       ksp = create_direct_ksp(J, "cem_coarse_");
     }
     solve_checked(ksp, G, delta, "CEM Newton linear solve");  // J delta = G, step -delta
-    OwnedVec step_dir;
-    NH_PETSC(VecDuplicate(delta, step_dir.out()));
-    NH_PETSC(VecCopy(delta, step_dir));
     double lambda = 1.0, g_trial = 0;
     for (int half = 0;; ++half) {
-      NH_PETSC(VecWAXPY(trial, -lambda, step_dir, c));
+      NH_PETSC(VecWAXPY(trial, -lambda, delta, c));
       residual(trial, trial_G);
       g_trial = norm2(trial_G);
       if (std::isfinite(g_trial) && g_trial < g) break;
