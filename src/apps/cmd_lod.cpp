@@ -95,7 +95,7 @@ int run_lod(MPI_Comm comm) {
   const CoarseMesh mesh(static_cast<int>(o.coarse_n), static_cast<int>(o.fine_n));
   const StructuredGrid grid(comm, static_cast<int>(o.fine_n));
   LodSettings settings;
-  settings.layers = static_cast<int>(o.ell);
+  settings.ell = static_cast<int>(o.ell);
   settings.patch_solver = o.patch_solver;
   settings.show_progress = true;
   LodProblem problem;
@@ -106,7 +106,7 @@ int run_lod(MPI_Comm comm) {
   require(!path || problem.parabolic, "-coef_end_seed (a time-dependent coefficient) needs -problem parabolic");
   problem.path = path.get();
   LodFields fields;
-  const LodComparison c = compare_lod_with_fine(comm, mesh, *coefficient, *f, settings, grid, &fields, problem);
+  const LodComparison c = compare_lod_with_fine(grid, mesh, *coefficient, *f, settings, problem, &fields);
 
   if (!o.common.output.empty()) {
     FieldWriter writer(o.common.output, grid);
@@ -122,7 +122,7 @@ int run_lod(MPI_Comm comm) {
   report["source"] = f->describe();
   report["coarse_n"] = mesh.cells;
   report["fine_n"] = mesh.fine_cells();
-  report["ell"] = settings.layers;
+  report["ell"] = settings.ell;
   report["ranks"] = mpi_size(comm);
   report["patches"] = c.patches;
   report["l2_error_vs_fine"] = c.l2_error_vs_fine;
@@ -141,7 +141,7 @@ int run_lod(MPI_Comm comm) {
     std::printf("neurhom lod: %s, coefficient %s, source %s\n", o.problem.c_str(), coefficient->describe().c_str(),
                 f->describe().c_str());
     std::printf("  H = 1/%d, h = 1/%d, ell = %d, %lld patches on %d ranks: offline %.3f s (%.1f patches/s)\n",
-                mesh.cells, mesh.fine_cells(), settings.layers, c.patches, mpi_size(comm), c.offline_seconds,
+                mesh.cells, mesh.fine_cells(), settings.ell, c.patches, mpi_size(comm), c.offline_seconds,
                 static_cast<double>(c.patches) / c.offline_seconds);
     std::printf("  ||u_h - u_H||_L2 / ||u_h||_L2 = %.4e, ||u_h - (1-Q)u_H||_a / ||u_h||_a = %.4e\n", c.l2_error_vs_fine,
                 c.energy_error_vs_fine);

@@ -7,7 +7,7 @@
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/json_report.hpp"
 #include "neurhom/core/mpi_util.hpp"
-#include "neurhom/nn/trainer.hpp"
+#include "neurhom/nn/compression_training.hpp"
 
 namespace neurhom::app {
 
@@ -39,34 +39,12 @@ int run_train(MPI_Comm comm, int argc, char** argv) {
 
   const TrainResult r = train_compression(comm, data, s);
   const EpochRecord& last = r.history.back();
-  Json report = Json::object();
+  Json report = training_report(r, comm);
   report["model"] = model;
   report["data"] = data;
   report["data_fingerprint"] = r.data_fingerprint;
-  report["epochs"] = static_cast<int>(r.history.size());
-  report["first_epoch_this_run"] = r.first_epoch;
   report["batch"] = static_cast<long long>(s.batch);
-  report["train_loss"] = last.train_loss;
-  report["val_loss"] = last.val_loss;
   report["test_loss"] = r.test_loss;
-  report["initial_val_loss"] = r.initial_val_loss;
-  report["parameters"] = static_cast<long long>(r.parameters);
-  report["samples_per_second"] = r.samples_per_second;
-  report["ranks"] = mpi_size(comm);
-  report["threads_per_rank"] = r.threads;
-  report["device"] = s.device;
-  report["allreduce"] = r.allreduce;
-  Json history = Json::array();
-  for (const auto& e : r.history) {
-    Json j = Json::object();
-    j["epoch"] = e.epoch;
-    j["train_loss"] = e.train_loss;
-    j["val_loss"] = e.val_loss;
-    j["learning_rate"] = e.learning_rate;
-    j["samples_per_second"] = e.samples_per_second;
-    history.push_back(j);
-  }
-  report["history"] = history;
   write_json_file(report_path, report, comm);
   if (is_root(comm))
     std::printf("neurhom train: %d epochs, train %.4e, val %.4e, test %.4e, %.0f samples/s on %d ranks -> %s\n",

@@ -8,7 +8,7 @@
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/petsc_util.hpp"
 #include "neurhom/fem/q1_element.hpp"
-#include "neurhom/lod/patch_operators.hpp"
+#include "neurhom/patch/patch_operators.hpp"
 
 namespace neurhom {
 

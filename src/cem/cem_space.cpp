@@ -13,8 +13,8 @@
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/core/progress.hpp"
 #include "neurhom/fem/assembly.hpp"
-#include "neurhom/lod/patch_operators.hpp"
-#include "neurhom/lod/patch_saddle_point.hpp"
+#include "neurhom/patch/patch_operators.hpp"
+#include "neurhom/patch/patch_saddle_point.hpp"
 
 namespace neurhom {
 

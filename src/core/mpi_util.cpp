@@ -1,6 +1,7 @@
 #include "neurhom/core/mpi_util.hpp"
 
 #include <algorithm>
+#include <thread>
 
 namespace neurhom {
 
@@ -68,6 +69,21 @@ std::string broadcast_string(MPI_Comm comm, int root, std::string value) {
   value.resize(static_cast<size_t>(length));
   MPI_Bcast(value.data(), length, MPI_CHAR, root, comm);
   return value;
+}
+
+NodeRanks node_ranks(MPI_Comm comm) {
+  MPI_Comm node = MPI_COMM_NULL;
+  MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+  NodeRanks r;
+  MPI_Comm_rank(node, &r.rank);
+  MPI_Comm_size(node, &r.size);
+  MPI_Comm_free(&node);
+  return r;
+}
+
+int default_threads_per_rank(MPI_Comm comm) {
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return std::max(1, cores / node_ranks(comm).size);
 }
 
 }  // namespace neurhom

@@ -43,4 +43,24 @@ void DirichletBoundary::set_residual(Vec r, Vec u) const {
   NH_PETSC(VecRestoreArray(r, &ra));
 }
 
+CoarseDirichlet::CoarseDirichlet(const CoarseMesh& mesh, Mat layout) {
+  PetscInt first = 0, last = 0;
+  NH_PETSC(MatGetOwnershipRange(layout, &first, &last));
+  for (PetscInt k = first; k < last; ++k) {
+    const int i = static_cast<int>(k % mesh.nodes_per_side()), j = static_cast<int>(k / mesh.nodes_per_side());
+    if (mesh.boundary_node(i, j)) rows_.push_back(k);
+  }
+}
+
+void CoarseDirichlet::apply_symmetric(Mat A, double diagonal) const {
+  NH_PETSC(MatZeroRowsColumns(A, static_cast<PetscInt>(rows_.size()), rows_.data(), diagonal, nullptr, nullptr));
+}
+
+void CoarseDirichlet::zero(Vec b) const {
+  const PetscScalar zero = 0;
+  for (PetscInt row : rows_) NH_PETSC(VecSetValues(b, 1, &row, &zero, INSERT_VALUES));
+  NH_PETSC(VecAssemblyBegin(b));
+  NH_PETSC(VecAssemblyEnd(b));
+}
+
 }  // namespace neurhom

@@ -98,7 +98,7 @@ LodDatagenResult generate_lod_dataset(MPI_Comm comm, const LodDatagenSettings& s
   require(!s.output.empty(), "lod-datagen needs an output file (-o data.h5)");
   const CoarseMesh mesh(s.coarse_n, s.fine_n);
   LodSettings lod_settings;
-  lod_settings.layers = s.ell;
+  lod_settings.ell = s.ell;
   lod_settings.patch_solver = s.patch_solver;
   PgLod lod(comm, mesh, lod_settings);
 

@@ -13,9 +13,9 @@
 namespace neurhom {
 
 
-LodComparison compare_lod_with_fine(MPI_Comm comm, const CoarseMesh& mesh, const CellField& coefficient,
-                                    const Source& f, LodSettings settings, const StructuredGrid& grid,
-                                    LodFields* fields, const LodProblem& problem) {
+LodComparison compare_lod_with_fine(const StructuredGrid& grid, const CoarseMesh& mesh, const CellField& coefficient,
+                                    const Source& f, LodSettings settings, const LodProblem& problem,
+                                    LodFields* fields) {
   require(grid.n() == mesh.fine_cells(), "the fine grid must have N r cells per side");
   settings.keep_correctors = true;
   settings.with_mass = settings.with_mass || problem.parabolic;
@@ -35,6 +35,7 @@ LodComparison compare_lod_with_fine(MPI_Comm comm, const CoarseMesh& mesh, const
   result.fine_solve_seconds = reference.assembly_seconds + reference.solve_seconds;
 
   // PG-LOD.
+  const MPI_Comm comm = grid.comm();
   PgLod lod(comm, mesh, settings);
   OwnedVec U;
   WallTimer timer;
@@ -82,9 +83,9 @@ LodVerifyResult run_lod_verify(MPI_Comm comm, const CellField& coefficient, cons
   auto run = [&](int coarse_n, int ell) {
     WallTimer timer;
     LodSettings settings;
-    settings.layers = ell;
+    settings.ell = ell;
     settings.patch_solver = patch_solver;
-    const LodComparison c = compare_lod_with_fine(comm, CoarseMesh(coarse_n, s.fine_n), coefficient, f, settings, grid);
+    const LodComparison c = compare_lod_with_fine(grid, CoarseMesh(coarse_n, s.fine_n), coefficient, f, settings, LodProblem());
     LodVerifyLevel level;
     level.coarse_n = coarse_n;
     level.ell = ell;

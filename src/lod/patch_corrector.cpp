@@ -5,7 +5,7 @@
 #include "neurhom/core/dense.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/progress.hpp"
-#include "neurhom/lod/patch_operators.hpp"
+#include "neurhom/patch/patch_operators.hpp"
 
 namespace neurhom {
 

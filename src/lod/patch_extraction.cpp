@@ -4,18 +4,18 @@
 
 namespace neurhom {
 
-int extended_patch_cells(const CoarseMesh& mesh, int layers) {
-  const int side = (2 * layers + 1) * mesh.ratio;
+int extended_patch_cells(const CoarseMesh& mesh, int ell) {
+  const int side = (2 * ell + 1) * mesh.ratio;
   return side * side;
 }
 
-int extended_patch_nodes(int layers) { return (2 * layers + 2) * (2 * layers + 2); }
+int extended_patch_nodes(int ell) { return (2 * ell + 2) * (2 * ell + 2); }
 
 std::vector<double> extract_patch_coefficient(const CellField& field, const CoarseMesh& mesh, int I, int J,
-                                              int layers) {
-  const int side = (2 * layers + 1) * mesh.ratio;
+                                              int ell) {
+  const int side = (2 * ell + 1) * mesh.ratio;
   const long n = mesh.fine_cells();
-  const long x0 = static_cast<long>(I - layers) * mesh.ratio, y0 = static_cast<long>(J - layers) * mesh.ratio;
+  const long x0 = static_cast<long>(I - ell) * mesh.ratio, y0 = static_cast<long>(J - ell) * mesh.ratio;
   std::vector<double> values(static_cast<size_t>(side) * static_cast<size_t>(side), 0.0);
   for (int y = 0; y < side; ++y)
     for (int x = 0; x < side; ++x) {
@@ -25,26 +25,26 @@ std::vector<double> extract_patch_coefficient(const CellField& field, const Coar
   return values;
 }
 
-std::vector<double> extend_local_matrix(const PatchMatrices& local, int layers) {
+std::vector<double> extend_local_matrix(const PatchMatrices& local, int ell) {
   const Patch& p = local.patch;
-  const int side = 2 * layers + 2;
+  const int side = 2 * ell + 2;
   std::vector<double> out(static_cast<size_t>(side * side * 4), 0.0);
   // Extended node (a, b) <-> global coarse node (T_I - ell + a, T_J - ell + b).
   for (int b = 0; b <= p.cells_y; ++b)
     for (int a = 0; a <= p.cells_x; ++a) {
-      const int ea = p.I0 + a - (p.T_I - layers), eb = p.J0 + b - (p.T_J - layers);
+      const int ea = p.I0 + a - (p.T_I - ell), eb = p.J0 + b - (p.T_J - ell);
       for (int j = 0; j < 4; ++j)
         out[static_cast<size_t>((eb * side + ea) * 4 + j)] = local.S[static_cast<size_t>(p.coarse_node(a, b) * 4 + j)];
     }
   return out;
 }
 
-void add_extended_matrix(Mat A, const CoarseMesh& mesh, int I, int J, int layers, const std::vector<double>& values) {
-  const int side = 2 * layers + 2;
+void add_extended_matrix(Mat A, const CoarseMesh& mesh, int I, int J, int ell, const std::vector<double>& values) {
+  const int side = 2 * ell + 2;
   std::vector<PetscInt> rows(static_cast<size_t>(side * side));
   for (int b = 0; b < side; ++b)
     for (int a = 0; a < side; ++a) {
-      const int gi = I - layers + a, gj = J - layers + b;
+      const int gi = I - ell + a, gj = J - ell + b;
       const bool inside = gi >= 0 && gj >= 0 && gi <= mesh.cells && gj <= mesh.cells;
       rows[static_cast<size_t>(b * side + a)] = inside ? static_cast<PetscInt>(mesh.node_index(gi, gj)) : -1;
     }

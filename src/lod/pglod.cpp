@@ -6,15 +6,16 @@
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/core/progress.hpp"
+#include "neurhom/fem/dirichlet.hpp"
 #include "neurhom/fem/linear_solve.hpp"
 #include "neurhom/fem/q1_element.hpp"
-#include "neurhom/lod/patch_operators.hpp"
+#include "neurhom/patch/patch_operators.hpp"
 
 namespace neurhom {
 
 PgLod::PgLod(MPI_Comm comm, const CoarseMesh& mesh, const LodSettings& settings)
     : comm_(comm), mesh_(mesh), settings_(settings), corrector_(mesh, settings.patch_solver) {
-  require(settings.layers >= 1, "-ell must be at least 1 (got " + std::to_string(settings.layers) + ")");
+  require(settings.ell >= 1, "-ell must be at least 1 (got " + std::to_string(settings.ell) + ")");
 }
 
 void PgLod::compute(const CellField& coefficient) {
@@ -27,7 +28,7 @@ void PgLod::compute(const CellField& coefficient) {
   std::string problem;
   for (long c = cells.begin; c < cells.end; ++c) {
     const Patch patch = make_patch(mesh_, static_cast<int>(c % mesh_.cells), static_cast<int>(c / mesh_.cells),
-                                   settings_.layers);
+                                   settings_.ell);
     const std::vector<double> values = patch_cell_values(patch, coefficient, mesh_.fine_cells());
     for (size_t k = 0; k < values.size() && problem.empty(); ++k)
       if (!(std::isfinite(values[k]) && values[k] > 0))
@@ -46,10 +47,10 @@ void PgLod::compute(const CellField& coefficient) {
 
 long long PgLod::total_patches() const { return sum_ranks(comm_, static_cast<long long>(patches_.size())); }
 
-OwnedMat create_coarse_matrix(MPI_Comm comm, const CoarseMesh& mesh, int layers) {
+OwnedMat create_coarse_matrix(MPI_Comm comm, const CoarseMesh& mesh, int ell) {
   OwnedMat A;
   const PetscInt n = static_cast<PetscInt>(mesh.num_nodes());
-  const PetscInt width = std::min<PetscInt>(n, (2 * layers + 3) * (2 * layers + 3));
+  const PetscInt width = std::min<PetscInt>(n, (2 * ell + 3) * (2 * ell + 3));
   NH_PETSC(MatCreate(comm, A.out()));
   NH_PETSC(MatSetSizes(A, PETSC_DECIDE, PETSC_DECIDE, n, n));
   NH_PETSC(MatSetType(A, MATAIJ));
@@ -73,7 +74,7 @@ void add_patch_matrix(Mat A, const CoarseMesh& mesh, const Patch& patch, const s
 
 OwnedMat PgLod::assemble(bool mass_matrix) const {
   require(!mass_matrix || settings_.with_mass, "PgLod::mass() needs LodSettings::with_mass");
-  OwnedMat A = create_coarse_matrix(comm_, mesh_, settings_.layers);
+  OwnedMat A = create_coarse_matrix(comm_, mesh_, settings_.ell);
   for (const auto& p : patches_) add_patch_matrix(A, mesh_, p.patch, mass_matrix ? p.M : p.S);
   NH_PETSC(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
   NH_PETSC(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
@@ -114,38 +115,15 @@ OwnedVec PgLod::load(const Source& f, double t) const {
   return F;
 }
 
-namespace {
-
-std::vector<PetscInt> owned_boundary_rows(const CoarseMesh& mesh, Mat A) {
-  PetscInt first = 0, last = 0;
-  NH_PETSC(MatGetOwnershipRange(A, &first, &last));
-  std::vector<PetscInt> rows;
-  for (PetscInt k = first; k < last; ++k) {
-    const int i = static_cast<int>(k % mesh.nodes_per_side()), j = static_cast<int>(k / mesh.nodes_per_side());
-    if (mesh.boundary_node(i, j)) rows.push_back(k);
-  }
-  return rows;
-}
-
-// Sets the owned boundary rows of b to the boundary value 0.
-void zero_rows(Vec b, const std::vector<PetscInt>& rows) {
-  const PetscScalar zero = 0;
-  for (PetscInt row : rows) NH_PETSC(VecSetValues(b, 1, &row, &zero, INSERT_VALUES));
-  NH_PETSC(VecAssemblyBegin(b));
-  NH_PETSC(VecAssemblyEnd(b));
-}
-
-}  // namespace
-
 OwnedVec solve_coarse(const CoarseMesh& mesh, Mat A, Vec F) {
   OwnedMat system;
   NH_PETSC(MatDuplicate(A, MAT_COPY_VALUES, system.out()));
-  const std::vector<PetscInt> rows = owned_boundary_rows(mesh, system);
-  NH_PETSC(MatZeroRowsColumns(system, static_cast<PetscInt>(rows.size()), rows.data(), 1.0, nullptr, nullptr));
+  const CoarseDirichlet boundary(mesh, system);
+  boundary.apply_symmetric(system);
   OwnedVec b, U;
   NH_PETSC(VecDuplicate(F, b.out()));
   NH_PETSC(VecCopy(F, b));
-  zero_rows(b, rows);
+  boundary.zero(b);
   NH_PETSC(VecDuplicate(F, U.out()));
   OwnedKSP ksp = create_direct_ksp(system, "lod_");
   solve_checked(ksp, b, U, "coarse LOD solve");
@@ -163,8 +141,8 @@ OwnedVec PgLod::solve_parabolic(const Source& f, double final_time, int steps) c
   const double dt = final_time / steps;
   OwnedMat M = mass(), system = stiffness();
   NH_PETSC(MatAYPX(system, dt, M, SAME_NONZERO_PATTERN));  // system = dt S + M
-  const std::vector<PetscInt> rows = owned_boundary_rows(mesh_, system);
-  NH_PETSC(MatZeroRowsColumns(system, static_cast<PetscInt>(rows.size()), rows.data(), 1.0, nullptr, nullptr));
+  const CoarseDirichlet boundary(mesh_, system);
+  boundary.apply_symmetric(system);
   OwnedKSP ksp = create_direct_ksp(system, "lod_");
   OwnedVec U, rhs;
   NH_PETSC(MatCreateVecs(system, U.out(), rhs.out()));
@@ -173,7 +151,7 @@ OwnedVec PgLod::solve_parabolic(const Source& f, double final_time, int steps) c
     OwnedVec F = load(f, m * dt);
     NH_PETSC(MatMult(M, U, rhs));
     NH_PETSC(VecAXPY(rhs, dt, F));
-    zero_rows(rhs, rows);
+    boundary.zero(rhs);
     solve_checked(ksp, rhs, U, "coarse LOD solve");
   }
   return U;
@@ -191,8 +169,8 @@ OwnedVec PgLod::solve_parabolic(const CoefficientPath& path, const Source& f, do
     offline += offline_seconds_;
     OwnedMat M = mass(), system = stiffness();
     NH_PETSC(MatAYPX(system, dt, M, SAME_NONZERO_PATTERN));  // system = dt S^m + M^m
-    const std::vector<PetscInt> rows = owned_boundary_rows(mesh_, system);
-    NH_PETSC(MatZeroRowsColumns(system, static_cast<PetscInt>(rows.size()), rows.data(), 1.0, nullptr, nullptr));
+    const CoarseDirichlet boundary(mesh_, system);
+    boundary.apply_symmetric(system);
     if (m == 1) {
       NH_PETSC(MatCreateVecs(system, U.out(), rhs.out()));
       NH_PETSC(VecSet(U, 0.0));
@@ -202,7 +180,7 @@ OwnedVec PgLod::solve_parabolic(const CoefficientPath& path, const Source& f, do
     }
     OwnedVec F = load(f, m * dt);
     NH_PETSC(VecAXPY(rhs, dt, F));
-    zero_rows(rhs, rows);
+    boundary.zero(rhs);
     OwnedKSP ksp = create_direct_ksp(system, "lod_");
     solve_checked(ksp, rhs, U, "coarse LOD solve");
     previous_mass = std::move(M);

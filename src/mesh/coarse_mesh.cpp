@@ -29,12 +29,12 @@ void Patch::t_nodes(int out[4]) const {
   out[3] = coarse_node(a + 1, b + 1);
 }
 
-Patch make_patch(const CoarseMesh& mesh, int I, int J, int layers) {
+Patch make_patch(const CoarseMesh& mesh, int I, int J, int ell) {
   Patch p;
-  p.I0 = std::max(0, I - layers);
-  p.J0 = std::max(0, J - layers);
-  p.cells_x = std::min(mesh.cells, I + layers + 1) - p.I0;
-  p.cells_y = std::min(mesh.cells, J + layers + 1) - p.J0;
+  p.I0 = std::max(0, I - ell);
+  p.J0 = std::max(0, J - ell);
+  p.cells_x = std::min(mesh.cells, I + ell + 1) - p.I0;
+  p.cells_y = std::min(mesh.cells, J + ell + 1) - p.J0;
   p.T_I = I;
   p.T_J = J;
   p.ratio = mesh.ratio;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "neurhom/core/error.hpp"
+#include "neurhom/core/mpi_util.hpp"
 #include "neurhom/nn/distributed.hpp"
 
 #ifdef NEURHOM_WITH_NCCL
@@ -22,20 +23,7 @@ bool nccl_available() {
 #endif
 }
 
-namespace {
-// (rank, size) among the ranks of comm on this node.
-std::pair<int, int> node_rank_and_size(MPI_Comm comm) {
-  MPI_Comm node = MPI_COMM_NULL;
-  MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
-  int rank = 0, size = 1;
-  MPI_Comm_rank(node, &rank);
-  MPI_Comm_size(node, &size);
-  MPI_Comm_free(&node);
-  return {rank, size};
-}
-}  // namespace
-
-int local_rank(MPI_Comm comm) { return node_rank_and_size(comm).first; }
+int local_rank(MPI_Comm comm) { return node_ranks(comm).rank; }
 
 #ifdef NEURHOM_WITH_NCCL
 namespace {
@@ -50,7 +38,7 @@ void nccl_check(ncclResult_t status, const char* what) {
 GradientReducer::GradientReducer(MPI_Comm comm, const torch::Device& device) : comm_(comm) {
   if (!device.is_cuda() || !nccl_available()) return;
 #ifdef NEURHOM_WITH_NCCL
-  const int on_node = node_rank_and_size(comm).second, gpus = static_cast<int>(torch::cuda::device_count());
+  const int on_node = node_ranks(comm).size, gpus = static_cast<int>(torch::cuda::device_count());
   require(on_node <= gpus, "-device cuda: " + std::to_string(on_node) + " ranks on this node share " +
                                std::to_string(gpus) + " GPU(s); NCCL needs one GPU per rank (start one rank per GPU)");
   int rank = 0, size = 1;

@@ -9,7 +9,7 @@
 #include "neurhom/core/dense.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/fem/q1_element.hpp"
-#include "neurhom/lod/patch_operators.hpp"
+#include "neurhom/patch/patch_operators.hpp"
 #include "petsc_fixture.hpp"
 
 using namespace neurhom;

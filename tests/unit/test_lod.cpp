@@ -8,7 +8,7 @@
 #include "neurhom/coef/random.hpp"
 #include "neurhom/lod/lod_study.hpp"
 #include "neurhom/lod/patch_extraction.hpp"
-#include "neurhom/lod/patch_operators.hpp"
+#include "neurhom/patch/patch_operators.hpp"
 #include "petsc_fixture.hpp"
 
 using namespace neurhom;
@@ -27,9 +27,9 @@ std::unique_ptr<CellField> coefficient(const std::string& family, double beta = 
 LodComparison compare(const CellField& a, int coarse_n, int ell, int fine_n = 64, LodProblem problem = LodProblem()) {
   const StructuredGrid grid(PETSC_COMM_WORLD, fine_n);
   LodSettings s;
-  s.layers = ell;
+  s.ell = ell;
   const auto f = make_source("one", 1);
-  return compare_lod_with_fine(PETSC_COMM_WORLD, CoarseMesh(coarse_n, fine_n), a, *f, s, grid, nullptr, problem);
+  return compare_lod_with_fine(grid, CoarseMesh(coarse_n, fine_n), a, *f, s, problem);
 }
 
 double max_abs(const std::vector<double>& v) {
@@ -202,7 +202,7 @@ BOOST_AUTO_TEST_CASE(extended_local_matrices_assemble_to_the_same_S_A) {
   const CoarseMesh mesh(6, 24);
   const int ell = 2;
   LodSettings s;
-  s.layers = ell;
+  s.ell = ell;
   PgLod lod(PETSC_COMM_SELF, mesh, s);
   lod.compute(*coefficient("ms"));
   OwnedMat direct = lod.stiffness();

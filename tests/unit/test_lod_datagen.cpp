@@ -74,7 +74,7 @@ BOOST_AUTO_TEST_CASE(dataset_round_trips) {
   // Every row of some samples in each split against a direct computation on one rank.
   const CoarseMesh mesh(s.coarse_n, s.fine_n);
   LodSettings ls;
-  ls.layers = s.ell;
+  ls.ell = s.ell;
   PgLod lod(PETSC_COMM_SELF, mesh, ls);
   double worst_in = 0, worst_out = 0;
   for (int f = 0; f < 2; ++f) {
@@ -136,7 +136,7 @@ BOOST_AUTO_TEST_CASE(online_path_with_exact_local_matrices_reproduces_S_A) {
   o.seed = 5;
   const auto a = make_coefficient(o, comm);
   LodSettings ls;
-  ls.layers = 2;
+  ls.ell = 2;
   PgLod lod(comm, mesh, ls);
   lod.compute(*a);
   const auto inputs = extract_patch_rows(comm, *a, mesh, 2);

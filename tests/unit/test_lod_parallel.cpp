@@ -19,7 +19,7 @@ BOOST_AUTO_TEST_CASE(same_matrix_and_solution_on_1_and_2_ranks) {
   const auto f = make_source("cos-x1", 1);
   const CoarseMesh mesh(8, 64);
   LodSettings s;
-  s.layers = 2;
+  s.ell = 2;
   PgLod parallel(PETSC_COMM_WORLD, mesh, s), serial(PETSC_COMM_SELF, mesh, s);
   parallel.compute(*a);
   serial.compute(*a);

@@ -8,7 +8,7 @@
 
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/mpi_util.hpp"
-#include "neurhom/nn/trainer.hpp"
+#include "neurhom/nn/compression_training.hpp"
 #include "nn_fixture.hpp"
 
 using namespace neurhom;

@@ -23,6 +23,15 @@ double sum_ranks(MPI_Comm comm, double local);
 double max_ranks(MPI_Comm comm, double local);
 long long sum_ranks(MPI_Comm comm, long long local);
 
+// The ranks of comm on this node (MPI_Comm_split_type SHARED): this rank's index among them
+// and their count. Collective. Used for one GPU per rank and for threads = cores / ranks.
+struct NodeRanks {
+  int rank = 0, size = 1;
+};
+NodeRanks node_ranks(MPI_Comm comm);
+// Intra-op threads per rank when none are asked for: the node's cores over its ranks (>= 1).
+int default_threads_per_rank(MPI_Comm comm);
+
 // Lowest rank for which `flag` is true, or -1 if none. Collective.
 int first_rank_with(MPI_Comm comm, bool flag);
 // `value` as held by `root`, on every rank. Collective.

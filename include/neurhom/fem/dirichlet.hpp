@@ -6,6 +6,7 @@
 // Right-hand sides: boundary entries are set to the boundary value 0.
 #include <vector>
 
+#include "neurhom/mesh/coarse_mesh.hpp"
 #include "neurhom/mesh/structured_grid.hpp"
 
 namespace neurhom {
@@ -26,6 +27,23 @@ class DirichletBoundary {
  private:
   std::vector<PetscInt> rows_;
   std::vector<PetscInt> local_rows_;  // the same nodes as offsets in this rank's block
+};
+
+// The same conditions on the coarse Q1 space of a CoarseMesh (node k = j (N + 1) + i, the
+// row layout of the LOD and compression coarse matrices): the boundary rows a matrix with
+// that layout owns on this rank.
+class CoarseDirichlet {
+ public:
+  CoarseDirichlet(const CoarseMesh& mesh, Mat layout);
+
+  const std::vector<PetscInt>& rows() const { return rows_; }
+  // Zero rows+columns with `diagonal` on the diagonal (1: a solvable system; 0: the operator
+  // restricted to the free nodes, e.g. for norms).
+  void apply_symmetric(Mat A, double diagonal = 1.0) const;
+  void zero(Vec b) const;  // b_i = 0 on boundary rows
+
+ private:
+  std::vector<PetscInt> rows_;
 };
 
 }  // namespace neurhom

@@ -38,9 +38,11 @@ struct LodProblem {
   int steps = 10;
 };
 
-LodComparison compare_lod_with_fine(MPI_Comm comm, const CoarseMesh& mesh, const CellField& coefficient,
-                                    const Source& f, LodSettings settings, const StructuredGrid& grid,
-                                    LodFields* fields = nullptr, const LodProblem& problem = LodProblem());
+// grid: the fine mesh (n = N r); its communicator runs both methods. Argument order as
+// compare_cem_with_fine (cem/cem_study.hpp).
+LodComparison compare_lod_with_fine(const StructuredGrid& grid, const CoarseMesh& mesh, const CellField& coefficient,
+                                    const Source& f, LodSettings settings, const LodProblem& problem,
+                                    LodFields* fields = nullptr);
 
 struct LodVerifyLevel {
   int coarse_n = 0, ell = 0;

@@ -18,13 +18,13 @@
 namespace neurhom {
 
 // Row-major [cells of this rank][input size] (float32: the network's input precision).
-std::vector<float> extract_patch_rows(MPI_Comm comm, const CellField& coefficient, const CoarseMesh& mesh, int layers);
+std::vector<float> extract_patch_rows(MPI_Comm comm, const CellField& coefficient, const CoarseMesh& mesh, int ell);
 // Projects every local matrix (rows [i * 4 + j]) onto zero row sums: S_T[i, :] -= mean_j
 // S_T[i, j]. Exact local matrices already satisfy sum_j S_T[i, j] = 0 (the 4 basis functions
 // of T sum to 1 on T, whose gradient and corrector vanish), so S_A annihilates constants away
 // from the boundary; a network's output does so only approximately, and the small error in
 // that direction shifts the lowest eigenvalues of S^_A (the solution error is a smooth bump).
 void project_zero_row_sums(std::vector<double>& rows);
-OwnedMat assemble_from_extended(MPI_Comm comm, const CoarseMesh& mesh, int layers, const std::vector<double>& rows);
+OwnedMat assemble_from_extended(MPI_Comm comm, const CoarseMesh& mesh, int ell, const std::vector<double>& rows);
 
 }  // namespace neurhom

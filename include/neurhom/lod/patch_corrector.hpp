@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "neurhom/lod/patch_saddle_point.hpp"
+#include "neurhom/patch/patch_saddle_point.hpp"
 #include "neurhom/lod/quasi_interpolation.hpp"
 #include "neurhom/mesh/coarse_mesh.hpp"
 

@@ -20,14 +20,14 @@
 
 namespace neurhom {
 
-int extended_patch_cells(const CoarseMesh& mesh, int layers);  // ((2 ell + 1) r)^2
-int extended_patch_nodes(int layers);                            // (2 ell + 2)^2
+int extended_patch_cells(const CoarseMesh& mesh, int ell);  // ((2 ell + 1) r)^2
+int extended_patch_nodes(int ell);                            // (2 ell + 2)^2
 
 std::vector<double> extract_patch_coefficient(const CellField& field, const CoarseMesh& mesh, int I, int J,
-                                              int layers);
-std::vector<double> extend_local_matrix(const PatchMatrices& local, int layers);
+                                              int ell);
+std::vector<double> extend_local_matrix(const PatchMatrices& local, int ell);
 
 // Adds an extended local matrix of T = (I, J) into the coarse matrix A (rows outside D skipped).
-void add_extended_matrix(Mat A, const CoarseMesh& mesh, int I, int J, int layers, const std::vector<double>& values);
+void add_extended_matrix(Mat A, const CoarseMesh& mesh, int I, int J, int ell, const std::vector<double>& values);
 
 }  // namespace neurhom

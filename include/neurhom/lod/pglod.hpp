@@ -28,7 +28,7 @@
 namespace neurhom {
 
 struct LodSettings {
-  int layers = 2;                      // ell
+  int ell = 2;                         // patch size: N^ell(T), ell layers of coarse cells around T
   std::string patch_solver = "petsc";  // MatSolverType of the patch Cholesky
   bool with_mass = false;              // also M_T (parabolic)
   bool keep_correctors = false;        // needed for the corrected fine-scale solution
@@ -84,7 +84,7 @@ class PgLod {
 
 // Creates a distributed (N+1)^2 x (N+1)^2 coarse matrix preallocated for PG-LOD couplings
 // with ell layers (each row couples to at most (2 ell + 3)^2 columns).
-OwnedMat create_coarse_matrix(MPI_Comm comm, const CoarseMesh& mesh, int layers);
+OwnedMat create_coarse_matrix(MPI_Comm comm, const CoarseMesh& mesh, int ell);
 // Adds the local matrix `values` (rows: patch coarse nodes, 4 columns: T's nodes) into A.
 void add_patch_matrix(Mat A, const CoarseMesh& mesh, const Patch& patch, const std::vector<double>& values);
 // Solves A U = F with homogeneous Dirichlet rows/columns eliminated (A is copied).

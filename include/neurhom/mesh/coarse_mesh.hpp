@@ -1,7 +1,7 @@
 #pragma once
 // The two-level Cartesian hierarchy of LOD and CEM: a coarse mesh T_H of N x N cells over
 // (0,1)^2 whose cells are each refined into r x r fine cells (fine mesh n = N r), and the
-// patches N^l(T) = l layers of coarse cells around a coarse cell T, cut at the boundary.
+// patches N^ell(T) = ell layers of coarse cells around a coarse cell T, cut at the boundary.
 //
 // Patch-local numbering (all lexicographic, x fastest):
 //   coarse cells  (a, b), 0 <= a < cells_x, 0 <= b < cells_y   <-> global (I0 + a, J0 + b)
@@ -50,6 +50,6 @@ struct Patch {
 };
 
 // N^l(T) for T = (I, J), truncated at the domain boundary.
-Patch make_patch(const CoarseMesh& mesh, int I, int J, int layers);
+Patch make_patch(const CoarseMesh& mesh, int I, int J, int ell);
 
 }  // namespace neurhom

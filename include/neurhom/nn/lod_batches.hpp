@@ -19,28 +19,25 @@
 #include <vector>
 
 #include "neurhom/data/lod_dataset.hpp"
+#include "neurhom/nn/data_source.hpp"
 
 namespace neurhom {
 
-struct Batch {
-  torch::Tensor inputs, targets;  // [rows, input_size], [rows, output_size] float32
-  std::int64_t rows() const { return inputs.defined() ? inputs.size(0) : 0; }
-};
-
-class LodBatches {
+// Batch: inputs [rows, input_size], targets [rows, output_size], float32.
+class LodBatches : public DataSource {
  public:
   // `file` must stay open while this object is used.
   LodBatches(const Hdf5File& file, const LodDatasetMeta& meta, Split split, MPI_Comm comm, std::int64_t global_batch,
              std::uint64_t seed, int buffer_blocks = 8);
 
   std::int64_t local_batch() const { return local_batch_; }
-  std::int64_t global_batch() const { return global_batch_; }
+  std::int64_t global_batch() const override { return global_batch_; }
   long long rows() const { return rows_; }
-  long long steps_per_epoch() const { return steps_; }
+  long long steps_per_epoch() const override { return steps_; }
 
   // Training order for one epoch (shuffled shard); next() returns false after steps_per_epoch().
-  void start_epoch(int epoch);
-  bool next(Batch& batch);
+  void start_epoch(int epoch) override;
+  bool next(Batch& batch) override;
 
   // Evaluation order: this rank's contiguous share of the split, in batches of local_batch().
   void start_evaluation();

@@ -1,10 +1,10 @@
-#include "neurhom/lod/patch_saddle_point.hpp"
+#include "neurhom/patch/patch_saddle_point.hpp"
 
 #include <algorithm>
 
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/progress.hpp"
-#include "neurhom/lod/patch_operators.hpp"
+#include "neurhom/patch/patch_operators.hpp"
 
 namespace neurhom {
 

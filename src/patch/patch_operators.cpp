@@ -1,4 +1,4 @@
-#include "neurhom/lod/patch_operators.hpp"
+#include "neurhom/patch/patch_operators.hpp"
 
 #include <cmath>
 

@@ -1,0 +1,47 @@
+#pragma once
+// The online phase of the neural operator compression (Kroepfl, Maier, Peterseim 2022,
+// Sec. 4.4-4.6), evaluated against PG-LOD for one coefficient A:
+//   LOD:    S_A by PG-LOD (patch correctors; lod_seconds = patches + assembly)
+//   neural: S^_A = sum_T Phi_T(Psi(R_T(A))) (nn_seconds = extraction + forward + assembly),
+//           optionally with every S^_T projected onto zero row sums (exact S_T have them)
+// both with the same sparsity, then S_A U = F and S^_A U^ = F (coarse Dirichlet), and
+//   spectral_norm_error = ||S_A - S^_A||_2 on the free (interior) coarse nodes (SLEPc SVD,
+//                         options prefix -norm_),
+//   l2_error            = ||u_H - u^_H||_L2 (coarse Q1 functions, exact on the fine mesh),
+//   l2_error_relative   = l2_error / ||u_H||_L2,
+// and the baseline a surrogate must beat, the classical coarse Q1 FEM u_Q1 with the
+// coefficient sampled at the coarse cell centres:
+//   l2_error_coarse_fem_relative = ||u_H - u_Q1||_L2 / ||u_H||_L2.
+// This layer sits above lod/ (PG-LOD, patch extraction, online assembly) and nn/ (the
+// TorchScript model); apps/cmd_compress_eval.cpp only reads options and writes the report.
+#include <mpi.h>
+
+#include <string>
+
+#include "neurhom/coef/coefficient.hpp"
+#include "neurhom/coef/source.hpp"
+#include "neurhom/nn/scripted_model.hpp"
+
+namespace neurhom {
+
+struct CompressEvalSettings {
+  int coarse_n = 0;                    // 0: the training setting (h = H / r as trained)
+  int threads = 0;                     // intra-op threads of the forward pass (0: LibTorch default)
+  std::string patch_solver = "petsc";  // PG-LOD patch Cholesky
+  bool zero_row_sums = true;
+  std::string output;                  // HDF5 + XDMF fields (coefficient, u_lod, u_nn, difference); "": none
+};
+
+struct CompressEvalResult {
+  int coarse_n = 0, fine_n = 0, ell = 0;
+  double spectral_norm_error = 0, l2_error = 0, l2_error_relative = 0, l2_error_coarse_fem_relative = 0;
+  double lod_seconds = 0, nn_seconds = 0;
+  double extraction_seconds = 0, forward_seconds = 0, assembly_seconds = 0;  // rank 0's split of nn_seconds
+};
+
+// Collective. Throws Error if the model does not fit its recorded setting.
+CompressEvalResult evaluate_compression(MPI_Comm comm, ScriptedModel& model, const std::string& model_path,
+                                        const CellField& coefficient, const Source& f,
+                                        const CompressEvalSettings& settings);
+
+}  // namespace neurhom

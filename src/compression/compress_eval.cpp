@@ -1,0 +1,141 @@
+#include "neurhom/compression/compress_eval.hpp"
+
+#include <slepcsvd.h>
+
+#include "neurhom/core/error.hpp"
+#include "neurhom/core/mpi_util.hpp"
+#include "neurhom/core/progress.hpp"
+#include "neurhom/fem/assembly.hpp"
+#include "neurhom/fem/dirichlet.hpp"
+#include "neurhom/fem/error_norms.hpp"
+#include "neurhom/fem/field_output.hpp"
+#include "neurhom/fem/problem.hpp"
+#include "neurhom/lod/online_assembly.hpp"
+#include "neurhom/lod/patch_extraction.hpp"
+#include "neurhom/lod/pglod.hpp"
+
+namespace neurhom {
+
+namespace {
+
+// Largest singular value of A - B restricted to the free coarse nodes.
+double spectral_norm_of_difference(const CoarseMesh& mesh, Mat A, Mat B) {
+  OwnedMat D;
+  NH_PETSC(MatDuplicate(A, MAT_COPY_VALUES, D.out()));
+  NH_PETSC(MatAXPY(D, -1.0, B, DIFFERENT_NONZERO_PATTERN));
+  CoarseDirichlet(mesh, D).apply_symmetric(D, 0.0);
+  SVD svd;
+  NH_PETSC(SVDCreate(PetscObjectComm(reinterpret_cast<PetscObject>(A)), &svd));
+  NH_PETSC(SVDSetOperators(svd, D, nullptr));
+  NH_PETSC(SVDSetWhichSingularTriplets(svd, SVD_LARGEST));
+  NH_PETSC(SVDSetDimensions(svd, 1, PETSC_DEFAULT, PETSC_DEFAULT));
+  NH_PETSC(SVDSetTolerances(svd, 1e-10, 1000));
+  NH_PETSC(SVDSetOptionsPrefix(svd, "norm_"));
+  NH_PETSC(SVDSetFromOptions(svd));
+  NH_PETSC(SVDSolve(svd));
+  PetscInt converged = 0;
+  NH_PETSC(SVDGetConverged(svd, &converged));
+  PetscReal sigma = 0;
+  if (converged > 0) NH_PETSC(SVDGetSingularTriplet(svd, 0, &sigma, nullptr, nullptr));
+  NH_PETSC(SVDDestroy(&svd));
+  require(converged > 0, "SLEPc SVD for ||S_A - S^_A||_2 did not converge (-norm_svd_* options)");
+  return sigma;
+}
+
+// The coarse Q1 FEM solution (coefficient at the coarse cell centres) in the coarse
+// matrices' node layout (the layout of `like`).
+OwnedVec coarse_fem_solution(MPI_Comm comm, const CoarseMesh& mesh, const CellField& coefficient, const Source& f,
+                             Vec like) {
+  const StructuredGrid coarse_grid(comm, mesh.cells);
+  FemInputs in;
+  in.coefficient = &coefficient;
+  in.source = &f;
+  FemSolution fem = solve_fem(coarse_grid, in, FemSettings());
+  const std::vector<double> natural = coarse_grid.to_natural(fem.u);
+  OwnedVec U;
+  NH_PETSC(VecDuplicate(like, U.out()));
+  PetscInt first = 0, last = 0;
+  NH_PETSC(VecGetOwnershipRange(U, &first, &last));
+  for (PetscInt k = first; k < last; ++k) NH_PETSC(VecSetValue(U, k, natural[static_cast<size_t>(k)], INSERT_VALUES));
+  NH_PETSC(VecAssemblyBegin(U));
+  NH_PETSC(VecAssemblyEnd(U));
+  return U;
+}
+
+}  // namespace
+
+CompressEvalResult evaluate_compression(MPI_Comm comm, ScriptedModel& net, const std::string& model_path,
+                                        const CellField& coefficient, const Source& f,
+                                        const CompressEvalSettings& settings) {
+  require(net.model == "compression", "model '" + model_path + "' is a '" + net.model + "' network, not compression");
+  require(net.coarse_n > 0 && net.fine_n > 0 && net.ell > 0,
+          "model '" + model_path + "' has no LOD setting (coarse_n, fine_n, ell attributes)");
+  if (settings.threads > 0) torch::set_num_threads(settings.threads);
+  const int ratio = net.fine_n / net.coarse_n, ell = net.ell;
+  const int coarse_n = settings.coarse_n > 0 ? settings.coarse_n : net.coarse_n;
+  const CoarseMesh mesh(coarse_n, coarse_n * ratio);
+  require(extended_patch_cells(mesh, ell) == net.widths.front() && extended_patch_nodes(ell) * 4 == net.widths.back(),
+          "model '" + model_path + "' does not fit its recorded setting (widths " + widths_to_string(net.widths) + ")");
+  CompressEvalResult r;
+  r.coarse_n = mesh.cells;
+  r.fine_n = mesh.fine_cells();
+  r.ell = ell;
+
+  // Reference: PG-LOD.
+  LodSettings lod_settings;
+  lod_settings.ell = ell;
+  lod_settings.patch_solver = settings.patch_solver;
+  lod_settings.show_progress = true;
+  PgLod lod(comm, mesh, lod_settings);
+  MPI_Barrier(comm);
+  WallTimer timer;
+  lod.compute(coefficient);
+  OwnedMat S = lod.stiffness();
+  r.lod_seconds = max_ranks(comm, timer.seconds());
+
+  // Neural: extraction, one batched forward pass, assembly.
+  MPI_Barrier(comm);
+  timer.reset();
+  const std::vector<float> inputs = extract_patch_rows(comm, coefficient, mesh, ell);
+  r.extraction_seconds = timer.seconds();
+  std::vector<double> outputs = net.predict(inputs);
+  if (settings.zero_row_sums) project_zero_row_sums(outputs);
+  r.forward_seconds = timer.seconds() - r.extraction_seconds;
+  OwnedMat S_hat = assemble_from_extended(comm, mesh, ell, outputs);
+  r.nn_seconds = max_ranks(comm, timer.seconds());
+  r.assembly_seconds = r.nn_seconds - r.extraction_seconds - r.forward_seconds;
+
+  OwnedVec F = lod.load(f, 0.0);
+  OwnedVec U = solve_coarse(mesh, S, F), U_hat = solve_coarse(mesh, S_hat, F);
+  r.spectral_norm_error = spectral_norm_of_difference(mesh, S, S_hat);
+  OwnedVec U_fem = coarse_fem_solution(comm, mesh, coefficient, f, U);
+
+  // L2 errors of the coarse Q1 functions, exact on the fine mesh.
+  const StructuredGrid grid(comm, mesh.fine_cells());
+  OwnedVec u = grid.create_vector(), u_hat = grid.create_vector(), diff = grid.create_vector();
+  lod.coarse_to_fine(grid, U, u);
+  lod.coarse_to_fine(grid, U_hat, u_hat);
+  NH_PETSC(VecWAXPY(diff, -1.0, u_hat, u));
+  OwnedMat M = create_operator(grid);
+  assemble_mass(grid, M);
+  const double l2_ref = matrix_norm(M, u);
+  r.l2_error = matrix_norm(M, diff);
+  r.l2_error_relative = r.l2_error / l2_ref;
+  OwnedVec u_fem = grid.create_vector();
+  lod.coarse_to_fine(grid, U_fem, u_fem);
+  NH_PETSC(VecAXPY(u_fem, -1.0, u));
+  r.l2_error_coarse_fem_relative = matrix_norm(M, u_fem) / l2_ref;
+
+  if (!settings.output.empty()) {
+    FieldWriter writer(settings.output, grid);
+    writer.write_cells("coefficient", sample_cells(grid, coefficient, "coefficient"));
+    writer.write_nodes("u_lod", u);
+    writer.write_nodes("u_nn", u_hat);
+    writer.write_nodes("difference", diff);
+    writer.file().set_attribute("/", "model", model_path);
+    writer.close();
+  }
+  return r;
+}
+
+}  // namespace neurhom
