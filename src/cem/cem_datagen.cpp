@@ -16,10 +16,12 @@
 #include "neurhom/core/hdf5_file.hpp"
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/core/progress.hpp"
+#include "neurhom/data/cem_dataset.hpp"
 #include "neurhom/fem/assembly.hpp"
 #include "neurhom/fem/error_norms.hpp"
 #include "neurhom/fem/linear_solve.hpp"
 #include "neurhom/fem/problem.hpp"
+#include "neurhom/fem/steady_sample.hpp"
 
 namespace neurhom {
 
@@ -124,75 +126,78 @@ TimeRow time_sample(const TimeContext& c, std::uint64_t seed) {
   return row;
 }
 
-struct SteadyRow {
-  std::vector<double> p, features, target;
-  long long rejected = 0;
-};
-
-SteadyRow steady_sample(const CemDatagenSettings& s, const StructuredGrid& grid, std::uint64_t seed) {
-  SteadyRow row;
-  SplitMix64 rng(seed);
-  const int n = s.fine_n, r = s.fine_n / s.coarse_n, N = s.coarse_n * s.coarse_n;
-  double p[3];
-  for (;;) {
-    p[0] = rng.uniform(-2.0, 2.0);
-    p[1] = rng.uniform(-1.2, 1.2);
-    p[2] = rng.uniform(-1.5, 1.5);
-    double lowest = std::numeric_limits<double>::infinity();
-    for (int cy = 0; cy < n; ++cy)
-      for (int cx = 0; cx < n; ++cx) {
-        const double x = (cx + 0.5) / n, y = (cy + 0.5) / n;
-        lowest = std::min(lowest, steady_kappa_component(0, x, y, p) + steady_kappa_component(1, x, y, p) +
-                                      steady_kappa_component(2, x, y, p));
-      }
-    if (lowest > 0) break;
-    ++row.rejected;
-    if (row.rejected > 100000) throw LocalError("cem-datagen: no admissible steady-state coefficient in 100000 draws");
+// Each rank solves its block of a split's samples on PETSC_COMM_SELF; all ranks write one row
+// per round with collective hyperslab writes (a rank without a sample writes 0 rows).
+template <class Solve, class Write>
+void write_split_rows(MPI_Comm comm, int rows_in_split, Progress& progress, long long& done, bool show_progress,
+                      Solve solve, Write write) {
+  const int size = mpi_size(comm);
+  const Block block = block_of(rows_in_split, comm);
+  const long rounds = (rows_in_split + size - 1) / size;
+  for (long j = 0; j < rounds; ++j) {
+    const long index = block.begin + j;
+    const bool mine = index < block.end;
+    const hs first = static_cast<hs>(mine ? index : 0), rows = mine ? 1 : 0;
+    write(first, rows, solve(mine, static_cast<int>(mine ? index : 0)));
+    done += std::min<long long>(size, rows_in_split - j * size);
+    if (show_progress) progress.update(done);
   }
-  row.p.assign(p, p + 3);
-  row.features.assign(static_cast<size_t>(3 * N), 0.0);
-  for (int j = 0; j < 3; ++j)
-    for (int cy = 0; cy < n; ++cy)
-      for (int cx = 0; cx < n; ++cx)
-        row.features[static_cast<size_t>(j * N + (cy / r) * s.coarse_n + cx / r)] +=
-            steady_kappa_component(j, (cx + 0.5) / n, (cy + 0.5) / n, p) / (r * r);
-  const double pp[3] = {p[0], p[1], p[2]};
-  const auto kappa = make_function_field(
-      [pp](double x, double y) {
-        return steady_kappa_component(0, x, y, pp) + steady_kappa_component(1, x, y, pp) +
-               steady_kappa_component(2, x, y, pp);
-      },
-      "steady");
-  const auto one = make_source("one", 1);
-  FemInputs in;
-  in.coefficient = kappa.get();
-  in.source = one.get();
-  const FemSolution u = solve_fem(grid, in, FemSettings());
-  const std::vector<double> nodes = grid.to_natural(u.u);
-  row.target.assign(static_cast<size_t>(N), 0.0);
-  for (int cy = 0; cy < n; ++cy)
-    for (int cx = 0; cx < n; ++cx) {
-      const auto at = [&](int x, int y) { return nodes[static_cast<size_t>(y * (n + 1) + x)]; };
-      const double cell_mean = 0.25 * (at(cx, cy) + at(cx + 1, cy) + at(cx, cy + 1) + at(cx + 1, cy + 1));
-      row.target[static_cast<size_t>((cy / r) * s.coarse_n + cx / r)] += cell_mean / (r * r);
-    }
-  return row;
 }
 
-void create(Hdf5File& file, const std::string& name, std::vector<hs> dims, Hdf5Type type = Hdf5Type::Float64) {
-  std::vector<hs> chunk = dims;
-  chunk[0] = 1;
-  if (dims[0] == 0) return;
-  file.create_dataset(name, dims, chunk, type);
+// The time-dependent rows (Sec. 4.1) of both splits.
+void write_time_rows(MPI_Comm comm, Hdf5File& file, const CemDatasetMeta& meta, const TimeContext& context,
+                     Progress& progress, long long& done, bool show_progress) {
+  for (int split = 0; split < 2; ++split) {
+    const std::string base = cem_group(false, split);
+    const int offset = split == 0 ? 0 : meta.train;
+    write_split_rows(
+        comm, meta.split_rows(split), progress, done, show_progress,
+        [&](bool mine, int index) {
+          return mine ? time_sample(context, sample_seed(meta.seed, 0, offset + index)) : TimeRow();
+        },
+        [&](hs first, hs rows, const TimeRow& row) {
+          file.write_rows(base + "sample_seed", first, rows, &row.seed);
+          file.write_rows(base + "xi", first, rows, row.xi.data());
+          file.write_rows(base + "source_projected", first, rows, row.projected.data());
+          file.write_rows(base + "source_modes", first, rows, row.modes.data());
+          file.write_rows(base + "source_pooled", first, rows, row.pooled.data());
+          if (meta.linear) {
+            file.write_rows(base + "linear_target", first, rows, row.linear_target.data());
+            file.write_rows(base + "linear_fine_norm", first, rows, &row.linear_norm);
+          }
+          if (meta.nonlinear) {
+            file.write_rows(base + "nonlinear_target", first, rows, row.nonlinear_target.data());
+            file.write_rows(base + "nonlinear_fine_norm", first, rows, &row.nonlinear_norm);
+          }
+        });
+  }
+}
+
+// The steady-state rows (Sec. 5, no CEM) of both splits; returns the rejected draws (all ranks).
+long long write_steady_rows(MPI_Comm comm, Hdf5File& file, const CemDatasetMeta& meta, Progress& progress,
+                            long long& done, bool show_progress) {
+  const StructuredGrid grid(PETSC_COMM_SELF, meta.fine_n);
+  long long rejected = 0;
+  for (int split = 0; split < 2; ++split) {
+    const std::string base = cem_group(true, split);
+    const int offset = split == 0 ? 0 : meta.train;
+    write_split_rows(
+        comm, meta.split_rows(split), progress, done, show_progress,
+        [&](bool mine, int index) {
+          return mine ? solve_steady_sample(grid, meta.coarse_n, sample_seed(meta.seed, 1, offset + index))
+                      : SteadySample();
+        },
+        [&](hs first, hs rows, const SteadySample& row) {
+          rejected += row.rejected;
+          file.write_rows(base + "p", first, rows, row.p.data());
+          file.write_rows(base + "features", first, rows, row.features.data());
+          file.write_rows(base + "target", first, rows, row.target.data());
+        });
+  }
+  return sum_ranks(comm, rejected);
 }
 
 }  // namespace
-
-double steady_kappa_component(int j, double x1, double x2, const double p[3], double eps) {
-  if (j == 0) return 8.0 + p[0];
-  if (j == 1) return std::exp(x1 + x2 + p[1]) * std::cos(2 * kPi * x2 / eps) * std::sin(2 * kPi * x1 / eps);
-  return std::exp(x1 * x2 + p[2]) * std::cos(2 * kPi * x1 / eps) * std::sin(2 * kPi * x2 / eps);
-}
 
 void parse_cem_problems(const std::string& list, CemDatagenSettings& s) {
   s.linear = s.nonlinear = s.steady = false;
@@ -227,116 +232,46 @@ CemDatagenResult generate_cem_dataset(MPI_Comm comm, const CemDatagenSettings& s
     NH_PETSC(PetscOptionsSetValue(nullptr, "-nl_ksp_type", "preonly"));
     NH_PETSC(PetscOptionsSetValue(nullptr, "-nl_pc_type", "lu"));
   }
+  CemDatasetMeta meta;
+  meta.coarse_n = s.coarse_n;
+  meta.fine_n = s.fine_n;
+  meta.modes = s.modes;
+  meta.oversampling = s.oversampling;
+  meta.steps = s.steps;
+  meta.final_time = s.final_time;
+  meta.gamma = s.gamma;
+  meta.seed = s.seed;
+  meta.samples = s.samples;
+  meta.train = cem_train_samples(s.samples);
+  meta.test = s.samples - meta.train;
+  meta.linear = s.linear;
+  meta.nonlinear = s.nonlinear;
+  meta.steady = s.steady;
+  meta.source = "paper-cem (eq. 5), t_n = n T / steps, n = 1..steps";
   CemDatagenResult result;
-  result.train = std::min(s.samples - 1, static_cast<int>(std::lround(0.75 * s.samples)));
-  result.test = s.samples - result.train;
-  const int L = s.modes, N = s.coarse_n * s.coarse_n, dim = N * L, steps = s.steps;
-  const bool time_data = s.linear || s.nonlinear;
+  result.train = meta.train;
+  result.test = meta.test;
+  result.dim_vms = meta.dim_vms();
   WallTimer timer;
   std::unique_ptr<TimeContext> context;
-  if (time_data) context = std::make_unique<TimeContext>(s);  // rank-local CEM space (validates the settings)
-  result.dim_vms = dim;
+  if (meta.time_data()) context = std::make_unique<TimeContext>(s);  // rank-local CEM space (validates the settings)
+  meta.coefficient = context ? context->kappa->describe() : std::string("none");
   if (is_root(comm))
     std::printf("[cem-datagen] H = 1/%d, h = 1/%d, L_i = %d (dim V_ms = %d), m = %d, %d samples (%d train + %d test)%s%s%s\n",
-                s.coarse_n, s.fine_n, L, dim, s.oversampling, s.samples, result.train, result.test,
+                s.coarse_n, s.fine_n, s.modes, meta.dim_vms(), s.oversampling, s.samples, meta.train, meta.test,
                 s.linear ? ", linear" : "", s.nonlinear ? ", nonlinear" : "", s.steady ? ", steady" : "");
 
   AtomicOutput atomic(s.output, comm);
   {
     Hdf5File file(atomic.temp_path(), Hdf5File::Mode::Create, comm);
-    file.set_attribute("/", "format", std::string("neurhom-cem-dataset"));
-    file.set_attribute("/", "version", 1LL);
-    file.set_attribute("/", "coarse_n", static_cast<long long>(s.coarse_n));
-    file.set_attribute("/", "fine_n", static_cast<long long>(s.fine_n));
-    file.set_attribute("/", "cem_modes", static_cast<long long>(L));
-    file.set_attribute("/", "cem_oversampling", static_cast<long long>(s.oversampling));
-    file.set_attribute("/", "dim_vms", static_cast<long long>(dim));
-    file.set_attribute("/", "T", s.final_time);
-    file.set_attribute("/", "steps", static_cast<long long>(steps));
-    file.set_attribute("/", "gamma", s.gamma);
-    file.set_attribute("/", "seed", static_cast<long long>(s.seed));
-    file.set_attribute("/", "samples", static_cast<long long>(s.samples));
-    file.set_attribute("/", "train", static_cast<long long>(result.train));
-    file.set_attribute("/", "test", static_cast<long long>(result.test));
-    file.set_attribute("/", "coefficient", context ? context->kappa->describe() : std::string("none"));
-    file.set_attribute("/", "source", std::string("paper-cem (eq. 5), t_n = n T / steps, n = 1..steps"));
-    file.set_attribute("/", "steady_eps", 0.1);
-    file.set_attribute("/", "steady_source", std::string("one"));
-    const char* splits[2] = {"train", "test"};
-    const int counts[2] = {result.train, result.test};
-    for (int sp = 0; sp < 2; ++sp) {
-      const hs n = static_cast<hs>(counts[sp]);
-      const std::string t = std::string("/time/") + splits[sp] + "/", st = std::string("/steady/") + splits[sp] + "/";
-      if (time_data) {
-        create(file, t + "sample_seed", {n}, Hdf5Type::Int64);
-        create(file, t + "xi", {n, 5});
-        create(file, t + "source_projected", {n, hs(steps), hs(dim)});
-        create(file, t + "source_modes", {n, hs(L), hs(steps), hs(N)});
-        create(file, t + "source_pooled", {n, hs(steps), hs(N)});
-      }
-      if (s.linear) {
-        create(file, t + "linear_target", {n, hs(dim)});
-        create(file, t + "linear_fine_norm", {n});
-      }
-      if (s.nonlinear) {
-        create(file, t + "nonlinear_target", {n, hs(dim)});
-        create(file, t + "nonlinear_fine_norm", {n});
-      }
-      if (s.steady) {
-        create(file, st + "p", {n, 3});
-        create(file, st + "features", {n, 3, hs(N)});
-        create(file, st + "target", {n, hs(N)});
-      }
-    }
-
-    const int size = mpi_size(comm);
-    const long long total = (time_data ? s.samples : 0) + (s.steady ? s.samples : 0);
+    meta.write(file);
+    meta.create_datasets(file);
+    const long long total = (meta.time_data() ? s.samples : 0) + (s.steady ? s.samples : 0);
     Progress progress("cem-datagen", "sample", total, comm, 2.0);
     long long done = 0;
-    const StructuredGrid steady_grid(PETSC_COMM_SELF, s.fine_n);
-    for (int kind = 0; kind < 2; ++kind) {  // 0: time-dependent, 1: steady
-      if ((kind == 0 && !time_data) || (kind == 1 && !s.steady)) continue;
-      for (int sp = 0; sp < 2; ++sp) {
-        const std::string base = std::string(kind == 0 ? "/time/" : "/steady/") + splits[sp] + "/";
-        const int offset = sp == 0 ? 0 : result.train;
-        const Block block = block_of(counts[sp], comm);
-        const long rounds = (counts[sp] + size - 1) / size;
-        for (long j = 0; j < rounds; ++j) {
-          const long index = block.begin + j;
-          const bool mine = index < block.end;
-          const hs first = static_cast<hs>(mine ? index : 0), rows = mine ? 1 : 0;
-          const std::uint64_t seed = sample_seed(s.seed, kind, offset + static_cast<int>(mine ? index : 0));
-          if (kind == 0) {
-            TimeRow row;
-            if (mine) row = time_sample(*context, seed);
-            file.write_rows(base + "sample_seed", first, rows, &row.seed);
-            file.write_rows(base + "xi", first, rows, row.xi.data());
-            file.write_rows(base + "source_projected", first, rows, row.projected.data());
-            file.write_rows(base + "source_modes", first, rows, row.modes.data());
-            file.write_rows(base + "source_pooled", first, rows, row.pooled.data());
-            if (s.linear) {
-              file.write_rows(base + "linear_target", first, rows, row.linear_target.data());
-              file.write_rows(base + "linear_fine_norm", first, rows, &row.linear_norm);
-            }
-            if (s.nonlinear) {
-              file.write_rows(base + "nonlinear_target", first, rows, row.nonlinear_target.data());
-              file.write_rows(base + "nonlinear_fine_norm", first, rows, &row.nonlinear_norm);
-            }
-          } else {
-            SteadyRow row;
-            if (mine) row = steady_sample(s, steady_grid, seed);
-            result.steady_rejected += row.rejected;
-            file.write_rows(base + "p", first, rows, row.p.data());
-            file.write_rows(base + "features", first, rows, row.features.data());
-            file.write_rows(base + "target", first, rows, row.target.data());
-          }
-          done += std::min<long long>(size, counts[sp] - j * size);
-          if (s.show_progress) progress.update(done);
-        }
-      }
-    }
+    if (meta.time_data()) write_time_rows(comm, file, meta, *context, progress, done, s.show_progress);
+    if (s.steady) result.steady_rejected = write_steady_rows(comm, file, meta, progress, done, s.show_progress);
     if (s.show_progress) progress.finish();
-    result.steady_rejected = sum_ranks(comm, result.steady_rejected);
     file.set_attribute("/", "steady_rejected", result.steady_rejected);
   }
   atomic.commit();

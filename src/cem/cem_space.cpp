@@ -20,12 +20,6 @@ namespace neurhom {
 
 namespace {
 
-// The sparse column of one basis function: fine node indices (natural, later PETSc) and values.
-struct BasisColumn {
-  std::vector<PetscInt> nodes;
-  std::vector<double> values;
-};
-
 // Constraint rows S_j phi_{j,l} of every (cell j in the region, mode l) on the region's free nodes.
 DenseMatrix constraint_rows(const Patch& region, const CoarseMesh& mesh, int modes, const std::vector<double>& s_all) {
   const int r = mesh.ratio, cell_nodes = (r + 1) * (r + 1);
@@ -65,16 +59,24 @@ CemSpace::CemSpace(const StructuredGrid& grid, const CoarseMesh& mesh, const Cem
 PetscInt CemSpace::dim() const { return static_cast<PetscInt>(mesh_.num_cells()) * settings_.modes; }
 
 void CemSpace::compute(const CellField& kappa) {
-  const MPI_Comm comm = grid_.comm();
   WallTimer total;
   timings_ = CemTimings();
   kappa.check_mesh(mesh_.fine_cells());
   cells_ = sample_cells(grid_, kappa, "coefficient");  // collective positivity/finiteness check
-  const Block block = block_of(mesh_.num_cells(), comm);
+  const Block block = block_of(mesh_.num_cells(), grid_.comm());
+  const std::vector<double> s_local = solve_auxiliary_problems(kappa, block);
+  const std::vector<double> s_all = gather_s_modes(s_local);
+  std::vector<BasisColumn> columns = build_basis(kappa, block, s_all);
+  assemble_R(block, columns);
+  offline_seconds_ = max_ranks(grid_.comm(), total.seconds());
+}
+
+// 1. The auxiliary eigenproblems of this rank's cells; returns their S phi_{i,k} (L (r+1)^2
+// values per cell, cell by cell).
+std::vector<double> CemSpace::solve_auxiliary_problems(const CellField& kappa, const Block& block) {
+  const MPI_Comm comm = grid_.comm();
   const int L = settings_.modes, r = mesh_.ratio, cell_nodes = (r + 1) * (r + 1);
   const long own = block.end - block.begin;
-
-  // 1. Auxiliary eigenproblems of this rank's cells.
   WallTimer timer;
   modes_.clear();
   Progress eig_progress("cem", "eigenproblem", own, comm);
@@ -97,18 +99,29 @@ void CemSpace::compute(const CellField& kappa) {
   MPI_Allreduce(&residual, &max_residual_, 1, MPI_DOUBLE, MPI_MAX, comm);
   timings_.eigen = timer.seconds();
   timings_.eigenproblems = own;
+  return s_local;
+}
 
-  // 2. Every rank needs S phi of the cells in its regions: allgather all (small).
-  const int size = mpi_size(comm);
+// 2. Every rank needs S phi of the cells in its regions: allgather all (small).
+std::vector<double> CemSpace::gather_s_modes(const std::vector<double>& s_local) const {
+  const MPI_Comm comm = grid_.comm();
+  const int size = mpi_size(comm), cell_nodes = (mesh_.ratio + 1) * (mesh_.ratio + 1);
   std::vector<int> counts(static_cast<size_t>(size)), displs(static_cast<size_t>(size), 0);
   const int mine = static_cast<int>(s_local.size());
   MPI_Allgather(&mine, 1, MPI_INT, counts.data(), 1, MPI_INT, comm);
   for (int p = 1; p < size; ++p) displs[static_cast<size_t>(p)] = displs[static_cast<size_t>(p - 1)] + counts[static_cast<size_t>(p - 1)];
-  std::vector<double> s_all(static_cast<size_t>(mesh_.num_cells() * L * cell_nodes));
+  std::vector<double> s_all(static_cast<size_t>(mesh_.num_cells() * settings_.modes * cell_nodes));
   MPI_Allgatherv(s_local.data(), mine, MPI_DOUBLE, s_all.data(), counts.data(), displs.data(), MPI_DOUBLE, comm);
+  return s_all;
+}
 
-  // 3. The CEM basis of this rank's cells, one saddle-point system per oversampled region.
-  timer.reset();
+// 3. The CEM basis of this rank's cells, one saddle-point system per oversampled region.
+std::vector<CemSpace::BasisColumn> CemSpace::build_basis(const CellField& kappa, const Block& block,
+                                                         const std::vector<double>& s_all) {
+  const MPI_Comm comm = grid_.comm();
+  const int L = settings_.modes, r = mesh_.ratio;
+  const long own = block.end - block.begin;
+  WallTimer timer;
   PatchFactorization factorization(settings_.patch_solver);
   std::vector<BasisColumn> columns;
   columns.reserve(static_cast<size_t>(own * L));
@@ -151,9 +164,14 @@ void CemSpace::compute(const CellField& kappa) {
   timings_.basis_factorization = factorization.timings().factorization;
   timings_.basis_solves = timer.seconds() - timings_.basis_assembly - timings_.basis_factorization;
   timings_.basis_regions = own;
+  return columns;
+}
 
-  // 4. R' with local rows (natural -> PETSc node numbering in one collective AO call), then R.
-  timer.reset();
+// 4. R' with local rows (natural -> PETSc node numbering in one collective AO call), then R.
+void CemSpace::assemble_R(const Block& block, std::vector<BasisColumn>& columns) {
+  const MPI_Comm comm = grid_.comm();
+  const int L = settings_.modes;
+  WallTimer timer;
   std::vector<PetscInt> all_nodes;
   for (const auto& col : columns) all_nodes.insert(all_nodes.end(), col.nodes.begin(), col.nodes.end());
   AO ao = nullptr;
@@ -188,7 +206,6 @@ void CemSpace::compute(const CellField& kappa) {
   R_ = OwnedMat();
   NH_PETSC(MatTranspose(Rt, MAT_INITIAL_MATRIX, R_.out()));
   timings_.global = timer.seconds();
-  offline_seconds_ = max_ranks(comm, total.seconds());
 }
 
 OwnedMat CemSpace::project(Mat fine_operator) const {

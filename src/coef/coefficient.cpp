@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "neurhom/coef/random.hpp"
+#include "neurhom/coef/steady_coefficient.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/hdf5_file.hpp"
 
@@ -157,7 +158,7 @@ class Hdf5Field final : public CellField {
 }  // namespace
 
 std::string coefficient_family_names() {
-  return "constant, periodic, smooth, levels, ms, cracks, channels, hdf5:FILE:DATASET";
+  return "constant, periodic, smooth, levels, ms, cracks, channels, steady, hdf5:FILE:DATASET";
 }
 
 namespace {
@@ -238,6 +239,7 @@ std::unique_ptr<CellField> make_coefficient(const CoefficientOptions& o, MPI_Com
             "-coef_contrast must be positive (got " + format_number(o.contrast) + ")");
     return std::make_unique<ChannelField>(o.contrast);
   }
+  if (family == "steady") return make_steady_family(o.seed);
   if (family.rfind("hdf5:", 0) == 0) {
     const std::string rest = family.substr(5);
     const size_t colon = rest.rfind(':');

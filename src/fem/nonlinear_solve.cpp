@@ -2,6 +2,8 @@
 //
 // Per step, SNES solves R(u) = M (u - u^n) + dt (N(u) - F(t_{n+1})) = 0, with boundary rows
 // replaced by R_i = u_i; N and its Jacobian come from nonlinear_operator.hpp.
+#include "neurhom/fem/nonlinear_solve.hpp"
+
 #include <cmath>
 #include <exception>
 
@@ -10,7 +12,6 @@
 #include "neurhom/fem/assembly.hpp"
 #include "neurhom/fem/dirichlet.hpp"
 #include "neurhom/fem/nonlinear_operator.hpp"
-#include "neurhom/fem/problem.hpp"
 #include "neurhom/fem/q1_element.hpp"
 #include "neurhom/fem/time_series.hpp"
 

@@ -13,25 +13,19 @@
 //   {linear,nonlinear}_fine_norm = ||u_h(T)||_L2
 // The CEM space does not depend on the sample (kappa is fixed): computed once per rank.
 //
-// Steady-state data (Sec. 5): -div(kappa grad u) = 1, kappa = kappa0 + kappa1 + kappa2 with
-//   kappa0 = 8 + p0, kappa1 = e^{x1+x2+p1} cos(2 pi x2/eps) sin(2 pi x1/eps),
-//   kappa2 = e^{x1 x2+p2} cos(2 pi x1/eps) sin(2 pi x2/eps), eps = 0.1,
-//   p0 ~ U[-2,2], p1 ~ U[-1.2,1.2], p2 ~ U[-1.5,1.5];
-// kappa can be <= 0 for these ranges: such draws are rejected and redrawn (the accepted p are
-// uniform on the admissible set; the rejection count is reported). Per sample: p, features
-// f_i^j = mean of kappa^j over the fine cell centres of coarse cell i (3 x N), and the target
-// u_{H,i} = mean of the fine solution over coarse cell i (N).
+// Steady-state data (Sec. 5, no CEM): per sample fem/steady_sample.hpp with the `steady`
+// coefficient family (coef/steady_coefficient.hpp): p, features, coarse-cell averages.
 //
-// Splits: the first round(3/4 samples) are /train, the rest /test (1200 + 400 for 1600).
-// Samples are split in contiguous blocks over the ranks; each solves its samples on
-// PETSC_COMM_SELF and all ranks write one row per round with collective hyperslab writes.
-// Written to <o>.partial and renamed when complete.
+// File layout and splits: data/cem_dataset.hpp. Samples are split in contiguous blocks over
+// the ranks; each solves its samples on PETSC_COMM_SELF and all ranks write one row per round
+// with collective hyperslab writes. Written to <o>.partial and renamed when complete.
 #include <string>
 #include <vector>
 
 #include <mpi.h>
 
 #include "neurhom/coef/coefficient.hpp"
+#include "neurhom/coef/steady_coefficient.hpp"
 
 namespace neurhom {
 
@@ -60,8 +54,5 @@ struct CemDatagenResult {
 void parse_cem_problems(const std::string& list, CemDatagenSettings& settings);
 
 CemDatagenResult generate_cem_dataset(MPI_Comm comm, const CemDatagenSettings& settings);
-
-// Steady-state coefficient components of Sec. 5 at (x1, x2) for parameters p.
-double steady_kappa_component(int j, double x1, double x2, const double p[3], double eps = 0.1);
 
 }  // namespace neurhom

@@ -24,6 +24,7 @@
 
 #include "neurhom/cem/cem_auxiliary.hpp"
 #include "neurhom/coef/coefficient.hpp"
+#include "neurhom/core/mpi_util.hpp"
 #include "neurhom/core/petsc_util.hpp"
 #include "neurhom/mesh/coarse_mesh.hpp"
 #include "neurhom/mesh/structured_grid.hpp"
@@ -72,6 +73,17 @@ class CemSpace {
   OwnedVec create_coarse_vector() const;
 
  private:
+  // The sparse column of one basis function: fine node indices (natural, later PETSc) and values.
+  struct BasisColumn {
+    std::vector<PetscInt> nodes;
+    std::vector<double> values;
+  };
+  // The four stages of compute(), in order.
+  std::vector<double> solve_auxiliary_problems(const CellField& kappa, const Block& block);
+  std::vector<double> gather_s_modes(const std::vector<double>& s_local) const;
+  std::vector<BasisColumn> build_basis(const CellField& kappa, const Block& block, const std::vector<double>& s_all);
+  void assemble_R(const Block& block, std::vector<BasisColumn>& columns);
+
   const StructuredGrid& grid_;
   CoarseMesh mesh_;
   CemSettings settings_;

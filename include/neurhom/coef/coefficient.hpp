@@ -16,6 +16,9 @@
 //              (Sec. 4.6)
 //   channels   background 1, fixed high-conductivity channels and inclusions of value
 //              -coef_contrast (the high-contrast test medium of CEM-GMsFEM)
+//   steady     8 + p0 + two oscillating exponentials with random parameters p (seed), the
+//              steady-state problem of Chung, Leung, Pun, Zhang 2020, Sec. 5
+//              (coef/steady_coefficient.hpp)
 //   hdf5:FILE:DATASET  a user field of m x m cells stored [y][x]
 #include <mpi.h>
 

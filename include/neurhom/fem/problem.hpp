@@ -4,6 +4,8 @@
 //   parabolic  u_t - div(a grad u) = f,                  u(0) = u0, backward Euler
 //   nonlinear  u_t - div(kappa exp(gamma u) grad u) = f, u(0) = u0, backward Euler + Newton
 // Discretization: Q1 on the StructuredGrid, a (kappa) piecewise constant per cell.
+// solve_fem() solves the elliptic case here (problem.cpp) and dispatches the others to
+// solve_parabolic() (parabolic_solve.hpp) and solve_nonlinear() (nonlinear_solve.hpp).
 //   parabolic step:  (M + dt A) u^{n+1} = M u^n + dt F(t_{n+1})        (one KSP, fixed matrix;
 //                    with a time-dependent coefficient A = A(t_{n+1}) is reassembled per step)
 //   nonlinear step:  R(u) = M (u - u^n) + dt (N(u) - F(t_{n+1})) = 0 with
@@ -57,11 +59,5 @@ struct FemSolution {
 
 // Collective over grid.comm(). Throws Error on invalid settings or failed solves.
 FemSolution solve_fem(const StructuredGrid& grid, const FemInputs& inputs, const FemSettings& settings);
-
-// Implementations of the time-dependent cases (called by solve_fem).
-void solve_parabolic(const StructuredGrid& grid, const FemInputs& inputs, const FemSettings& settings,
-                     FemSolution& solution);
-void solve_nonlinear(const StructuredGrid& grid, const FemInputs& inputs, const FemSettings& settings,
-                     FemSolution& solution);
 
 }  // namespace neurhom

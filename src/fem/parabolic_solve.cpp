@@ -2,13 +2,14 @@
 // The system matrix is assembled and preconditioned once; each step is one KSP solve. With a
 // time-dependent coefficient (FemInputs::coefficient_path), A = A(t_{n+1}) and the system
 // matrix and preconditioner are rebuilt every step.
+#include "neurhom/fem/parabolic_solve.hpp"
+
 #include <memory>
 
 #include "neurhom/core/progress.hpp"
 #include "neurhom/fem/assembly.hpp"
 #include "neurhom/fem/dirichlet.hpp"
 #include "neurhom/fem/linear_solve.hpp"
-#include "neurhom/fem/problem.hpp"
 #include "neurhom/fem/time_series.hpp"
 
 namespace neurhom {

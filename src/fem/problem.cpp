@@ -1,10 +1,13 @@
 // Elliptic solve and dispatch of the fine-scale problems (see problem.hpp for the math).
+#include "neurhom/fem/problem.hpp"
+
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/progress.hpp"
 #include "neurhom/fem/assembly.hpp"
 #include "neurhom/fem/dirichlet.hpp"
 #include "neurhom/fem/linear_solve.hpp"
-#include "neurhom/fem/problem.hpp"
+#include "neurhom/fem/nonlinear_solve.hpp"
+#include "neurhom/fem/parabolic_solve.hpp"
 
 namespace neurhom {
 
