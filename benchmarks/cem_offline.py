@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """CEM-GMsFEM offline throughput: eigen-solves and basis solves per second on 1 and 2 ranks,
 with the time split (SLEPc eigenproblems / region assembly / region Cholesky / constrained
-basis solves / global R assembly), for the paper setting of cem-multistage-learning.txt
+basis solves / global R assembly), for the paper setting of Chung, Leung, Pun, Zhang 2020
 Sec. 4.1: H = 0.1, h = 0.01, L_i = 3 (dim V_ms = 300), oversampling m (default 3), on the
 high-contrast `channels` coefficient. Rates are aggregate: all cells (basis functions) divided by
 rank 0's seconds in that phase (the coarse cells are split in equal blocks, so rank 0's time

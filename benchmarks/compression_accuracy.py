@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Accuracy of the neural operator compression against the paper (operator-compression-lod.txt
+"""Accuracy of the neural operator compression against the paper (Kroepfl, Maier, Peterseim 2022
 Sec. 4.4-4.6), end to end at the paper's setting H = 2^-5, eps = h = 2^-8, ell = 2:
 
   1. `neurhom lod-datagen` with --samples coefficients per family (levels0..8, ms),

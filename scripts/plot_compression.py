@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Plots u_h (PG-LOD), u_h-hat (network) and their difference for each experiment of
-benchmarks/compression_accuracy.py (operator-compression-lod.txt Figs. 4.2-4.4) as PNG.
+benchmarks/compression_accuracy.py (Kroepfl, Maier, Peterseim 2022, Figs. 4.2-4.4) as PNG.
 
 Needs Debian's python3-matplotlib and python3-h5py, hence /usr/bin/python3:
     apt-get install python3-matplotlib python3-h5py

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job on a small default, end to end, on 2 ranks: installs dependencies, builds, then
-# the neural operator compression of operator-compression-lod.txt at H = 1/16, h = 1/64, ell = 2:
+# the neural operator compression of Kroepfl, Maier, Peterseim 2022 at H = 1/16, h = 1/64, ell = 2:
 #   1. lod-datagen: 40 coefficient samples per family (levels0..8, ms) -> out/quickstart-lod.h5
 #   2. train:       the compression MLP for 30 epochs -> out/quickstart-model.pt (TorchScript)
 #   3. compress-eval on an unseen ms coefficient: S^_A from the network vs S_A from PG-LOD

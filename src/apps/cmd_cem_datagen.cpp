@@ -1,4 +1,4 @@
-// `neurhom cem-datagen`: reduced-model datasets of cem-multistage-learning.txt Sec. 4.1 and 5
+// `neurhom cem-datagen`: reduced-model datasets of Chung, Leung, Pun, Zhang 2020, Sec. 4.1 and 5
 // (see include/neurhom/cem/cem_datagen.hpp).
 #include <cstdio>
 

@@ -23,7 +23,7 @@ class FunctionSource final : public Source {
   std::string name_;
 };
 
-// cem-multistage-learning.txt eq. (5).
+// Chung, Leung, Pun, Zhang 2020, eq. (5).
 class PaperCemSource final : public Source {
  public:
   explicit PaperCemSource(std::uint64_t seed) : xi_(paper_cem_xi(seed)) {}

@@ -64,18 +64,18 @@ OwnedVec coarse_fem_solution(MPI_Comm comm, const CoarseMesh& mesh, const CellFi
 
 }  // namespace
 
-CompressEvalResult evaluate_compression(MPI_Comm comm, ScriptedModel& net, const std::string& model_path,
+CompressEvalResult evaluate_compression(MPI_Comm comm, ScriptedModel& model, const std::string& model_path,
                                         const CellField& coefficient, const Source& f,
                                         const CompressEvalSettings& settings) {
-  require(net.model == "compression", "model '" + model_path + "' is a '" + net.model + "' network, not compression");
-  require(net.coarse_n > 0 && net.fine_n > 0 && net.ell > 0,
+  require(model.model == "compression", "model '" + model_path + "' is a '" + model.model + "' network, not compression");
+  require(model.coarse_n > 0 && model.fine_n > 0 && model.ell > 0,
           "model '" + model_path + "' has no LOD setting (coarse_n, fine_n, ell attributes)");
   if (settings.threads > 0) torch::set_num_threads(settings.threads);
-  const int ratio = net.fine_n / net.coarse_n, ell = net.ell;
-  const int coarse_n = settings.coarse_n > 0 ? settings.coarse_n : net.coarse_n;
+  const int ratio = model.fine_n / model.coarse_n, ell = model.ell;
+  const int coarse_n = settings.coarse_n > 0 ? settings.coarse_n : model.coarse_n;
   const CoarseMesh mesh(coarse_n, coarse_n * ratio);
-  require(extended_patch_cells(mesh, ell) == net.widths.front() && extended_patch_nodes(ell) * 4 == net.widths.back(),
-          "model '" + model_path + "' does not fit its recorded setting (widths " + widths_to_string(net.widths) + ")");
+  require(extended_patch_cells(mesh, ell) == model.widths.front() && extended_patch_nodes(ell) * 4 == model.widths.back(),
+          "model '" + model_path + "' does not fit its recorded setting (widths " + widths_to_string(model.widths) + ")");
   CompressEvalResult r;
   r.coarse_n = mesh.cells;
   r.fine_n = mesh.fine_cells();
@@ -98,7 +98,7 @@ CompressEvalResult evaluate_compression(MPI_Comm comm, ScriptedModel& net, const
   timer.reset();
   const std::vector<float> inputs = extract_patch_rows(comm, coefficient, mesh, ell);
   r.extraction_seconds = timer.seconds();
-  std::vector<double> outputs = net.predict(inputs);
+  std::vector<double> outputs = model.predict(inputs);
   if (settings.zero_row_sums) project_zero_row_sums(outputs);
   r.forward_seconds = timer.seconds() - r.extraction_seconds;
   OwnedMat S_hat = assemble_from_extended(comm, mesh, ell, outputs);

@@ -75,9 +75,9 @@ ConstrainedSolve::ConstrainedSolve(const PatchFactorization& factorization, cons
   }
 }
 
-double ConstrainedSolve::row_dot(int c, const std::vector<double>& v) const {
+double ConstrainedSolve::row_dot(int row, const std::vector<double>& v) const {
   double s = 0;
-  for (const auto& [k, value] : rows_[static_cast<size_t>(c)]) s += value * v[static_cast<size_t>(k)];
+  for (const auto& [k, value] : rows_[static_cast<size_t>(row)]) s += value * v[static_cast<size_t>(k)];
   return s;
 }
 

@@ -141,7 +141,7 @@ BOOST_AUTO_TEST_CASE(hdf5_field_is_prolonged_and_validated) {
 }
 
 BOOST_AUTO_TEST_CASE(paper_cem_source) {
-  // cem-multistage-learning.txt eq. (5): zero outside the five boxes; in box 3,
+  // Chung, Leung, Pun, Zhang 2020, eq. (5): zero outside the five boxes; in box 3,
   // f = 6 cos(t) + xi_3 with xi_3 in (-0.5, 0.5); xi depends on the seed only.
   const auto f = make_source("paper-cem", 4);
   BOOST_TEST(f->value(0.5, 0.5, 1.0) == 0.0);

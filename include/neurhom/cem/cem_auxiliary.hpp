@@ -1,5 +1,5 @@
 #pragma once
-// Auxiliary space of CEM-GMsFEM (cem-multistage-learning.txt Sec. 2.2, eq. 2; Chung,
+// Auxiliary space of CEM-GMsFEM (Chung, Leung, Pun, Zhang 2020, Sec. 2.2, eq. 2; Chung,
 // Efendiev, Leung 2018), one coarse cell K_i at a time (sequential, PETSC_COMM_SELF):
 //
 //   find (lambda, phi):  a_i(phi, v) = lambda s_i(phi, v)   for all v in V_h(K_i)

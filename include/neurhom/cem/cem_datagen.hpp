@@ -1,5 +1,5 @@
 #pragma once
-// `neurhom cem-datagen`: the reduced-model datasets of cem-multistage-learning.txt.
+// `neurhom cem-datagen`: the reduced-model datasets of Chung, Leung, Pun, Zhang 2020.
 //
 // Time-dependent data (Sec. 4.1): (0,1)^2, H = 1/coarse_n, h = 1/fine_n, L_i modes, one fixed
 // high-contrast kappa (-coef, default channels with contrast 1e4, a stand-in for Fig. 3),

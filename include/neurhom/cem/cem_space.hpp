@@ -1,5 +1,5 @@
 #pragma once
-// The CEM-GMsFEM multiscale space V_ms (cem-multistage-learning.txt Sec. 2.2, eq. 3):
+// The CEM-GMsFEM multiscale space V_ms (Chung, Leung, Pun, Zhang 2020, Sec. 2.2, eq. 3):
 //
 //   psi_{i,k} = argmin { a(psi, psi) : psi in V_h(K_i^+) zero on the boundary of K_i^+,
 //                        s(psi, phi_{j,l}) = delta_ij delta_kl for every auxiliary mode

@@ -10,7 +10,7 @@
 //   periodic   a = 2 + sin(2 pi x1/eps) cos(2 pi x2/eps)                 (-coef_eps)
 //   smooth     a = 2 + sin(2 pi x1) sin(2 pi x2)
 //   levels     iid U[alpha, beta] per cell of the level-k mesh (2^k x 2^k cells)
-//              (-coef_level k -coef_alpha -coef_beta), operator-compression-lod.txt Sec. 4.1
+//              (-coef_level k -coef_alpha -coef_beta), Kroepfl, Maier, Peterseim 2022, Sec. 4.1
 //   ms         (1/9) sum_{k=0}^{8} A_k with independent A_k from `levels`
 //   cracks     background U[1,2] per fine cell, `-coef_cracks` random line cracks U[4,5]
 //              (Sec. 4.6)
@@ -62,7 +62,7 @@ std::unique_ptr<CellField> make_function_field(std::function<double(double, doub
 // A coefficient that changes in time (parabolic problems): at time t the field
 //   a(t) = (1 - s) a0 + s a1,  s = clamp(t / final_time, 0, 1),
 // i.e. it moves linearly from one sample to another over the run, slightly at every step
-// (the time-dependent setting of deep-ritz-lod.txt Sec. 2.3). Positivity is preserved.
+// (the time-dependent setting of Elasmi, Krumbiegel, Maier 2024, Sec. 2.3). Positivity is preserved.
 class CoefficientPath {
  public:
   CoefficientPath(std::shared_ptr<const CellField> start, std::shared_ptr<const CellField> end, double final_time);

@@ -5,7 +5,7 @@
 //   sine       f = 2 pi^2 sin(pi x1) sin(pi x2)   (u = sin(pi x1) sin(pi x2) for a = 1)
 //   x1-step    f = x1 1{x1 >= 0.5}                 (operator-compression Sec. 4.5)
 //   cos-x1     f = cos(2 pi x1)                    (operator-compression Sec. 4.6)
-//   paper-cem  the five-box source of cem-multistage-learning.txt eq. (5), with
+//   paper-cem  the five-box source of Chung, Leung, Pun, Zhang 2020, eq. (5), with
 //              xi_1..xi_5 iid U(-0.5, 0.5) drawn from -seed
 #include <array>
 #include <cstdint>

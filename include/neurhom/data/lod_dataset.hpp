@@ -1,5 +1,5 @@
 #pragma once
-// The PG-LOD learning dataset (operator-compression-lod.txt Sec. 4.2): pairs
+// The PG-LOD learning dataset (Kroepfl, Maier, Peterseim 2022, Sec. 4.2): pairs
 // (A_T = R_T(A), S_T) of a fixed-size coefficient patch and its extended local matrix.
 //
 // File layout (one HDF5 file, written by `neurhom lod-datagen`, read by the nn/ layer):

@@ -1,5 +1,5 @@
 #pragma once
-// `neurhom lod-datagen`: the offline data of operator-compression-lod.txt Sec. 4.2.
+// `neurhom lod-datagen`: the offline data of Kroepfl, Maier, Peterseim 2022, Sec. 4.2.
 //
 // For every family k in {levels0, ..., levels8, ms} and sample i < samples, the coefficient
 // A_k^(i) (seed derived from (seed, k, i), see sample_seed) is compressed by PG-LOD on the

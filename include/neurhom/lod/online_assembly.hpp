@@ -1,5 +1,5 @@
 #pragma once
-// The online phase of the neural operator compression (operator-compression-lod.txt eq. 4.2):
+// The online phase of the neural operator compression (Kroepfl, Maier, Peterseim 2022, eq. 4.2):
 //   S^_A = sum_T Phi_T(Psi(R_T(A))),
 // with this rank's block of coarse cells (block_of, the same split as PgLod):
 //   extract_patch_rows    R_T(A) for the rank's cells, one row of ((2 ell + 1) r)^2 values each

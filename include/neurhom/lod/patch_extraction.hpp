@@ -1,5 +1,5 @@
 #pragma once
-// Fixed-size patches for learning (operator-compression-lod.txt Sec. 3.4, eq. 3.11, Fig. 3.1).
+// Fixed-size patches for learning (Kroepfl, Maier, Peterseim 2022, Sec. 3.4, eq. 3.11, Fig. 3.1).
 //
 // The coarse mesh is extended by ell layers of outer cells where the coefficient is 0, so
 // every N^ell(T) has (2 ell + 1) x (2 ell + 1) coarse cells:

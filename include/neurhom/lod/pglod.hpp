@@ -1,5 +1,5 @@
 #pragma once
-// Petrov-Galerkin LOD on PETSc (operator-compression-lod.txt Sec. 3.3-3.4).
+// Petrov-Galerkin LOD on PETSc (Kroepfl, Maier, Peterseim 2022, Sec. 3.3-3.4).
 //
 // Offline: the coarse cells T are split into contiguous blocks over the ranks; each rank
 // computes the patch matrices S_T (and M_T) of its cells with a PatchCorrector on
@@ -10,7 +10,7 @@
 // MatSetValues; likewise M_A from M_T.
 // Solve: S_A U = F with F_i = (f, lambda_i), homogeneous Dirichlet rows/columns eliminated;
 // KSP prefix -lod_ (default: direct LU with MUMPS).
-// Parabolic (backward Euler, deep-ritz-lod.txt eq. 10a in Petrov-Galerkin form):
+// Parabolic (backward Euler, Elasmi, Krumbiegel, Maier 2024, eq. 10a in Petrov-Galerkin form):
 //   (M_A + dt S_A) U^{m} = M_A U^{m-1} + dt F(t_m).
 // Fine-scale views: u_H = sum_i U_i lambda_i on the fine grid, and the corrected solution
 // (1 - Q) u_H = u_H - sum_T sum_{j in T} U_j q_{T,j}.
@@ -58,7 +58,7 @@ class PgLod {
   // Parabolic solve from U = 0; returns U at t = final_time.
   OwnedVec solve_parabolic(const Source& f, double final_time, int steps) const;
   // Parabolic solve with a coefficient that changes every step: the patch matrices are
-  // recomputed for A(t_m) each step (deep-ritz-lod.txt Sec. 2.3, eq. 10a, Petrov-Galerkin):
+  // recomputed for A(t_m) each step (Elasmi, Krumbiegel, Maier 2024, Sec. 2.3, eq. 10a, Petrov-Galerkin):
   //   (M_A^m + dt S_A^m) U^m = M_A^{m-1} U^{m-1} + dt F(t_m),
   // M_A^{m-1} U^{m-1} = ((1 - Q^{m-1}) u_H^{m-1}, lambda_i) the previous corrected state.
   // Leaves the patches of A(T) in place (for corrector_part at the final time).

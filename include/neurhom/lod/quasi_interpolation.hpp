@@ -1,5 +1,5 @@
 #pragma once
-// Quasi-interpolation I_H: V_h -> V_H of the LOD (DESIGN.md, "Ex. 3.1" of deep-ritz-lod.txt):
+// Quasi-interpolation I_H: V_h -> V_H of the LOD (Elasmi, Krumbiegel, Maier 2024, Ex. 3.1):
 //
 //   1. on every coarse cell K, the local L2 projection onto Q1(K):
 //        P_K = (Phi' M_K Phi)^{-1} Phi' M_K        (4 x (r+1)^2)

@@ -1,5 +1,5 @@
 #pragma once
-// The operator-compression network of operator-compression-lod.txt Sec. 4.3 (eq. 4.1):
+// The operator-compression network of Kroepfl, Maier, Peterseim 2022, Sec. 4.3 (eq. 4.1):
 // a dense feed-forward network R_T(A) -> S_T with ReLU after every layer but the last,
 //   widths  n_in, n_in, n_in/2, n_in/2, n_in/4, n_in/4, n_out, n_out, n_out
 // (1600-1600-800-800-400-400-144-144-144 for H = 2^-5, eps = 2^-8, ell = 2: 5,063,504
