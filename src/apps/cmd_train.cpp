@@ -24,6 +24,7 @@ int run_train(MPI_Comm comm, int argc, char** argv) {
   s.seed = static_cast<std::uint64_t>(args.get_int("-seed", 1, "seed of the initial weights and the shuffling"));
   s.threads = static_cast<int>(args.get_int("-threads", 0, "intra-op threads per rank (0: cores / ranks per node)"));
   s.device = args.get("-device", "cpu", "cpu or cuda");
+  s.augment = args.get("-augment", "none", "training data augmentation: none, or d4 (a random symmetry of the square per row and epoch)");
   s.output = args.get("-o", "", "trained model (TorchScript); the checkpoint is <o>.ckpt");
   const std::string report_path = args.get("-report", "", "JSON file with the key figures of the run");
   s.resume = args.flag("-resume", "continue from <o>.ckpt");
@@ -44,6 +45,7 @@ int run_train(MPI_Comm comm, int argc, char** argv) {
   report["data"] = data;
   report["data_fingerprint"] = r.data_fingerprint;
   report["batch"] = static_cast<long long>(s.batch);
+  report["augment"] = s.augment;
   report["test_loss"] = r.test_loss;
   write_json_file(report_path, report, comm);
   if (is_root(comm))

@@ -61,6 +61,7 @@ TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const
   require(s.batch >= 1, "-batch must be at least 1");
   require(s.learning_rate > 0 && s.late_rate > 0, "learning rates must be positive");
   require(!s.output.empty(), "train needs an output model file: -o model.pt");
+  require(s.augment == "none" || s.augment == "d4", "unknown augmentation '" + s.augment + "' (-augment); known: none, d4");
   require_writable_location(s.output, "-o model file");
   TrainerSettings ts;
   ts.epochs = s.epochs;
@@ -84,7 +85,8 @@ TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const
   cmeta.attributes = {{"coarse_n", std::to_string(meta.coarse_n)},
                       {"fine_n", std::to_string(meta.fine_n)},
                       {"ell", std::to_string(meta.ell)},
-                      {"normalization", "none"}};
+                      {"normalization", "none"},
+                      {"augment", s.augment}};
 
   if (s.resume) {  // the Trainer checks the same; this names what the data file needs
     const CheckpointMeta saved = read_checkpoint_meta(ts.checkpoint);
@@ -103,7 +105,7 @@ TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const
       LrSchedule::step(s.learning_rate, s.lr_epochs, s.late_rate));
   trainer.set_export([&] { return script_mlp(model, trainer.meta()); });
 
-  LodBatches train(file, meta, Split::Train, comm, s.batch, s.seed, s.buffer_blocks);
+  LodBatches train(file, meta, Split::Train, comm, s.batch, s.seed, s.buffer_blocks, s.augment == "d4");
   LodBatches val(file, meta, Split::Val, comm, s.batch, s.seed);
   LodBatches test(file, meta, Split::Test, comm, s.batch, s.seed);
   require(train.steps_per_epoch() >= 1, "-batch " + std::to_string(s.batch) + " is larger than the training shard (" +
@@ -111,10 +113,11 @@ TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const
                                             std::to_string(mpi_size(comm)) + " ranks)");
   if (meta.rows(Split::Val) > 0) trainer.set_validation([&] { return evaluate(model, val, comm, trainer.device()); });
   if (is_root(comm))
-    std::printf("[train] compression MLP %s (%lld parameters), %lld train rows, batch %lld on %d ranks x %d threads, "
+    std::printf("[train] compression MLP %s (%lld parameters), %lld train rows%s, batch %lld on %d ranks x %d threads, "
                 "%lld steps/epoch\n",
                 cmeta.architecture.c_str(), static_cast<long long>(parameter_count(*model)), train.rows(),
-                static_cast<long long>(s.batch), mpi_size(comm), trainer.threads(), train.steps_per_epoch());
+                s.augment == "d4" ? " (D4 augmentation)" : "", static_cast<long long>(s.batch), mpi_size(comm),
+                trainer.threads(), train.steps_per_epoch());
 
   const double global_batch = static_cast<double>(s.batch);
   const torch::Device device = trainer.device();

@@ -1,17 +1,20 @@
 #include "neurhom/nn/lod_batches.hpp"
 
+#include <ATen/CPUGeneratorImpl.h>
+
 #include <algorithm>
 #include <numeric>
 
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/mpi_util.hpp"
+#include "neurhom/data/d4_symmetry.hpp"
 
 namespace neurhom {
 
 LodBatches::LodBatches(const Hdf5File& file, const LodDatasetMeta& meta, Split split, MPI_Comm comm,
-                       std::int64_t global_batch, std::uint64_t seed, int buffer_blocks)
+                       std::int64_t global_batch, std::uint64_t seed, int buffer_blocks, bool augment_d4)
     : file_(file), meta_(meta), split_(split), comm_(comm), global_batch_(global_batch), seed_(seed),
-      buffer_blocks_(std::max(1, buffer_blocks)) {
+      buffer_blocks_(std::max(1, buffer_blocks)), augment_d4_(augment_d4) {
   const int size = mpi_size(comm), rank = mpi_rank(comm);
   require(global_batch >= size, "-batch " + std::to_string(global_batch) + " is smaller than the number of ranks " +
                                     std::to_string(size));
@@ -25,6 +28,18 @@ LodBatches::LodBatches(const Hdf5File& file, const LodDatasetMeta& meta, Split s
   long long steps = my_steps;
   MPI_Allreduce(&my_steps, &steps, 1, MPI_LONG_LONG, MPI_MIN, comm);
   steps_ = steps;
+  if (augment_d4_) {
+    const int side = (2 * meta.ell + 1) * (meta.fine_n / meta.coarse_n), nodes = 2 * meta.ell + 2;
+    require(side * side == meta.input_size && nodes * nodes * 4 == meta.output_size(),
+            "-augment d4: the data file's patch sizes do not fit its setting (ell = " + std::to_string(meta.ell) + ")");
+    std::vector<torch::Tensor> in, out;
+    for (int g = 0; g < kD4Order; ++g) {
+      in.push_back(torch::tensor(d4_cell_gather(g, side), torch::kLong));
+      out.push_back(torch::tensor(d4_extended_matrix_gather(g, nodes), torch::kLong));
+    }
+    gather_in_ = torch::stack(in);
+    gather_out_ = torch::stack(out);
+  }
 }
 
 void LodBatches::start_epoch(int epoch) {
@@ -36,6 +51,9 @@ void LodBatches::start_epoch(int epoch) {
   my_blocks_.clear();
   for (size_t k = static_cast<size_t>(rank); k < order.size(); k += static_cast<size_t>(size)) my_blocks_.push_back(order[k]);
   rng_.seed(seed_ * 7919ULL + static_cast<std::uint64_t>(epoch) * 104729ULL + static_cast<std::uint64_t>(rank));
+  if (augment_d4_)
+    augment_rng_ = at::detail::createCPUGenerator(seed_ * 15485863ULL + static_cast<std::uint64_t>(epoch) * 32452843ULL +
+                                                  static_cast<std::uint64_t>(rank));
   next_block_ = 0;
   steps_done_ = 0;
   buffer_in_ = torch::Tensor();
@@ -87,7 +105,14 @@ bool LodBatches::next(Batch& batch) {
   batch.targets = buffer_out_.slice(0, buffer_pos_, buffer_pos_ + local_batch_);
   buffer_pos_ += local_batch_;
   ++steps_done_;
+  if (augment_d4_) augment(batch);
   return true;
+}
+
+void LodBatches::augment(Batch& batch) {
+  const auto g = torch::randint(kD4Order, {batch.rows()}, augment_rng_, torch::kLong);
+  batch.inputs = torch::gather(batch.inputs, 1, gather_in_.index_select(0, g));
+  batch.targets = torch::gather(batch.targets, 1, gather_out_.index_select(0, g));
 }
 
 void LodBatches::start_evaluation() {

@@ -52,6 +52,17 @@ PY
 run2 train -data lod.h5 -epochs 4 -batch 100 -o model.pt -resume > out.txt 2>&1 || { cat out.txt; fail "resume"; }
 grep -q 'resuming from .* after epoch 3' out.txt && grep -q 'epoch 4/4' out.txt || { cat out.txt; fail "resume output"; }
 
+# D4 augmentation: the report says so and the loss still falls.
+run2 train -data lod.h5 -epochs 2 -batch 100 -augment d4 -o aug.pt -report aug.json > out.txt 2>&1 || { cat out.txt; fail "train -augment d4"; }
+grep -q 'D4 augmentation' out.txt || fail "augmentation line"
+python3 - aug.json <<'PY' || fail "augmented training report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["augment"] == "d4", r["augment"]
+assert r["val_loss"] < 0.5 * r["initial_val_loss"], (r["val_loss"], r["initial_val_loss"])
+print("ok: train -augment d4: val", r["val_loss"], "from", r["initial_val_loss"])
+PY
+
 expect_error() {
   local expected=$1
   shift
@@ -69,6 +80,7 @@ expect_error "does not exist" train -data missing.h5 -o m2.pt
 expect_error "unknown option -epoch" train -data lod.h5 -epoch 3 -o m2.pt
 expect_error "unknown model 'ritz'" train -model ritz -data lod.h5 -o m2.pt
 expect_error "-device cuda" train -data lod.h5 -device cuda -o m2.pt
+expect_error "unknown augmentation 'rot90'" train -data lod.h5 -augment rot90 -o m2.pt
 echo "garbage" > corrupt.pt
 expect_error "corrupt or not a TorchScript model" compress-eval -model corrupt.pt
 expect_error "model file 'nope.pt' does not exist" compress-eval -model nope.pt

@@ -5,10 +5,13 @@
 
 #include <cstdio>
 #include <fstream>
+#include <set>
 
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/mpi_util.hpp"
+#include "neurhom/data/d4_symmetry.hpp"
 #include "neurhom/nn/compression_training.hpp"
+#include "neurhom/nn/lod_batches.hpp"
 #include "nn_fixture.hpp"
 
 using namespace neurhom;
@@ -137,4 +140,46 @@ BOOST_AUTO_TEST_CASE(bad_files_give_clear_errors) {
   MPI_Barrier(comm);
   BOOST_TEST(message("nn_other.h5").find("corrupt") != std::string::npos);
   BOOST_CHECK_THROW(load_torchscript("nn_other.pt.ckpt"), Error);
+}
+
+BOOST_AUTO_TEST_CASE(d4_augmentation_gives_exact_images_of_dataset_rows) {
+  // Every augmented training row is (P_g x, P_g y) for a row (x, y) of the file and ONE g of
+  // D4 for input and target; over an epoch all 8 symmetries occur.
+  const MPI_Comm self = MPI_COMM_SELF;
+  if (mpi_rank(MPI_COMM_WORLD) == 0) {
+    write_synthetic_dataset("nn_d4.h5", self, 10);
+    Hdf5File file("nn_d4.h5", Hdf5File::Mode::Read, self);
+    const LodDatasetMeta meta = LodDatasetMeta::read(file);
+    const long long rows = meta.rows(Split::Train);
+    const auto x = torch::empty({rows, 36}, torch::kFloat32), y = torch::empty({rows, 64}, torch::kFloat32);
+    file.read_rows("/train/inputs", 0, static_cast<hsize_t>(rows), x.data_ptr<float>());
+    file.read_rows("/train/outputs", 0, static_cast<hsize_t>(rows), y.data_ptr<float>());
+    std::vector<torch::Tensor> xg, yg;  // all 8 images of every row
+    for (int g = 0; g < kD4Order; ++g) {
+      xg.push_back(x.index_select(1, torch::tensor(d4_cell_gather(g, 6), torch::kLong)));
+      yg.push_back(y.index_select(1, torch::tensor(d4_extended_matrix_gather(g, 4), torch::kLong)));
+    }
+    LodBatches batches(file, meta, Split::Train, self, 16, 5, 8, /*augment_d4=*/true);
+    batches.start_epoch(1);
+    Batch b;
+    std::set<int> seen;
+    long long checked = 0;
+    while (batches.next(b)) {
+      for (std::int64_t r = 0; r < b.rows(); ++r, ++checked) {
+        bool found = false;
+        for (int g = 0; g < kD4Order && !found; ++g) {
+          const auto match = (xg[static_cast<size_t>(g)] - b.inputs[r]).abs().amax(1).eq(0).nonzero();
+          if (match.size(0) == 0) continue;
+          const auto row = match[0][0].item<std::int64_t>();
+          BOOST_TEST((yg[static_cast<size_t>(g)][row] - b.targets[r]).abs().max().item<double>() == 0.0);
+          found = true;
+          seen.insert(g);
+        }
+        BOOST_TEST(found);
+      }
+    }
+    BOOST_TEST(checked == rows);
+    BOOST_TEST(seen.size() == 8u);
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
 }

@@ -4,7 +4,9 @@
 // (nn/trainer.hpp): every rank trains a replica on its shard (LodBatches), Adam with a step
 // schedule (learning_rate for the first lr_epochs epochs, then late_rate), the relative loss
 // J of eq. (2.9) divided by the global batch. Validation loss every epoch, test loss at the
-// end; checkpoint `<output>.ckpt` and TorchScript export `<output>` every epoch.
+// end; checkpoint `<output>.ckpt` and TorchScript export `<output>` every epoch. With
+// augment = "d4" every training row is replaced by its exact image under a random symmetry
+// of the square each epoch (data/d4_symmetry.hpp, nn/lod_batches.hpp).
 #include <mpi.h>
 
 #include <cstdint>
@@ -30,6 +32,7 @@ struct TrainSettings {
   std::string output;         // TorchScript model; the checkpoint is output + ".ckpt"
   bool resume = false;
   int buffer_blocks = 8;
+  std::string augment = "none";  // none, or d4: a random symmetry of the square per row and epoch
   bool show_progress = true;
   int stop_after_epochs = 0;  // testing aid: return after this many epochs of this run (0: off)
 };

@@ -9,6 +9,10 @@
 // rows; never the whole file in memory. All ranks take the same number of steps per epoch
 // (the smallest shard decides; the few rows left over differ from epoch to epoch).
 // Evaluation (val/test) visits every row of the split once, without shuffling.
+// Augmentation (`augment_d4`, training only): every row of a training batch is replaced by its
+// image under a random symmetry g of the square (data/d4_symmetry.hpp: the exact LOD data of
+// the transformed coefficient), g uniform in D4, drawn per row and epoch from (seed, epoch,
+// rank); one torch::gather per batch for inputs and targets.
 #include <mpi.h>
 #include <torch/torch.h>
 
@@ -28,7 +32,7 @@ class LodBatches : public DataSource {
  public:
   // `file` must stay open while this object is used.
   LodBatches(const Hdf5File& file, const LodDatasetMeta& meta, Split split, MPI_Comm comm, std::int64_t global_batch,
-             std::uint64_t seed, int buffer_blocks = 8);
+             std::uint64_t seed, int buffer_blocks = 8, bool augment_d4 = false);
 
   std::int64_t local_batch() const { return local_batch_; }
   std::int64_t global_batch() const override { return global_batch_; }
@@ -46,6 +50,7 @@ class LodBatches : public DataSource {
  private:
   void load_blocks(const std::vector<long long>& blocks, torch::Tensor& in, torch::Tensor& out) const;
   bool refill();
+  void augment(Batch& batch);
 
   const Hdf5File& file_;
   LodDatasetMeta meta_;
@@ -64,6 +69,10 @@ class LodBatches : public DataSource {
   std::mt19937_64 rng_;
 
   long long eval_begin_ = 0, eval_end_ = 0, eval_pos_ = 0;
+
+  bool augment_d4_ = false;
+  torch::Tensor gather_in_, gather_out_;  // [8, input_size], [8, output_size] int64
+  torch::Generator augment_rng_;
 };
 
 }  // namespace neurhom
