@@ -13,7 +13,7 @@ benchmarks/results/compression_accuracy.json). The paper trains on 500 samples p
 20 epochs; a 2-core machine affords far less, so the run states what it used.
 
 usage: benchmarks/compression_accuracy.py [--build build] [--samples 20] [--epochs 20]
-                                          [--ranks 2] [--outdir out/compression]
+                                          [--augment none|d4] [--ranks 2] [--outdir out/compression]
 """
 import argparse
 import json
@@ -40,6 +40,7 @@ def main():
     p.add_argument("--lr", default="1e-3")
     p.add_argument("--lr_epochs", default="10")
     p.add_argument("--lr_late", default="1e-4")
+    p.add_argument("--augment", default="none", help="training augmentation: none or d4 (train -augment)")
     p.add_argument("--ranks", type=int, default=2)
     p.add_argument("--outdir", default=os.path.join(ROOT, "out", "compression"))
     p.add_argument("--reuse", action="store_true", help="keep an existing dataset / model in outdir")
@@ -60,7 +61,8 @@ def main():
     if not (args.reuse and os.path.exists(model)):
         subprocess.run(mpi + ["train", "-model", "compression", "-data", data, "-epochs", str(args.epochs),
                               "-batch", str(args.batch), "-lr", args.lr, "-lr_epochs", args.lr_epochs,
-                              "-lr_late", args.lr_late, "-o", model, "-report", train_report], check=True, env=env)
+                              "-lr_late", args.lr_late, "-augment", args.augment, "-o", model, "-report", train_report],
+                       check=True, env=env)
     t2 = time.time()
     train = json.load(open(train_report))
     datagen = json.load(open(os.path.join(args.outdir, "datagen.json")))
@@ -83,7 +85,7 @@ def main():
                      "l2_error_coarse_fem_relative": r["l2_error_coarse_fem_relative"],
                      "spectral_norm_error": r["spectral_norm_error"], "speedup": r["speedup"],
                      "paper_l2_error": paper_l2, "paper_spectral_norm_error": paper_spec})
-    print(f"\ntraining: {datagen['rows']['train']} rows, {args.epochs} epochs, "
+    print(f"\ntraining: {datagen['rows']['train']} rows, {args.epochs} epochs, augmentation {args.augment}, "
           f"test loss {train['test_loss']:.3e} (paper {PAPER_TEST_LOSS:.2e} with 500 samples/family, 20 epochs)")
     print("(L2 error with the zero-row-sum projection of the network outputs; 'raw': without)")
     print(f"{'experiment':>10} {'L2 error':>10} {'raw':>10} {'paper':>9} {'rel. L2':>9} {'coarse FEM':>10} "
@@ -97,7 +99,7 @@ def main():
                           "samples_per_family": args.samples, "families": datagen.get("families"),
                           "train_rows": datagen["rows"]["train"],
                           "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "lr_epochs": args.lr_epochs,
-                          "lr_late": args.lr_late, "ranks": args.ranks, "datagen_seconds": t1 - t0,
+                          "lr_late": args.lr_late, "augment": args.augment, "ranks": args.ranks, "datagen_seconds": t1 - t0,
                           "train_seconds": t2 - t1, "train": {k: train[k] for k in train if k != "history"},
                           "history": train.get("history"), "paper_test_loss": PAPER_TEST_LOSS,
                           "experiments": rows})

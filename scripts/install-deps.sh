@@ -5,8 +5,11 @@ set -euo pipefail
 # libopenblas0-openmp: without it libblas.so.3 is the reference BLAS, and LibTorch's Linear
 # layers (and PETSc's dense kernels) run ~35x slower; the OpenMP build honours the thread count
 # neurhom gives LibTorch (cores / ranks per node).
+# slurmctld slurmd slurm-client munge: a local one-node SLURM (scripts/slurm-local.sh) on which
+# the `jobscripts` test submits every jobscripts/*.slurm.
 packages=(cmake g++ pkg-config make petsc-dev slepc-dev libopenmpi-dev openmpi-bin libhdf5-openmpi-dev
-          libboost-test-dev libtorch-dev libopenblas0-openmp python3)
+          libboost-test-dev libtorch-dev libopenblas0-openmp python3
+          slurmctld slurmd slurm-client munge)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

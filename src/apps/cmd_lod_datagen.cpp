@@ -14,7 +14,7 @@ namespace neurhom::app {
 namespace {
 
 struct DatagenOptions {
-  PetscInt coarse_n = 32, fine_n = 256, ell = 2, samples = 500, seed = 1;
+  PetscInt coarse_n = 32, fine_n = 256, ell = 2, samples = 500, seed = 1, family_index = -1;
   PetscReal alpha = 1.0, beta = 5.0;
   std::string families = "all", precision = "float32", patch_solver = "petsc", output, report;
 };
@@ -30,6 +30,8 @@ PetscErrorCode read_options(MPI_Comm comm, DatagenOptions* o) {
   PetscCall(PetscOptionsReal("-coef_alpha", "Lower bound of U[alpha,beta]", nullptr, o->alpha, &o->alpha, nullptr));
   PetscCall(PetscOptionsReal("-coef_beta", "Upper bound of U[alpha,beta]", nullptr, o->beta, &o->beta, nullptr));
   PetscCall(read_string(PetscOptionsObject, "-families", "all, or a comma list of levels0..levels8, ms", &o->families));
+  PetscCall(PetscOptionsInt("-family_index", "Only family K (0-based) of -families, seeds as in the full run (job arrays; join with lod-merge)",
+                            nullptr, o->family_index, &o->family_index, nullptr));
   PetscCall(read_string(PetscOptionsObject, "-precision", "float32 or float64", &o->precision));
   PetscCall(read_string(PetscOptionsObject, "-lod_patch_solver", "Patch Cholesky: petsc, cholmod or mumps", &o->patch_solver));
   PetscCall(read_string(PetscOptionsObject, "-o", "Output HDF5 dataset", &o->output));
@@ -59,6 +61,7 @@ int run_lod_datagen(MPI_Comm comm) {
   s.alpha = o.alpha;
   s.beta = o.beta;
   s.families = parse_lod_families(o.families);
+  s.family_index = static_cast<int>(o.family_index);
   s.float64 = o.precision == "float64";
   s.patch_solver = o.patch_solver;
   s.output = o.output;

@@ -15,5 +15,6 @@ int run_cem_datagen(MPI_Comm comm);
 int run_compress_eval(MPI_Comm comm);
 
 int run_train(MPI_Comm comm, int argc, char** argv);
+int run_lod_merge(MPI_Comm comm, int argc, char** argv);
 
 }  // namespace neurhom::app

@@ -38,7 +38,9 @@ const char* const kUsage =
     "            -problem elliptic|parabolic|nonlinear -report r.json -o out.h5; -verify: rates vs H\n"
     "  cem-datagen  CEM reduced-model datasets (paper Sec. 4.1, 5): -samples 1600 -problems all -o cem.h5\n"
     "  lod-datagen  (R_T(A), S_T) dataset for operator compression: -samples 500 -families all -o lod.h5\n"
+    "            (-family_index K: only family K, for job arrays)\n"
 #endif
+    "  lod-merge join lod-datagen -family_index files: -inputs a.h5,b.h5,... -o lod.h5\n"
 #ifdef NEURHOM_WITH_TORCH
     "  train     data-parallel training: -model compression -data lod.h5 -epochs 20 -o model.pt -report r.json\n"
 #endif
@@ -62,6 +64,7 @@ const Command kCommands[] = {
     {"cem", neurhom::app::run_cem, nullptr},
     {"cem-datagen", neurhom::app::run_cem_datagen, nullptr},
 #endif
+    {"lod-merge", nullptr, neurhom::app::run_lod_merge},
 #ifdef NEURHOM_WITH_TORCH
     {"train", nullptr, neurhom::app::run_train},
 #endif

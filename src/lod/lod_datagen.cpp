@@ -75,21 +75,6 @@ struct RowBuffers {
   }
 };
 
-void create_split(Hdf5File& file, const LodDatasetMeta& meta, Split split) {
-  const hsize_t rows = static_cast<hsize_t>(meta.rows(split));
-  const Hdf5Type type = meta.precision == "float64" ? Hdf5Type::Float64 : Hdf5Type::Float32;
-  const hsize_t elem = type == Hdf5Type::Float64 ? 8 : 4;
-  // About 1 MiB per chunk, never more rows than one sample has.
-  auto chunk_rows = [&](hsize_t cols) {
-    return std::max<hsize_t>(1, std::min<hsize_t>(meta.patches_per_sample(), (1u << 20) / (cols * elem)));
-  };
-  const hsize_t in = static_cast<hsize_t>(meta.input_size), out = static_cast<hsize_t>(meta.output_size());
-  file.create_dataset(lod_dataset_path(split, "inputs"), {rows, in}, {chunk_rows(in), in}, type);
-  file.create_dataset(lod_dataset_path(split, "outputs"), {rows, out}, {chunk_rows(out), out}, type);
-  for (const char* what : {"family", "sample", "cell"})
-    file.create_dataset(lod_dataset_path(split, what), {rows}, {std::max<hsize_t>(1, std::min<hsize_t>(rows, 65536))},
-                        Hdf5Type::Int64);
-}
 
 }  // namespace
 
@@ -111,6 +96,13 @@ LodDatagenResult generate_lod_dataset(MPI_Comm comm, const LodDatagenSettings& s
   meta.output_rows = extended_patch_nodes(s.ell);
   meta.samples = s.samples;
   meta.families = s.families.empty() ? default_lod_families() : s.families;
+  if (s.family_index >= 0) {  // one family of the list, with the seeds of the full run (job arrays)
+    require(s.family_index < static_cast<int>(meta.families.size()),
+            "-family_index " + std::to_string(s.family_index) + " is not below the " +
+                std::to_string(meta.families.size()) + " families of -families");
+    meta.families = {meta.families[static_cast<size_t>(s.family_index)]};
+    meta.family_offset = s.family_index;
+  }
   meta.seed = s.seed;
   meta.alpha = s.alpha;
   meta.beta = s.beta;
@@ -131,12 +123,11 @@ LodDatagenResult generate_lod_dataset(MPI_Comm comm, const LodDatagenSettings& s
   {
     Hdf5File file(atomic.temp_path(), Hdf5File::Mode::Create, comm);
     meta.write(file);
-    for (Split split : {Split::Train, Split::Val, Split::Test}) create_split(file, meta, split);
+    meta.create_datasets(file);
     std::vector<long long> seeds(static_cast<size_t>(families) * s.samples);
     for (int f = 0; f < families; ++f)
-      for (int i = 0; i < s.samples; ++i) seeds[static_cast<size_t>(f) * s.samples + i] = static_cast<long long>(sample_seed(s.seed, f, i));
-    file.create_dataset("/seeds", {static_cast<hsize_t>(families), static_cast<hsize_t>(s.samples)},
-                        {static_cast<hsize_t>(families), static_cast<hsize_t>(s.samples)}, Hdf5Type::Int64);
+      for (int i = 0; i < s.samples; ++i)
+        seeds[static_cast<size_t>(f) * s.samples + i] = static_cast<long long>(sample_seed(s.seed, meta.family_offset + f, i));
     file.write_rows("/seeds", 0, is_root(comm) ? static_cast<hsize_t>(families) : 0, seeds.data());
 
     const SplitSizes sizes = split_sizes(s.samples);

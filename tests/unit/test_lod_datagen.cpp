@@ -167,3 +167,63 @@ BOOST_AUTO_TEST_CASE(online_path_with_exact_local_matrices_reproduces_S_A) {
   BOOST_TEST_MESSAGE("zero-row-sum projection of exact S_T: max change " << change << " (max entry " << largest << ")");
   BOOST_TEST(change <= 1e-10 * largest);
 }
+
+BOOST_AUTO_TEST_CASE(job_array_parts_merge_into_the_single_run_file) {
+  // lod-datagen -family_index K for K = 0, 1, 2 (as SLURM array tasks would) and lod-merge
+  // (inputs in any order) give exactly the datasets of one run over the three families.
+  const MPI_Comm comm = PETSC_COMM_WORLD;
+  LodDatagenSettings s;
+  s.coarse_n = 4;
+  s.fine_n = 8;
+  s.ell = 1;
+  s.samples = 10;
+  s.seed = 5;
+  s.families = {"levels0", "levels2", "ms"};
+  s.show_progress = false;
+  s.output = "lod_full.h5";
+  generate_lod_dataset(comm, s);
+  std::vector<std::string> parts;
+  for (int k : {2, 0, 1}) {
+    s.family_index = k;
+    s.output = "lod_part" + std::to_string(k) + ".h5";
+    generate_lod_dataset(comm, s);
+    parts.push_back(s.output);
+  }
+  const LodDatasetMeta merged = merge_lod_datasets(comm, parts, "lod_merged.h5");
+  BOOST_TEST(merged.families == s.families);
+  Hdf5File a("lod_full.h5", Hdf5File::Mode::Read, comm), b("lod_merged.h5", Hdf5File::Mode::Read, comm);
+  const LodDatasetMeta ma = LodDatasetMeta::read(a), mb = LodDatasetMeta::read(b);
+  BOOST_TEST(mb.family_offset == 0);
+  BOOST_TEST(ma.rows(Split::Train) == mb.rows(Split::Train));
+  auto same = [&](const std::string& name, hsize_t rows, hsize_t cols) {
+    std::vector<double> x(rows * cols), y(rows * cols);
+    a.read_rows(name, 0, rows, x.data());
+    b.read_rows(name, 0, rows, y.data());
+    return x == y;
+  };
+  for (Split split : {Split::Train, Split::Val, Split::Test}) {
+    const hsize_t rows = static_cast<hsize_t>(ma.rows(split));
+    BOOST_TEST(same(lod_dataset_path(split, "inputs"), rows, static_cast<hsize_t>(ma.input_size)));
+    BOOST_TEST(same(lod_dataset_path(split, "outputs"), rows, static_cast<hsize_t>(ma.output_size())));
+    for (const char* what : {"family", "sample", "cell"}) {
+      std::vector<long long> x(rows), y(rows);
+      a.read_rows(lod_dataset_path(split, what), 0, rows, x.data());
+      b.read_rows(lod_dataset_path(split, what), 0, rows, y.data());
+      BOOST_TEST((x == y), what);
+    }
+  }
+  BOOST_TEST(same("/seeds", 3, 10));
+  // Parts that do not cover consecutive families, or of another setting, are refused.
+  BOOST_CHECK_THROW(merge_lod_datasets(comm, {"lod_part0.h5", "lod_part2.h5"}, "lod_bad.h5"), Error);
+  s.family_index = 1;
+  s.samples = 20;
+  s.output = "lod_part1_other.h5";
+  generate_lod_dataset(comm, s);
+  try {
+    merge_lod_datasets(comm, {"lod_part0.h5", "lod_part1_other.h5", "lod_part2.h5"}, "lod_bad.h5");
+    BOOST_ERROR("no error for parts of different settings");
+  } catch (const Error& e) {
+    BOOST_TEST(std::string(e.what()).find("has another setting") != std::string::npos);
+  }
+  BOOST_TEST(!std::filesystem::exists("lod_bad.h5"));
+}

@@ -5,7 +5,7 @@
 // File layout (one HDF5 file, written by `neurhom lod-datagen`, read by the nn/ layer):
 //   /                 attributes: format "neurhom-lod-dataset", version, neurhom_version,
 //                     coarse_n, fine_n, ell, input_size, output_rows, output_cols, samples,
-//                     families (comma list), seed, alpha, beta, precision, split
+//                     families (comma list), family_offset, seed, alpha, beta, precision, split
 //   /seeds            [families, samples] int64: the coefficient seed of every sample
 //   /<split>/inputs   [rows, input_size]    R_T(A) row-major [y][x], 0 outside D
 //   /<split>/outputs  [rows, output_rows*4] extended S_T row-major [i*4 + j]
@@ -13,6 +13,10 @@
 // with <split> in train, val, test. Per family the first 80 % of the samples are train, the
 // next 10 % val, the last 10 % test (Sec. 4.2); inside a split the rows are ordered by family,
 // then sample, then coarse cell T = J * coarse_n + I.
+// family_offset: the index of the file's first family in the family list of a full run (the
+// sample seeds are sample_seed(seed, family_offset + f, i)); a job array writes one family
+// per file (`lod-datagen -family_index K`) and merge_lod_datasets() joins the parts into the
+// file a single run would have written.
 // This header is PETSc-free so that training can run on machines without PETSc.
 #include <cstdint>
 #include <string>
@@ -44,6 +48,7 @@ struct LodDatasetMeta {
   int output_cols = 4;
   int samples = 0;      // per family
   std::vector<std::string> families;
+  int family_offset = 0;
   std::uint64_t seed = 0;
   double alpha = 0, beta = 0;
   std::string precision = "float32";
@@ -55,9 +60,18 @@ struct LodDatasetMeta {
   long long first_row(int family, int sample) const;
 
   void write(Hdf5File& file) const;               // collective
+  // Creates the datasets of every split and /seeds with their shapes and chunks (collective).
+  void create_datasets(Hdf5File& file) const;
   static LodDatasetMeta read(const Hdf5File& file);  // validates format, version and shapes
 };
 
 std::string lod_dataset_path(Split split, const std::string& what);  // "/train/inputs"
+
+// Joins datasets of consecutive family ranges of one setting (same coarse_n, fine_n, ell,
+// samples, seed, alpha, beta, precision; family_offset of each part = the previous part's
+// offset + its family count, in any input order) into `output` (written atomically): rows of
+// every split in family order, the `family` column renumbered, /seeds stacked. Collective;
+// rank 0 copies, in blocks of rows. Throws Error naming the file that does not fit.
+LodDatasetMeta merge_lod_datasets(MPI_Comm comm, const std::vector<std::string>& inputs, const std::string& output);
 
 }  // namespace neurhom

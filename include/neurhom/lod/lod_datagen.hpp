@@ -24,6 +24,7 @@ struct LodDatagenSettings {
   int coarse_n = 32, fine_n = 256, ell = 2;
   int samples = 500;                   // per family
   std::vector<std::string> families;   // empty: levels0..levels8, ms
+  int family_index = -1;               // >= 0: only this family of the list, seeds as in the full run
   std::uint64_t seed = 1;
   double alpha = 1.0, beta = 5.0;
   bool float64 = false;
