@@ -8,7 +8,11 @@ paper's online phase. Timing does not depend on how well the network is trained,
 driver trains the paper MLP (1600-...-144, 5,063,504 parameters; input/output sizes depend
 only on r = H/h = 8 and ell = 2) for one epoch on a tiny dataset at H = 1/8, then evaluates
 it at the settings given by --coarse_n (default H = 2^-5 and 2^-6, h = H/8, ell = 2) on 1
-and 2 ranks. Writes JSON (default benchmarks/results/compression_speedup.json).
+and 2 ranks with one thread per rank (both methods on the same cores). In the same run it
+measures the bare forward pass of the same MLP on the same batch (a rank's patches) and
+thread count in plain PyTorch (Debian's python3-torch, benchmarks/forward_reference.py, run
+by /usr/bin/python3) and the plain GEMM rate, and prints our network time over that
+reference. Writes JSON (default benchmarks/results/compression_speedup.json).
 
 usage: benchmarks/compression_speedup.py [--build build] [--coarse_n 32 64] [--ranks 1 2]
                                          [--coef ms] [--repeat 2]
@@ -32,7 +36,8 @@ def main():
     p.add_argument("--coarse_n", type=int, nargs="+", default=[32, 64])
     p.add_argument("--ranks", type=int, nargs="+", default=[1, 2])
     p.add_argument("--coef", default="ms")
-    p.add_argument("--repeat", type=int, default=2, help="runs per configuration; the fastest is kept")
+    p.add_argument("--repeat", type=int, default=3, help="runs per configuration; the fastest is kept")
+    p.add_argument("--python", default="/usr/bin/python3", help="a python3 with Debian's python3-torch")
     p.add_argument("--out", default=os.path.join(RESULTS, "compression_speedup.json"))
     args = p.parse_args()
     exe = neurhom_exe(args.build, "compression_speedup")
@@ -52,20 +57,34 @@ def main():
                 for _ in range(args.repeat):
                     report = os.path.join(tmp, "r.json")
                     run(["mpiexec", "-n", str(ranks), exe, "compress-eval", "-model", model, "-coef", args.coef,
-                         "-seed", "777", "-rhs", "one", "-coarse_n", str(coarse_n), "-report", report], env)
+                         "-seed", "777", "-rhs", "one", "-coarse_n", str(coarse_n), "-threads", "1",
+                         "-report", report], env)
                     r = json.load(open(report))
                     if best is None or r["nn_seconds"] < best["nn_seconds"]:
                         best = r
+                local = (coarse_n * coarse_n + ranks - 1) // ranks  # rank 0's patches
+                ref = json.loads(subprocess.run([args.python, os.path.join(ROOT, "benchmarks", "forward_reference.py"),
+                                                 "--rows", str(local), "--threads", "1"], check=True,
+                                                capture_output=True, text=True).stdout)
                 rows.append({"coarse_n": coarse_n, "fine_n": best["fine_n"], "ell": 2, "ranks": ranks,
-                             "patches": coarse_n * coarse_n, "lod_seconds": best["lod_seconds"],
-                             "nn_seconds": best["nn_seconds"], "speedup": best["lod_seconds"] / best["nn_seconds"]})
+                             "threads_per_rank": 1, "patches": coarse_n * coarse_n, "lod_seconds": best["lod_seconds"],
+                             "nn_seconds": best["nn_seconds"], "speedup": best["lod_seconds"] / best["nn_seconds"],
+                             "nn_breakdown_rank0": best["nn_breakdown_rank0"],
+                             "pytorch_forward_seconds": ref["forward_seconds"], "gemm_gflops": ref["gemm_gflops"],
+                             "nn_over_pytorch_forward": best["nn_seconds"] / ref["forward_seconds"]})
                 row = rows[-1]
                 print(f"  H = 1/{coarse_n}, {ranks} rank(s): lod {row['lod_seconds']:.3f} s, "
-                      f"nn {row['nn_seconds']:.3f} s", flush=True)
-    print(f"{'H':>6} {'h':>6} {'ranks':>5} {'patches':>8} {'lod s':>9} {'nn s':>9} {'speedup':>8}")
+                      f"nn {row['nn_seconds']:.3f} s, PyTorch forward {ref['forward_seconds']:.3f} s", flush=True)
+    print("(one thread per rank; extraction / forward / projection / assembly: rank 0's split of nn s; "
+          "PyTorch: the bare forward pass of the same MLP and batch)")
+    print(f"{'H':>6} {'h':>6} {'ranks':>5} {'patches':>8} {'lod s':>8} {'nn s':>8} {'speedup':>8} {'extract':>8} "
+          f"{'forward':>8} {'project':>8} {'assemble':>8} {'PyTorch':>8} {'nn/PyT':>7} {'GEMM GF/s':>9}")
     for row in rows:
+        b = row["nn_breakdown_rank0"]
         print(f"{'1/' + str(row['coarse_n']):>6} {'1/' + str(row['fine_n']):>6} {row['ranks']:>5} {row['patches']:>8} "
-              f"{row['lod_seconds']:>9.3f} {row['nn_seconds']:>9.3f} {row['speedup']:>8.1f}")
+              f"{row['lod_seconds']:>8.3f} {row['nn_seconds']:>8.4f} {row['speedup']:>8.1f} {b['extraction']:>8.4f} "
+              f"{b['forward']:>8.4f} {b.get('projection', 0):>8.4f} {b['assembly']:>8.4f} "
+              f"{row['pytorch_forward_seconds']:>8.4f} {row['nn_over_pytorch_forward']:>7.2f} {row['gemm_gflops']:>9.1f}")
     write_json(args.out, {"benchmark": "compression_speedup", "coefficient": args.coef, "ell": 2,
                           "network": "paper MLP 1600-1600-800-800-400-400-144-144-144", "rows": rows})
 

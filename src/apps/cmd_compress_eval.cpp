@@ -18,7 +18,7 @@ struct EvalOptions {
   CommonOptions common;
   std::string model;
   std::string patch_solver = "petsc";
-  PetscInt coarse_n = 0, threads = 0;
+  PetscInt coarse_n = 0, threads = 0, chunk = 0;
   PetscBool row_sums = PETSC_TRUE;
 };
 
@@ -29,8 +29,10 @@ PetscErrorCode read_options(MPI_Comm comm, EvalOptions* o) {
   PetscCall(read_string(PetscOptionsObject, "-model", "Trained model (TorchScript from `neurhom train`)", &o->model));
   PetscCall(PetscOptionsInt("-coarse_n", "Coarse cells per side (0: the training setting; h = H / r as trained)", nullptr,
                             o->coarse_n, &o->coarse_n, nullptr));
-  PetscCall(PetscOptionsInt("-threads", "Intra-op threads for the forward pass (0: LibTorch default)", nullptr, o->threads,
+  PetscCall(PetscOptionsInt("-threads", "Intra-op threads for the forward pass (0: cores / ranks on the node)", nullptr, o->threads,
                             &o->threads, nullptr));
+  PetscCall(PetscOptionsInt("-nn_chunk", "Rows per forward-pass chunk (0: all patches of a rank at once)", nullptr, o->chunk,
+                            &o->chunk, nullptr));
   PetscCall(read_string(PetscOptionsObject, "-lod_patch_solver", "Patch Cholesky: petsc, cholmod or mumps", &o->patch_solver));
   PetscCall(PetscOptionsBool("-zero_row_sums", "Project the network's S_T onto zero row sums, as exact S_T have (-zero_row_sums false: raw outputs)",
                              nullptr, o->row_sums, &o->row_sums, nullptr));
@@ -52,6 +54,7 @@ int run_compress_eval(MPI_Comm comm) {
   CompressEvalSettings settings;
   settings.coarse_n = static_cast<int>(o.coarse_n);
   settings.threads = static_cast<int>(o.threads);
+  settings.forward_chunk = o.chunk;
   settings.patch_solver = o.patch_solver;
   settings.zero_row_sums = o.row_sums;
   settings.output = o.common.output;
@@ -74,6 +77,7 @@ int run_compress_eval(MPI_Comm comm) {
   Json breakdown = Json::object();
   breakdown["extraction"] = r.extraction_seconds;
   breakdown["forward"] = r.forward_seconds;
+  breakdown["projection"] = r.projection_seconds;
   breakdown["assembly"] = r.assembly_seconds;
   report["nn_breakdown_rank0"] = breakdown;
   report["speedup"] = r.lod_seconds / r.nn_seconds;

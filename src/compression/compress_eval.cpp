@@ -70,7 +70,8 @@ CompressEvalResult evaluate_compression(MPI_Comm comm, ScriptedModel& model, con
   require(model.model == "compression", "model '" + model_path + "' is a '" + model.model + "' network, not compression");
   require(model.coarse_n > 0 && model.fine_n > 0 && model.ell > 0,
           "model '" + model_path + "' has no LOD setting (coarse_n, fine_n, ell attributes)");
-  if (settings.threads > 0) torch::set_num_threads(settings.threads);
+  // Threads of the forward pass: as asked, else the node's cores over its ranks (as in training).
+  torch::set_num_threads(settings.threads > 0 ? settings.threads : default_threads_per_rank(comm));
   const int ratio = model.fine_n / model.coarse_n, ell = model.ell;
   const int coarse_n = settings.coarse_n > 0 ? settings.coarse_n : model.coarse_n;
   const CoarseMesh mesh(coarse_n, coarse_n * ratio);
@@ -96,14 +97,23 @@ CompressEvalResult evaluate_compression(MPI_Comm comm, ScriptedModel& model, con
   // Neural: extraction, one batched forward pass, assembly.
   MPI_Barrier(comm);
   timer.reset();
-  const std::vector<float> inputs = extract_patch_rows(comm, coefficient, mesh, ell);
-  r.extraction_seconds = timer.seconds();
-  std::vector<double> outputs = model.predict(inputs);
+  const Block cells = block_of(mesh.num_cells(), comm);
+  const std::int64_t local = cells.end - cells.begin;
+  std::vector<float> inputs(static_cast<size_t>(local * model.widths.front()));
+  std::vector<float> outputs(static_cast<size_t>(local * model.widths.back()));
+  extract_patch_rows(comm, coefficient, mesh, ell, inputs.data());
+  const double t_extracted = timer.seconds();
+  model.predict(inputs.data(), local, outputs.data(), settings.forward_chunk);
+  const double t_forward = timer.seconds();
   if (settings.zero_row_sums) project_zero_row_sums(outputs);
-  r.forward_seconds = timer.seconds() - r.extraction_seconds;
+  const double t_projected = timer.seconds();
   OwnedMat S_hat = assemble_from_extended(comm, mesh, ell, outputs);
-  r.nn_seconds = max_ranks(comm, timer.seconds());
-  r.assembly_seconds = r.nn_seconds - r.extraction_seconds - r.forward_seconds;
+  const double t_assembled = timer.seconds();
+  r.nn_seconds = max_ranks(comm, t_assembled);
+  r.extraction_seconds = t_extracted;
+  r.forward_seconds = t_forward - t_extracted;
+  r.projection_seconds = t_projected - t_forward;
+  r.assembly_seconds = t_assembled - t_projected;
 
   OwnedVec F = lod.load(f, 0.0);
   OwnedVec U = solve_coarse(mesh, S, F), U_hat = solve_coarse(mesh, S_hat, F);

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <thread>
 
+#ifdef __linux__
+#include <sched.h>
+#endif
+
 namespace neurhom {
 
 Block block_of(long count, MPI_Comm comm) {
@@ -83,7 +87,15 @@ NodeRanks node_ranks(MPI_Comm comm) {
 
 int default_threads_per_rank(MPI_Comm comm) {
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  return std::max(1, cores / node_ranks(comm).size);
+  int threads = std::max(1, cores / node_ranks(comm).size);
+#ifdef __linux__
+  // Never more threads than the cores this process may run on: mpiexec binds each rank to one
+  // core by default (OpenMPI, up to 2 ranks), and threads beyond the binding only compete.
+  cpu_set_t mask;
+  CPU_ZERO(&mask);
+  if (sched_getaffinity(0, sizeof mask, &mask) == 0) threads = std::min(threads, std::max(1, CPU_COUNT(&mask)));
+#endif
+  return threads;
 }
 
 }  // namespace neurhom

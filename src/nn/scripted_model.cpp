@@ -1,5 +1,6 @@
 #include "neurhom/nn/scripted_model.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 
@@ -53,15 +54,39 @@ torch::Tensor ScriptedModel::forward(const torch::Tensor& x) {
   return module.forward({x}).toTensor();
 }
 
-std::vector<double> ScriptedModel::predict(const std::vector<float>& rows) {
+void ScriptedModel::predict(const float* rows, std::int64_t n, float* out, std::int64_t chunk) {
+  const std::int64_t in = widths.front(), width = widths.back();
+  if (n <= 0) return;
+  c10::InferenceMode inference;
+  if (chunk <= 0) chunk = n;
+  for (std::int64_t first = 0; first < n; first += chunk) {
+    const std::int64_t m = std::min(chunk, n - first);
+    torch::Tensor x = torch::from_blob(const_cast<float*>(rows + first * in), {m, in}, torch::kFloat32);
+    torch::Tensor y = torch::from_blob(out + first * width, {m, width}, torch::kFloat32);
+    if (layers.empty()) {
+      y.copy_(module.forward({x}).toTensor());
+      continue;
+    }
+    for (size_t k = 0; k < layers.size(); ++k) {
+      const auto& [W, b] = layers[k];
+      if (k + 1 == layers.size()) {
+        torch::addmm_out(y, b, x, W.t());
+      } else {
+        x = torch::addmm(b, x, W.t());
+        x.relu_();
+      }
+    }
+  }
+}
+
+std::vector<float> ScriptedModel::predict(const std::vector<float>& rows, std::int64_t chunk) {
   const std::int64_t in = widths.front();
   require(in > 0 && static_cast<std::int64_t>(rows.size()) % in == 0,
           "model input: " + std::to_string(rows.size()) + " values are not rows of " + std::to_string(in));
   const std::int64_t n = static_cast<std::int64_t>(rows.size()) / in;
-  if (n == 0) return {};
-  const auto x = torch::from_blob(const_cast<float*>(rows.data()), {n, in}, torch::kFloat32);
-  const auto y = forward(x).to(torch::kFloat64).contiguous();
-  return std::vector<double>(y.data_ptr<double>(), y.data_ptr<double>() + y.numel());
+  std::vector<float> out(static_cast<size_t>(n * widths.back()));
+  predict(rows.data(), n, out.data(), chunk);
+  return out;
 }
 
 ScriptedModel load_torchscript(const std::string& path) {
@@ -85,6 +110,16 @@ ScriptedModel load_torchscript(const std::string& path) {
   s.fine_n = int_attr("fine_n");
   s.ell = int_attr("ell");
   s.module.eval();
+  // The layers of an MLP export (w0, b0, w1, b1, ...), for the native forward pass.
+  for (size_t k = 0; k + 1 < s.widths.size(); ++k) {
+    const std::string w = "w" + std::to_string(k), b = "b" + std::to_string(k);
+    if (!s.module.hasattr(w) || !s.module.hasattr(b)) {
+      s.layers.clear();
+      break;
+    }
+    s.layers.emplace_back(s.module.attr(w).toTensor().to(torch::kFloat32).contiguous(),
+                          s.module.attr(b).toTensor().to(torch::kFloat32).contiguous());
+  }
   return s;
 }
 

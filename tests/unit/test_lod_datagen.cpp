@@ -141,6 +141,15 @@ BOOST_AUTO_TEST_CASE(online_path_with_exact_local_matrices_reproduces_S_A) {
   lod.compute(*a);
   const auto inputs = extract_patch_rows(comm, *a, mesh, 2);
   BOOST_TEST(inputs.size() == lod.local_patches().size() * static_cast<size_t>(extended_patch_cells(mesh, 2)));
+  // The gathered rows are R_T(A) of every local cell (interior, edge and corner patches).
+  const size_t width = static_cast<size_t>(extended_patch_cells(mesh, 2));
+  float worst = 0;
+  for (size_t k = 0; k < lod.local_patches().size(); ++k) {
+    const Patch& p = lod.local_patches()[k].patch;
+    const auto R = extract_patch_coefficient(*a, mesh, p.T_I, p.T_J, 2);
+    for (size_t v = 0; v < width; ++v) worst = std::max(worst, std::abs(inputs[k * width + v] - static_cast<float>(R[v])));
+  }
+  BOOST_TEST(worst == 0.0f);
   std::vector<double> rows;
   for (const auto& p : lod.local_patches()) {
     const auto S = extend_local_matrix(p, 2);

@@ -69,6 +69,18 @@ BOOST_AUTO_TEST_CASE(training_lowers_validation_loss_and_exports_torchscript) {
   const auto x = 1.0 + 4.0 * torch::rand({7, 36});
   torch::NoGradGuard no_grad;
   BOOST_TEST((scripted.forward(x) - net->forward(x)).abs().max().item<double>() < 1e-5);
+  // The native online forward pass (in chunks of 3 rows) computes the same.
+  BOOST_REQUIRE(scripted.layers.size() == 8u);
+  const auto xf = x.to(torch::kFloat32).contiguous();
+  const std::vector<float> rows(xf.data_ptr<float>(), xf.data_ptr<float>() + xf.numel());
+  const std::vector<float> y = scripted.predict(rows, 3);
+  const auto reference = scripted.forward(xf);
+  BOOST_REQUIRE(y.size() == static_cast<size_t>(reference.numel()));
+  double worst = 0;
+  for (size_t k = 0; k < y.size(); ++k)
+    worst = std::max(worst, std::abs(static_cast<double>(y[k]) - reference.view(-1)[static_cast<long>(k)].item<double>()));
+  BOOST_TEST(worst < 1e-5);
+  BOOST_CHECK_THROW(scripted.predict(std::vector<float>(35)), Error);
 }
 
 BOOST_AUTO_TEST_CASE(resume_continues_with_the_same_losses) {

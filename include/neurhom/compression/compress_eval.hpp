@@ -2,7 +2,8 @@
 // The online phase of the neural operator compression (Kroepfl, Maier, Peterseim 2022,
 // Sec. 4.4-4.6), evaluated against PG-LOD for one coefficient A:
 //   LOD:    S_A by PG-LOD (patch correctors; lod_seconds = patches + assembly)
-//   neural: S^_A = sum_T Phi_T(Psi(R_T(A))) (nn_seconds = extraction + forward + assembly),
+//   neural: S^_A = sum_T Phi_T(Psi(R_T(A))) (nn_seconds = extraction + forward + projection
+//           + assembly; float32 from the coefficient samples to the network outputs),
 //           optionally with every S^_T projected onto zero row sums (exact S_T have them)
 // both with the same sparsity, then S_A U = F and S^_A U^ = F (coarse Dirichlet), and
 //   spectral_norm_error = ||S_A - S^_A||_2 on the free (interior) coarse nodes (SLEPc SVD,
@@ -26,7 +27,8 @@ namespace neurhom {
 
 struct CompressEvalSettings {
   int coarse_n = 0;                    // 0: the training setting (h = H / r as trained)
-  int threads = 0;                     // intra-op threads of the forward pass (0: LibTorch default)
+  int threads = 0;                     // intra-op threads of the forward pass (0: cores / ranks on the node)
+  long long forward_chunk = 0;         // rows per forward-pass chunk (0: all of the rank's patches at once)
   std::string patch_solver = "petsc";  // PG-LOD patch Cholesky
   bool zero_row_sums = true;
   std::string output;                  // HDF5 + XDMF fields (coefficient, u_lod, u_nn, difference); "": none
@@ -36,7 +38,9 @@ struct CompressEvalResult {
   int coarse_n = 0, fine_n = 0, ell = 0;
   double spectral_norm_error = 0, l2_error = 0, l2_error_relative = 0, l2_error_coarse_fem_relative = 0;
   double lod_seconds = 0, nn_seconds = 0;
-  double extraction_seconds = 0, forward_seconds = 0, assembly_seconds = 0;  // rank 0's split of nn_seconds
+  // rank 0's split of nn_seconds: R_T extraction, forward pass, zero-row-sum projection,
+  // assembly of S^_A (the max over ranks of their sum is nn_seconds)
+  double extraction_seconds = 0, forward_seconds = 0, projection_seconds = 0, assembly_seconds = 0;
 };
 
 // Collective. Throws Error if the model does not fit its recorded setting.

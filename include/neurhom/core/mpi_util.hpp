@@ -29,7 +29,9 @@ struct NodeRanks {
   int rank = 0, size = 1;
 };
 NodeRanks node_ranks(MPI_Comm comm);
-// Intra-op threads per rank when none are asked for: the node's cores over its ranks (>= 1).
+// Intra-op threads per rank when none are asked for: the node's cores over its ranks, at most
+// the cores this process is bound to (mpiexec binds ranks to cores by default; run hybrid
+// jobs with `mpiexec --bind-to none` or `--map-by slot:PE=t`, or srun -c t), at least 1.
 int default_threads_per_rank(MPI_Comm comm);
 
 // Lowest rank for which `flag` is true, or -1 if none. Collective.

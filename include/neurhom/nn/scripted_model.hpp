@@ -7,6 +7,7 @@
 // phase loads them with load_torchscript() and calls predict() without touching torch.
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <torch/script.h>
@@ -28,10 +29,18 @@ struct ScriptedModel {
   int coarse_n = 0, fine_n = 0, ell = 0;  // the LOD setting of a compression model (0 if absent)
   torch::jit::script::Module module;
 
-  torch::Tensor forward(const torch::Tensor& x);
-  // Rows of widths.front() float32 inputs (row-major) -> rows of widths.back() outputs as
-  // float64, one batched forward pass without gradients. Throws Error for a ragged input.
-  std::vector<double> predict(const std::vector<float>& rows);
+  // The MLP's layers (W_k, b_k), CPU float32, when the module is a neurhom MLP export.
+  std::vector<std::pair<torch::Tensor, torch::Tensor>> layers;
+
+  torch::Tensor forward(const torch::Tensor& x);  // through the TorchScript interpreter
+  // The online forward pass: n rows of widths.front() float32 inputs (row-major) -> n rows of
+  // widths.back() float32 outputs in `out`. For an MLP export it runs the layers natively
+  // (no interpreter: x <- relu(b_k + x W_k') by one addmm per layer under InferenceMode, the
+  // last layer straight into `out`), in chunks of `chunk` rows (0: all at once); otherwise
+  // it calls forward().
+  void predict(const float* rows, std::int64_t n, float* out, std::int64_t chunk = 0);
+  // Convenience: rows.size() must be a multiple of the input width (else Error).
+  std::vector<float> predict(const std::vector<float>& rows, std::int64_t chunk = 0);
 };
 ScriptedModel load_torchscript(const std::string& path);
 
