@@ -114,6 +114,12 @@ for name in "${names[@]}"; do
     continue
   fi
   [ -f "$out/job.done" ] || { fail "$name: no job.done marker in $out"; continue; }
+  # Every option a script passes is read by its subcommand (PETSc subcommands warn about
+  # unused options; the others refuse unknown ones).
+  if grep -h "was not used" "$work/$name"-*.out 2> /dev/null | sort -u | grep .; then
+    fail "$name passes options its subcommands do not read"
+    continue
+  fi
   ok=1
   for entry in $(header "$script" test-expects); do
     file=${entry%%:*}
