@@ -20,6 +20,7 @@ struct EvalOptions {
   std::string patch_solver = "petsc";
   PetscInt coarse_n = 0, threads = 0, chunk = 0;
   PetscBool row_sums = PETSC_TRUE;
+  PetscBool group_average = PETSC_FALSE;
 };
 
 PetscErrorCode read_options(MPI_Comm comm, EvalOptions* o) {
@@ -36,6 +37,8 @@ PetscErrorCode read_options(MPI_Comm comm, EvalOptions* o) {
   PetscCall(read_string(PetscOptionsObject, "-lod_patch_solver", "Patch Cholesky: petsc, cholmod or mumps", &o->patch_solver));
   PetscCall(PetscOptionsBool("-zero_row_sums", "Project the network's S_T onto zero row sums, as exact S_T have (-zero_row_sums false: raw outputs)",
                              nullptr, o->row_sums, &o->row_sums, nullptr));
+  PetscCall(PetscOptionsBool("-group_average", "Average the network over the 8 symmetries of the square (8 forward passes)",
+                             nullptr, o->group_average, &o->group_average, nullptr));
   PetscOptionsEnd();
   PetscFunctionReturn(0);
 }
@@ -57,6 +60,7 @@ int run_compress_eval(MPI_Comm comm) {
   settings.forward_chunk = o.chunk;
   settings.patch_solver = o.patch_solver;
   settings.zero_row_sums = o.row_sums;
+  settings.group_average = o.group_average;
   settings.output = o.common.output;
   const CompressEvalResult r = evaluate_compression(comm, net, o.model, *coefficient, *f, settings);
 
@@ -82,6 +86,7 @@ int run_compress_eval(MPI_Comm comm) {
   report["nn_breakdown_rank0"] = breakdown;
   report["speedup"] = r.lod_seconds / r.nn_seconds;
   report["zero_row_sums"] = static_cast<bool>(o.row_sums);
+  report["group_average"] = static_cast<bool>(o.group_average);
   write_json_file(o.common.report, report, comm);
   if (is_root(comm)) {
     std::printf("neurhom compress-eval: coefficient %s, source %s, H = 1/%d, h = 1/%d, ell = %d, %d ranks\n",

@@ -13,6 +13,7 @@
 #include "neurhom/lod/online_assembly.hpp"
 #include "neurhom/lod/patch_extraction.hpp"
 #include "neurhom/lod/pglod.hpp"
+#include "neurhom/nn/d4_average.hpp"
 
 namespace neurhom {
 
@@ -98,12 +99,16 @@ CompressEvalResult evaluate_compression(MPI_Comm comm, ScriptedModel& model, con
   MPI_Barrier(comm);
   timer.reset();
   const Block cells = block_of(mesh.num_cells(), comm);
+  const int side = (2 * ell + 1) * ratio;
   const std::int64_t local = cells.end - cells.begin;
   std::vector<float> inputs(static_cast<size_t>(local * model.widths.front()));
   std::vector<float> outputs(static_cast<size_t>(local * model.widths.back()));
   extract_patch_rows(comm, coefficient, mesh, ell, inputs.data());
   const double t_extracted = timer.seconds();
-  model.predict(inputs.data(), local, outputs.data(), settings.forward_chunk);
+  if (settings.group_average)
+    predict_d4_average(model, inputs.data(), local, side, 2 * ell + 2, outputs.data(), settings.forward_chunk);
+  else
+    model.predict(inputs.data(), local, outputs.data(), settings.forward_chunk);
   const double t_forward = timer.seconds();
   if (settings.zero_row_sums) project_zero_row_sums(outputs);
   const double t_projected = timer.seconds();

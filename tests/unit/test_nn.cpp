@@ -11,6 +11,7 @@
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/data/d4_symmetry.hpp"
 #include "neurhom/nn/compression_training.hpp"
+#include "neurhom/nn/d4_average.hpp"
 #include "neurhom/nn/lod_batches.hpp"
 #include "nn_fixture.hpp"
 
@@ -192,6 +193,47 @@ BOOST_AUTO_TEST_CASE(d4_augmentation_gives_exact_images_of_dataset_rows) {
     }
     BOOST_TEST(checked == rows);
     BOOST_TEST(seen.size() == 8u);
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+}
+
+BOOST_AUTO_TEST_CASE(d4_average_of_any_network_is_equivariant) {
+  // For a random (not equivariant) MLP, the group average f satisfies f(P_h x) = P_h f(x) for
+  // every symmetry h, to float32 rounding.
+  if (mpi_rank(MPI_COMM_WORLD) == 0) {
+    torch::manual_seed(4);
+    Mlp net(std::vector<std::int64_t>{36, 20, 64});
+    CheckpointMeta meta;
+    meta.model = "compression";
+    const std::string path = "nn_d4_average.pt";
+    save_script_module(path, script_mlp(net, meta));
+    ScriptedModel model = load_torchscript(path);
+    const auto x = (1.0 + 4.0 * torch::rand({5, 36})).contiguous();
+    std::vector<float> y(5 * 64);
+    predict_d4_average(model, x.data_ptr<float>(), 5, 6, 4, y.data());
+    double worst = 0, scale = 0;
+    for (int h = 0; h < kD4Order; ++h) {
+      const auto xh = x.index_select(1, torch::tensor(d4_cell_gather(h, 6), torch::kLong)).contiguous();
+      std::vector<float> yh(5 * 64);
+      predict_d4_average(model, xh.data_ptr<float>(), 5, 6, 4, yh.data());
+      const auto gather = d4_extended_matrix_gather(h, 4);
+      for (int r = 0; r < 5; ++r)
+        for (int k = 0; k < 64; ++k) {
+          worst = std::max(worst, static_cast<double>(std::abs(yh[r * 64 + k] - y[r * 64 + gather[k]])));
+          scale = std::max(scale, static_cast<double>(std::abs(y[r * 64 + k])));
+        }
+    }
+    BOOST_TEST_MESSAGE("D4 average: max |f(P_h x) - P_h f(x)| = " << worst << " (max |f| " << scale << ")");
+    BOOST_TEST(worst < 1e-5 * scale);
+    // The plain network is not equivariant (so the test can fail).
+    const std::vector<float> rows(x.data_ptr<float>(), x.data_ptr<float>() + x.numel());
+    const auto x5 = x.index_select(1, torch::tensor(d4_cell_gather(5, 6), torch::kLong)).contiguous();
+    const auto plain = model.predict(rows);
+    const auto plain5 = model.predict(std::vector<float>(x5.data_ptr<float>(), x5.data_ptr<float>() + x5.numel()));
+    const auto gather5 = d4_extended_matrix_gather(5, 4);
+    double plain_worst = 0;
+    for (int k = 0; k < 64; ++k) plain_worst = std::max(plain_worst, static_cast<double>(std::abs(plain5[k] - plain[gather5[k]])));
+    BOOST_TEST(plain_worst > 100 * worst);
   }
   MPI_Barrier(MPI_COMM_WORLD);
 }

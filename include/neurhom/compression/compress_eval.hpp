@@ -13,6 +13,9 @@
 // and the baseline a surrogate must beat, the classical coarse Q1 FEM u_Q1 with the
 // coefficient sampled at the coarse cell centres:
 //   l2_error_coarse_fem_relative = ||u_H - u_Q1||_L2 / ||u_H||_L2.
+// With group_average, S^_T = 1/8 sum_g P_g^{-1} Psi(P_g R_T(A)) over the symmetries g of the
+// square (data/d4_symmetry.hpp): exact LOD matrices are equivariant, so this projects the
+// network onto equivariant maps at the price of 8 forward passes.
 // This layer sits above lod/ (PG-LOD, patch extraction, online assembly) and nn/ (the
 // TorchScript model); apps/cmd_compress_eval.cpp only reads options and writes the report.
 #include <mpi.h>
@@ -31,6 +34,7 @@ struct CompressEvalSettings {
   long long forward_chunk = 0;         // rows per forward-pass chunk (0: all of the rank's patches at once)
   std::string patch_solver = "petsc";  // PG-LOD patch Cholesky
   bool zero_row_sums = true;
+  bool group_average = false;          // average the network over the 8 symmetries of the square (8 passes)
   std::string output;                  // HDF5 + XDMF fields (coefficient, u_lod, u_nn, difference); "": none
 };
 
