@@ -305,4 +305,13 @@ std::string Hdf5File::read_attribute_string(const std::string& object, const std
   return value;
 }
 
+void Hdf5File::require_format(const std::string& format, long long version, const std::string& what) const {
+  const std::string where = "'" + path() + "'";
+  require(has_attribute("/", "format") && read_attribute_string("/", "format") == format,
+          where + " is not a neurhom " + what + " (no format attribute '" + format + "')");
+  const long long found = read_attribute_int("/", "version");
+  require(found == version, where + " has dataset version " + std::to_string(found) + ", this neurhom reads " +
+                                std::to_string(version));
+}
+
 }  // namespace neurhom

@@ -77,12 +77,7 @@ void CemDatasetMeta::create_datasets(Hdf5File& file) const {
 }
 
 CemDatasetMeta CemDatasetMeta::read(const Hdf5File& file) {
-  const std::string where = "'" + file.path() + "'";
-  require(file.has_attribute("/", "format") && file.read_attribute_string("/", "format") == kFormat,
-          where + " is not a neurhom CEM dataset (no format attribute '" + std::string(kFormat) + "')");
-  const long long version = file.read_attribute_int("/", "version");
-  require(version == kVersion, where + " has dataset version " + std::to_string(version) + ", this neurhom reads " +
-                                   std::to_string(kVersion));
+  file.require_format(kFormat, kVersion, "CEM dataset");
   CemDatasetMeta m;
   m.coarse_n = static_cast<int>(file.read_attribute_int("/", "coarse_n"));
   m.fine_n = static_cast<int>(file.read_attribute_int("/", "fine_n"));

@@ -92,12 +92,8 @@ void LodDatasetMeta::write(Hdf5File& file) const {
 }
 
 LodDatasetMeta LodDatasetMeta::read(const Hdf5File& file) {
+  file.require_format(kFormat, kVersion, "LOD dataset");
   const std::string where = "'" + file.path() + "'";
-  require(file.has_attribute("/", "format") && file.read_attribute_string("/", "format") == kFormat,
-          where + " is not a neurhom LOD dataset (no format attribute '" + std::string(kFormat) + "')");
-  const long long version = file.read_attribute_int("/", "version");
-  require(version == kVersion, where + " has dataset version " + std::to_string(version) + ", this neurhom reads " +
-                                   std::to_string(kVersion));
   LodDatasetMeta m;
   m.coarse_n = static_cast<int>(file.read_attribute_int("/", "coarse_n"));
   m.fine_n = static_cast<int>(file.read_attribute_int("/", "fine_n"));

@@ -64,6 +64,9 @@ class Hdf5File {
   std::string read_attribute_string(const std::string& object, const std::string& key) const;
   long long read_attribute_int(const std::string& object, const std::string& key) const;
   bool has_attribute(const std::string& object, const std::string& key) const;
+  // Throws Error unless the root attributes say `format` (what: e.g. "LOD dataset") at
+  // `version`, naming the file.
+  void require_format(const std::string& format, long long version, const std::string& what) const;
 
  private:
   hid_t open_object(const std::string& object) const;
