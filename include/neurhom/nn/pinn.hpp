@@ -1,0 +1,81 @@
+#pragma once
+// Tools for physics-informed networks (PETSc-free), after Leung, Lin, Zhang 2021, eq. (3):
+//
+//   min_beta  w_1 / N_f sum_i |L(F_beta(p_i)) - f(p_i)|^2  +  w_2 / N_b sum_i |B(F_beta(q_i)) - b(q_i)|^2
+//             (+ w_3 / N_o sum_i |initial or periodic residual|^2),   w_1 + w_2 (+ w_3) = 1,
+//
+// with F_beta a tanh MLP, p_i interior and q_i boundary collocation points. The pieces:
+//   TanhMlp        widths n_0 - n_1 - ... - n_L, tanh after every layer but the last, Glorot
+//                  (Xavier) normal weights N(0, 2 / (fan_in + fan_out)), zero biases, float64
+//   collocation    tensor-product grids of a box (all points, interior, boundary), periodic
+//                  pairs on opposite faces, and with_grad() to make points autograd leaves
+//   derivatives    gradient(u, x) = du/dx, laplacian(u, x) = sum_j d2u/dx_j2, divergence(v, x),
+//                  by torch::autograd::grad with create_graph, so a loss built from them is
+//                  differentiated again by backward() (second derivatives of the network)
+//   weighted_mse   the weighted sum of mean squared residuals above, checking w > 0, sum w = 1
+//   ErrorHistory   the error after every epoch; average_last(500) is the figure the paper
+//                  reports ("the average of the last 500 epochs")
+// Training is the generic Trainer with a FullBatch data source (nn/trainer.hpp): its step
+// callback evaluates the residuals on all collocation points and returns weighted_mse.
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace neurhom {
+
+class TanhMlpImpl : public torch::nn::Module {
+ public:
+  explicit TanhMlpImpl(std::vector<std::int64_t> widths);
+  torch::Tensor forward(torch::Tensor x);
+  void reset_glorot_normal(std::uint64_t seed);
+  const std::vector<std::int64_t>& widths() const { return widths_; }
+
+ private:
+  std::vector<std::int64_t> widths_;
+  std::vector<torch::nn::Linear> layers_;
+};
+TORCH_MODULE(TanhMlp);
+
+// A box [lo_0, hi_0] x ... in d = box.size() dimensions with counts[j] >= 2 grid points
+// (uniform, endpoints included) along dimension j. Points are rows [N, d], float64, x_0 fastest.
+using Box = std::vector<std::pair<double, double>>;
+torch::Tensor grid_points(const Box& box, const std::vector<int>& counts);
+torch::Tensor interior_points(const Box& box, const std::vector<int>& counts);  // no boundary point
+torch::Tensor boundary_points(const Box& box, const std::vector<int>& counts);  // every boundary point once
+// The grid points on the face x_dim = lo (first) and their images on x_dim = hi (second).
+std::pair<torch::Tensor, torch::Tensor> periodic_pairs(const Box& box, const std::vector<int>& counts, int dim);
+// A copy of x that is an autograd leaf requiring gradients (residual points).
+torch::Tensor with_grad(const torch::Tensor& x);
+
+// u: [N] or [N, 1] computed from x: [N, d] (x requires grad). Results keep the graph.
+torch::Tensor gradient(const torch::Tensor& u, const torch::Tensor& x);   // [N, d]
+torch::Tensor divergence(const torch::Tensor& v, const torch::Tensor& x); // v: [N, d] -> [N]
+torch::Tensor laplacian(const torch::Tensor& u, const torch::Tensor& x);  // [N]
+
+struct LossTerm {
+  std::string name;
+  double weight = 0;
+  torch::Tensor residual;  // any shape; its mean square enters the loss
+};
+struct WeightedLoss {
+  torch::Tensor total;
+  std::vector<std::pair<std::string, double>> terms;  // name, mean square (unweighted)
+};
+// Throws Error unless every weight is positive and they sum to 1 (to 1e-12).
+WeightedLoss weighted_mse(const std::vector<LossTerm>& terms);
+
+class ErrorHistory {
+ public:
+  void push(double error) { values_.push_back(error); }
+  // Mean of the last n values (all if fewer); 0 when empty.
+  double average_last(size_t n) const;
+  const std::vector<double>& values() const { return values_; }
+
+ private:
+  std::vector<double> values_;
+};
+
+}  // namespace neurhom

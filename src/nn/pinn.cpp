@@ -1,0 +1,125 @@
+#include "neurhom/nn/pinn.hpp"
+
+#include <cmath>
+#include <numeric>
+#include <string>
+
+#include "neurhom/core/error.hpp"
+
+namespace neurhom {
+
+TanhMlpImpl::TanhMlpImpl(std::vector<std::int64_t> widths) : widths_(std::move(widths)) {
+  require(widths_.size() >= 2, "a network needs at least an input and an output width");
+  for (size_t k = 0; k + 1 < widths_.size(); ++k)
+    layers_.push_back(register_module("linear" + std::to_string(k), torch::nn::Linear(widths_[k], widths_[k + 1])));
+  to(torch::kFloat64);
+}
+
+torch::Tensor TanhMlpImpl::forward(torch::Tensor x) {
+  for (size_t k = 0; k < layers_.size(); ++k) {
+    x = layers_[k]->forward(x);
+    if (k + 1 < layers_.size()) x = torch::tanh(x);
+  }
+  return x;
+}
+
+void TanhMlpImpl::reset_glorot_normal(std::uint64_t seed) {
+  torch::NoGradGuard no_grad;
+  torch::Generator gen = at::detail::createCPUGenerator(seed);
+  for (auto& layer : layers_) {
+    const double fan_in = static_cast<double>(layer->weight.size(1)), fan_out = static_cast<double>(layer->weight.size(0));
+    layer->weight.copy_(torch::normal(0.0, std::sqrt(2.0 / (fan_in + fan_out)), layer->weight.sizes(), gen,
+                                      torch::TensorOptions().dtype(layer->weight.dtype())));
+    layer->bias.zero_();
+  }
+}
+
+namespace {
+
+std::vector<torch::Tensor> axes(const Box& box, const std::vector<int>& counts) {
+  require(!box.empty() && box.size() == counts.size(), "collocation: one point count per box dimension");
+  std::vector<torch::Tensor> out;
+  for (size_t j = 0; j < box.size(); ++j) {
+    require(counts[j] >= 2 && box[j].second > box[j].first, "collocation: need >= 2 points on a non-empty interval");
+    out.push_back(torch::linspace(box[j].first, box[j].second, counts[j], torch::kFloat64));
+  }
+  return out;
+}
+
+// All grid points (x_0 fastest) and, per point, whether it lies on the boundary.
+std::pair<torch::Tensor, torch::Tensor> grid_with_boundary_mask(const Box& box, const std::vector<int>& counts) {
+  auto ax = axes(box, counts);
+  std::reverse(ax.begin(), ax.end());  // meshgrid "ij" with the last dimension slowest -> x_0 fastest
+  auto mesh = torch::meshgrid(ax, "ij");
+  std::reverse(mesh.begin(), mesh.end());
+  std::vector<torch::Tensor> columns;
+  torch::Tensor on_boundary = torch::zeros({mesh[0].numel()}, torch::kBool);
+  for (size_t j = 0; j < mesh.size(); ++j) {
+    const auto c = mesh[j].reshape({-1});
+    columns.push_back(c);
+    on_boundary = on_boundary.logical_or(c.eq(box[j].first)).logical_or(c.eq(box[j].second));
+  }
+  return {torch::stack(columns, 1), on_boundary};
+}
+
+}  // namespace
+
+torch::Tensor grid_points(const Box& box, const std::vector<int>& counts) { return grid_with_boundary_mask(box, counts).first; }
+
+torch::Tensor interior_points(const Box& box, const std::vector<int>& counts) {
+  const auto [points, boundary] = grid_with_boundary_mask(box, counts);
+  return points.index({boundary.logical_not()});
+}
+
+torch::Tensor boundary_points(const Box& box, const std::vector<int>& counts) {
+  const auto [points, boundary] = grid_with_boundary_mask(box, counts);
+  return points.index({boundary});
+}
+
+std::pair<torch::Tensor, torch::Tensor> periodic_pairs(const Box& box, const std::vector<int>& counts, int dim) {
+  require(dim >= 0 && dim < static_cast<int>(box.size()), "periodic_pairs: no dimension " + std::to_string(dim));
+  const auto points = grid_points(box, counts);
+  const auto low = points.index({points.select(1, dim).eq(box[static_cast<size_t>(dim)].first)});
+  auto high = low.clone();
+  high.select(1, dim).fill_(box[static_cast<size_t>(dim)].second);
+  return {low, high};
+}
+
+torch::Tensor with_grad(const torch::Tensor& x) { return x.detach().clone().requires_grad_(true); }
+
+torch::Tensor gradient(const torch::Tensor& u, const torch::Tensor& x) {
+  return torch::autograd::grad({u}, {x}, {torch::ones_like(u)}, /*retain_graph=*/true, /*create_graph=*/true)[0];
+}
+
+torch::Tensor divergence(const torch::Tensor& v, const torch::Tensor& x) {
+  torch::Tensor div = torch::zeros({v.size(0)}, v.options());
+  for (std::int64_t j = 0; j < v.size(1); ++j) div = div + gradient(v.select(1, j), x).select(1, j);
+  return div;
+}
+
+torch::Tensor laplacian(const torch::Tensor& u, const torch::Tensor& x) { return divergence(gradient(u, x), x); }
+
+WeightedLoss weighted_mse(const std::vector<LossTerm>& terms) {
+  require(!terms.empty(), "a loss needs at least one term");
+  double sum = 0;
+  for (const auto& t : terms) {
+    require(t.weight > 0, "loss weight of '" + t.name + "' must be positive");
+    sum += t.weight;
+  }
+  require(std::abs(sum - 1.0) <= 1e-12, "loss weights must sum to 1 (got " + std::to_string(sum) + ")");
+  WeightedLoss out;
+  for (const auto& t : terms) {
+    const torch::Tensor mse = t.residual.pow(2).mean();
+    out.total = out.total.defined() ? out.total + t.weight * mse : t.weight * mse;
+    out.terms.emplace_back(t.name, mse.item<double>());
+  }
+  return out;
+}
+
+double ErrorHistory::average_last(size_t n) const {
+  if (values_.empty()) return 0;
+  const size_t k = std::min(n, values_.size());
+  return std::accumulate(values_.end() - static_cast<long>(k), values_.end(), 0.0) / static_cast<double>(k);
+}
+
+}  // namespace neurhom
