@@ -1,0 +1,66 @@
+// Periodic cell problems (homog/cell_problem.hpp): exact discrete a* for laminates (harmonic
+// and arithmetic means), symmetry and O(h^2) convergence for a = 2 + sin(2 pi y1) cos(2 pi y2)
+// (the coefficient of Leung, Lin, Zhang 2021, case 1), the same a* on 1 and 2 ranks, bad input.
+#define BOOST_TEST_MODULE homog
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+
+#include "neurhom/core/error.hpp"
+#include "neurhom/core/mpi_util.hpp"
+#include "neurhom/homog/cell_problem.hpp"
+#include "petsc_fixture.hpp"
+
+using namespace neurhom;
+namespace tt = boost::test_tools;
+
+namespace {
+constexpr double kPi = 3.14159265358979323846;
+}
+
+BOOST_AUTO_TEST_CASE(laminate_gives_harmonic_and_arithmetic_means) {
+  const MPI_Comm comm = PETSC_COMM_WORLD;
+  const int n = 16;
+  auto a1 = [](double y) { return 1.0 + 0.9 * std::sin(2 * kPi * y) + (y > 0.5 ? 3.0 : 0.0); };
+  const CellProblemResult r = solve_cell_problems(comm, [&](double y1, double) { return a1(y1); }, n);
+  double arithmetic = 0;
+  for (int k = 0; k < n; ++k) arithmetic += a1((k + 0.5) / n) / n;
+  const double harmonic = harmonic_mean_1d(a1, n);
+  BOOST_TEST_MESSAGE("laminate: a*_11 = " << r.a_star[0] << " (harmonic " << harmonic << "), a*_22 = " << r.a_star[3]
+                                          << " (arithmetic " << arithmetic << ")");
+  BOOST_TEST(r.a_star[0] == harmonic, tt::tolerance(1e-8));    // CG tolerance 1e-10 relative
+  BOOST_TEST(r.a_star[3] == arithmetic, tt::tolerance(1e-8));
+  BOOST_TEST(std::abs(r.a_star[1]) < 1e-8);
+  BOOST_TEST(std::abs(r.a_star[2]) < 1e-8);
+  // 1D: a constant coefficient is its own homogenization.
+  BOOST_TEST(harmonic_mean_1d([](double) { return 3.0; }, 7) == 3.0, tt::tolerance(1e-14));
+}
+
+BOOST_AUTO_TEST_CASE(oscillating_coefficient_converges_at_second_order) {
+  const MPI_Comm comm = PETSC_COMM_WORLD;
+  auto a = [](double y1, double y2) { return 2.0 + std::sin(2 * kPi * y1) * std::cos(2 * kPi * y2); };
+  double previous = 0, previous_diff = 0;
+  std::vector<double> rates;
+  for (int n : {8, 16, 32, 64}) {
+    const CellProblemResult r = solve_cell_problems(comm, a, n);
+    BOOST_TEST(std::abs(r.a_star[1] - r.a_star[2]) < 1e-8 * r.a_star[0]);  // symmetric
+    if (n > 8) {
+      const double diff = std::abs(r.a_star[0] - previous);
+      if (previous_diff > 0) rates.push_back(std::log2(previous_diff / diff));
+      previous_diff = diff;
+    }
+    previous = r.a_star[0];
+    BOOST_TEST_MESSAGE("n = " << n << ": a*_11 = " << r.a_star[0] << ", a*_22 = " << r.a_star[3] << ", a*_12 = "
+                              << r.a_star[1] << ", " << r.iterations << " CG iterations");
+  }
+  // Differences of successive a* shrink at rate 2 (midpoint coefficient + Q1 energy).
+  for (double rate : rates) BOOST_TEST(rate > 1.7);
+  // Bounds: harmonic mean <= a* <= arithmetic mean (2) in every direction.
+  BOOST_TEST(previous < 2.0);
+  BOOST_TEST(previous > 1.7);
+}
+
+BOOST_AUTO_TEST_CASE(bad_input_is_an_error) {
+  BOOST_CHECK_THROW(solve_cell_problems(PETSC_COMM_WORLD, [](double, double) { return 1.0; }, 2), Error);
+  BOOST_CHECK_THROW(solve_cell_problems(PETSC_COMM_WORLD, [](double y1, double) { return y1 - 0.5; }, 8), Error);
+}
