@@ -76,6 +76,24 @@ void assemble_stiffness(const StructuredGrid& grid, const std::vector<double>& c
   finish(A);
 }
 
+void assemble_tensor_stiffness(const StructuredGrid& grid, const TensorField& tensor, Mat A) {
+  const IndexRange cx = grid.cell_x(), cy = grid.cell_y();
+  const double h = grid.h();
+  std::string bad;
+  for (PetscInt j = cy.begin; j < cy.end; ++j)
+    for (PetscInt i = cx.begin; i < cx.end; ++i) {
+      const auto a = tensor((i + 0.5) * h, (j + 0.5) * h);
+      // Uniform ellipticity: a11 > 0 and det > 0.
+      if (bad.empty() && !(std::isfinite(a[0] + a[1] + a[2]) && a[0] > 0 && a[0] * a[2] - a[1] * a[1] > 0))
+        bad = "(" + std::to_string(a[0]) + ", " + std::to_string(a[1]) + ", " + std::to_string(a[2]) + ")";
+      add_element(A, i, j, q1::tensor_stiffness(a[0], a[1], a[2]));
+    }
+  const int rank = first_rank_with(grid.comm(), !bad.empty());
+  if (rank >= 0)
+    throw Error("coefficient tensor is not symmetric positive definite: " + broadcast_string(grid.comm(), rank, bad));
+  finish(A);
+}
+
 void assemble_mass(const StructuredGrid& grid, Mat M) {
   const q1::ElementMatrix me = q1::mass(grid.h());
   const IndexRange cx = grid.cell_x(), cy = grid.cell_y();

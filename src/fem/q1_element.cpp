@@ -14,6 +14,19 @@ const ElementMatrix& reference_stiffness() {
   return k;
 }
 
+ElementMatrix tensor_stiffness(double a11, double a12, double a22) {
+  ElementMatrix k{};
+  for (const auto& q : gauss(2).points)  // exact: the integrands are bilinear per direction
+    for (int i = 0; i < 4; ++i)
+      for (int j = 0; j < 4; ++j) {
+        const auto& gi = q.dphi[static_cast<size_t>(i)];
+        const auto& gj = q.dphi[static_cast<size_t>(j)];
+        k[static_cast<size_t>(i * 4 + j)] += q.weight * (a11 * gi[0] * gj[0] + a22 * gi[1] * gj[1] +
+                                                         a12 * (gi[0] * gj[1] + gi[1] * gj[0]));
+      }
+  return k;
+}
+
 ElementMatrix mass(double h) {
   ElementMatrix m = {4, 2, 2, 1, 2, 4, 1, 2, 2, 1, 4, 2, 1, 2, 2, 4};
   for (double& v : m) v *= h * h / 36.0;

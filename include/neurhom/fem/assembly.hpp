@@ -8,6 +8,7 @@
 // Each rank loops over the cells it owns (StructuredGrid) and adds element contributions;
 // PETSc communicates contributions to rows owned by neighbours. No boundary conditions are
 // applied here (see dirichlet.hpp), so A has the constants in its null space.
+#include <array>
 #include <functional>
 #include <string>
 #include <vector>
@@ -29,6 +30,10 @@ std::vector<double> sample_cells(const StructuredGrid& grid, const CellField& fi
 OwnedMat create_operator(const StructuredGrid& grid);
 
 void assemble_stiffness(const StructuredGrid& grid, const std::vector<double>& cell_values, Mat A);
+// A symmetric 2 x 2 coefficient tensor (a11, a12, a22) as a function of the cell centre
+// (homogenized coefficients; constant per cell): A_ij = sum_K int_K A_K grad phi_j . grad phi_i.
+using TensorField = std::function<std::array<double, 3>(double x1, double x2)>;
+void assemble_tensor_stiffness(const StructuredGrid& grid, const TensorField& tensor, Mat A);
 void assemble_mass(const StructuredGrid& grid, Mat M);
 void assemble_load(const StructuredGrid& grid, const Source& f, double t, Vec F);
 

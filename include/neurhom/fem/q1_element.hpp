@@ -20,6 +20,10 @@ using ElementVector = std::array<double, 4>;
 
 const ElementMatrix& reference_stiffness();
 ElementMatrix mass(double h);
+// int_K A grad phi_j . grad phi_i for a constant symmetric tensor A = [a11 a12; a12 a22] on a
+// square cell (independent of h in 2D): a11 K_xx + a22 K_yy + a12 (K_xy + K_yx); for
+// A = a I it is a K_ref.
+ElementMatrix tensor_stiffness(double a11, double a12, double a22);
 
 // Tensor Gauss rule on the reference cell with shape functions tabulated at its points.
 struct Quadrature {
