@@ -13,6 +13,7 @@
 #include "neurhom/fem/error_norms.hpp"
 #include "neurhom/fem/q1_element.hpp"
 #include "neurhom/homog/cell_problem.hpp"
+#include "neurhom/homog/fem1d.hpp"
 #include "neurhom/homog/homogenized_solve.hpp"
 #include "petsc_fixture.hpp"
 
@@ -103,4 +104,64 @@ BOOST_AUTO_TEST_CASE(tensor_kernel_and_homogenized_solve_converge) {
   // A tensor that is not positive definite is refused.
   const StructuredGrid grid(PETSC_COMM_WORLD, 8);
   BOOST_CHECK_THROW(solve_homogenized(grid, [](double, double) { return std::array<double, 3>{1.0, 2.0, 1.0}; }, *f), Error);
+}
+
+BOOST_AUTO_TEST_CASE(fem1d_converges_and_homogenizes) {
+  const MPI_Comm comm = PETSC_COMM_WORLD;
+  // Elliptic: -(D u')' + R u = f with D = 2 + sin x, R = 1, u = sin(pi x): nodal error O(h^2).
+  Fem1dCoefficients c;
+  c.diffusion = [](double x) { return 2.0 + std::sin(x); };
+  c.reaction = [](double) { return 1.0; };
+  auto exact = [](double x) { return std::sin(kPi * x); };
+  auto f = [](double x) {
+    return -(std::cos(x) * kPi * std::cos(kPi * x) - (2.0 + std::sin(x)) * kPi * kPi * std::sin(kPi * x)) +
+           std::sin(kPi * x);
+  };
+  auto max_error = [&](const std::vector<double>& u, int n, const std::function<double(double)>& g) {
+    double e = 0;
+    for (int k = 0; k <= n; ++k) e = std::max(e, std::abs(u[static_cast<size_t>(k)] - g(static_cast<double>(k) / n)));
+    return e;
+  };
+  const double e1 = max_error(solve_elliptic_1d(comm, 32, c, f), 32, exact);
+  const double e2 = max_error(solve_elliptic_1d(comm, 64, c, f), 64, exact);
+  BOOST_TEST_MESSAGE("1D elliptic: max nodal error " << e1 << " -> " << e2 << ", rate " << std::log2(e1 / e2));
+  BOOST_TEST(std::log2(e1 / e2) > 1.9);
+
+  // Parabolic: u = e^{-t} sin(pi x), D = 1: backward Euler is first order in dt (h fine).
+  Fem1dCoefficients heat;
+  heat.diffusion = [](double) { return 1.0; };
+  auto source = [](double x, double t) { return (kPi * kPi - 1.0) * std::exp(-t) * std::sin(kPi * x); };
+  auto at_T = [](double x) { return std::exp(-1.0) * std::sin(kPi * x); };
+  const double p1 = max_error(solve_parabolic_1d(comm, 256, heat, source, exact, 1.0, 20), 256, at_T);
+  const double p2 = max_error(solve_parabolic_1d(comm, 256, heat, source, exact, 1.0, 40), 256, at_T);
+  BOOST_TEST_MESSAGE("1D parabolic: max error " << p1 << " -> " << p2 << ", rate in dt " << std::log2(p1 / p2));
+  BOOST_TEST(std::log2(p1 / p2) > 0.9);
+
+  // Homogenization in 1D: -(a(x/eps) u')' = 1 with a(y) = 0.5 sin(2 pi y) + 2 (resolved,
+  // h = eps / 32) approaches the solution with a* = harmonic mean = sqrt(3.75) as eps -> 0.
+  Fem1dCoefficients homogenized;
+  const double a_star = harmonic_mean_1d([](double y) { return 0.5 * std::sin(2 * kPi * y) + 2.0; }, 4096);
+  BOOST_TEST(a_star == std::sqrt(3.75), tt::tolerance(1e-10));
+  homogenized.diffusion = [=](double) { return a_star; };
+  std::vector<double> errors;
+  for (int inv_eps : {8, 16, 32}) {
+    Fem1dCoefficients fine;
+    const double eps = 1.0 / inv_eps;
+    fine.diffusion = [=](double x) { return 0.5 * std::sin(2 * kPi * x / eps) + 2.0; };
+    const int n = 32 * inv_eps;
+    const auto u_eps = solve_elliptic_1d(comm, n, fine, [](double) { return 1.0; });
+    const auto u_0 = solve_elliptic_1d(comm, n, homogenized, [](double) { return 1.0; });
+    double e = 0, scale = 0;
+    for (size_t k = 0; k < u_eps.size(); ++k) {
+      e = std::max(e, std::abs(u_eps[k] - u_0[k]));
+      scale = std::max(scale, std::abs(u_0[k]));
+    }
+    errors.push_back(e / scale);
+    BOOST_TEST_MESSAGE("eps = 1/" << inv_eps << ": max |u_eps - u_0| / max |u_0| = " << e / scale);
+  }
+  BOOST_TEST(errors[1] < 0.6 * errors[0]);  // O(eps)
+  BOOST_TEST(errors[2] < 0.6 * errors[1]);
+  BOOST_CHECK_THROW(solve_elliptic_1d(comm, 8, Fem1dCoefficients{0, 1, [](double) { return -1.0; }, nullptr},
+                                      [](double) { return 1.0; }),
+                    Error);
 }
