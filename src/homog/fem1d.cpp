@@ -105,21 +105,6 @@ void apply_dirichlet(Mat A, int cells) {
   NH_PETSC(MatZeroRowsColumns(A, static_cast<PetscInt>(rows.size()), rows.data(), 1.0, nullptr, nullptr));
 }
 
-std::vector<double> gather_all(Vec u) {
-  OwnedScatter scatter;
-  OwnedVec all;
-  NH_PETSC(VecScatterCreateToAll(u, scatter.out(), all.out()));
-  NH_PETSC(VecScatterBegin(scatter, u, all, INSERT_VALUES, SCATTER_FORWARD));
-  NH_PETSC(VecScatterEnd(scatter, u, all, INSERT_VALUES, SCATTER_FORWARD));
-  PetscInt n = 0;
-  NH_PETSC(VecGetSize(all, &n));
-  const PetscScalar* values = nullptr;
-  NH_PETSC(VecGetArrayRead(all, &values));
-  std::vector<double> out(values, values + n);
-  NH_PETSC(VecRestoreArrayRead(all, &values));
-  return out;
-}
-
 }  // namespace
 
 std::vector<double> solve_elliptic_1d(MPI_Comm comm, int cells, const Fem1dCoefficients& c,
@@ -137,7 +122,7 @@ std::vector<double> solve_elliptic_1d(MPI_Comm comm, int cells, const Fem1dCoeff
   zero_ends(b, cells);
   OwnedKSP ksp = create_direct_ksp(A, "fem1d_");
   solve_checked(ksp, b, u, "1D elliptic solve");
-  return gather_all(u);
+  return gather_to_all(u);
 }
 
 std::vector<double> solve_parabolic_1d(MPI_Comm comm, int cells, const Fem1dCoefficients& c,
@@ -172,7 +157,7 @@ std::vector<double> solve_parabolic_1d(MPI_Comm comm, int cells, const Fem1dCoef
     zero_ends(rhs, cells);
     solve_checked(ksp, rhs, u, "1D parabolic step");
   }
-  return gather_all(u);
+  return gather_to_all(u);
 }
 
 }  // namespace neurhom
