@@ -1,0 +1,48 @@
+#!/usr/bin/python3
+"""Spectral error ||S_A - S^_A||_2 of the compression network against the number of training
+rows, with and without the exact D4 augmentation, from the JSON results of
+benchmarks/compression_accuracy.py (benchmarks/results/compression_accuracy*.json; each
+file: one dataset size, one schedule, one augmentation), next to the paper's values (dashed).
+Needs Debian's python3-matplotlib (run with /usr/bin/python3).
+
+usage: /usr/bin/python3 scripts/plot_compression_rows.py [docs/img/compression_rows.png]
+"""
+import glob
+import json
+import os
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+dst = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "docs", "img", "compression_rows.png")
+runs = []
+for path in sorted(glob.glob(os.path.join(ROOT, "benchmarks", "results", "compression_accuracy*.json"))):
+    r = json.load(open(path))
+    if "train_rows" not in r:  # older results: 1024 patches per coefficient, 80 % of the samples train
+        r["train_rows"] = len(r["families"]) * int(0.8 * r["samples_per_family"]) * r["coarse_n"] ** 2
+    runs.append({"rows": r["train_rows"], "epochs": r["epochs"], "augment": r.get("augment", "none"),
+                 "errors": {e["experiment"]: e["spectral_norm_error"] for e in r["experiments"]},
+                 "paper": {e["experiment"]: e["paper_spectral_norm_error"] for e in r["experiments"]}})
+fig, axes = plt.subplots(1, 3, figsize=(13, 4))
+for ax, name in zip(axes, ("ms", "smooth", "cracks")):
+    for augment, marker in (("none", "o"), ("d4", "s")):
+        for epochs, style in ((20, ":"), (40, "-"), (80, "--")):
+            points = sorted((r["rows"], r["errors"][name]) for r in runs
+                            if r["augment"] == augment and r["epochs"] == epochs)
+            if points:
+                ax.plot([p[0] for p in points], [p[1] for p in points], style, marker=marker,
+                        label=f"{'D4' if augment == 'd4' else 'no'} augmentation, {epochs} epochs")
+    ax.axhline(runs[0]["paper"][name], color="gray", ls="--", lw=0.8, label="paper (5.1 M rows, GPU)")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("training rows")
+    ax.set_title(f"{name}: ||S_A - S^_A||_2")
+axes[0].legend(fontsize=7)
+fig.tight_layout()
+os.makedirs(os.path.dirname(dst), exist_ok=True)
+fig.savefig(dst, dpi=110)
+print(f"wrote {dst}")
