@@ -1,7 +1,5 @@
 #include "neurhom/nn/compression_mlp.hpp"
 
-#include <sstream>
-
 #include "neurhom/core/error.hpp"
 
 namespace neurhom {
@@ -9,63 +7,6 @@ namespace neurhom {
 std::vector<std::int64_t> compression_widths(std::int64_t in, std::int64_t out) {
   require(in >= 4 && out >= 1, "compression network: input size must be >= 4 and output size >= 1");
   return {in, in, in / 2, in / 2, in / 4, in / 4, out, out, out};
-}
-
-std::string widths_to_string(const std::vector<std::int64_t>& widths) {
-  std::string s;
-  for (size_t k = 0; k < widths.size(); ++k) s += (k ? "-" : "") + std::to_string(widths[k]);
-  return s;
-}
-
-std::vector<std::int64_t> widths_from_string(const std::string& text) {
-  std::vector<std::int64_t> widths;
-  std::stringstream ss(text);
-  std::string item;
-  while (std::getline(ss, item, '-')) {
-    try {
-      size_t used = 0;
-      const long long w = std::stoll(item, &used);
-      require(used == item.size() && w > 0, "");
-      widths.push_back(w);
-    } catch (...) {
-      throw Error("malformed layer widths '" + text + "' (expected e.g. 1600-800-144)");
-    }
-  }
-  require(widths.size() >= 2, "malformed layer widths '" + text + "' (need at least two)");
-  return widths;
-}
-
-MlpImpl::MlpImpl(std::vector<std::int64_t> widths) : widths_(std::move(widths)) {
-  require(widths_.size() >= 2, "an MLP needs at least an input and an output width");
-  for (size_t k = 0; k + 1 < widths_.size(); ++k)
-    layers_.push_back(register_module("linear" + std::to_string(k), torch::nn::Linear(widths_[k], widths_[k + 1])));
-}
-
-torch::Tensor MlpImpl::forward(torch::Tensor x) {
-  for (size_t k = 0; k < layers_.size(); ++k) {
-    x = layers_[k]->forward(x);
-    if (k + 1 < layers_.size()) x = torch::relu(x);
-  }
-  return x;
-}
-
-void MlpImpl::reset_glorot(std::uint64_t seed) {
-  torch::NoGradGuard no_grad;
-  auto generator = torch::make_generator<at::CPUGeneratorImpl>(seed);
-  for (auto& layer : layers_) {
-    const double fan_in = static_cast<double>(layer->weight.size(1)), fan_out = static_cast<double>(layer->weight.size(0));
-    const double bound = std::sqrt(6.0 / (fan_in + fan_out));
-    auto w = torch::empty(layer->weight.sizes(), torch::kFloat32);
-    w.uniform_(-bound, bound, generator);
-    layer->weight.copy_(w);
-    layer->bias.zero_();
-  }
-}
-
-std::int64_t MlpImpl::parameter_count() const {
-  std::int64_t n = 0;
-  for (const auto& p : parameters()) n += p.numel();
-  return n;
 }
 
 torch::Tensor relative_squared_error_sum(const torch::Tensor& prediction, const torch::Tensor& target) {

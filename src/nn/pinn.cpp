@@ -8,30 +8,11 @@
 
 namespace neurhom {
 
-TanhMlpImpl::TanhMlpImpl(std::vector<std::int64_t> widths) : widths_(std::move(widths)) {
-  require(widths_.size() >= 2, "a network needs at least an input and an output width");
-  for (size_t k = 0; k + 1 < widths_.size(); ++k)
-    layers_.push_back(register_module("linear" + std::to_string(k), torch::nn::Linear(widths_[k], widths_[k + 1])));
-  to(torch::kFloat64);
-}
-
-torch::Tensor TanhMlpImpl::forward(torch::Tensor x) {
-  for (size_t k = 0; k < layers_.size(); ++k) {
-    x = layers_[k]->forward(x);
-    if (k + 1 < layers_.size()) x = torch::tanh(x);
-  }
-  return x;
-}
-
-void TanhMlpImpl::reset_glorot_normal(std::uint64_t seed) {
-  torch::NoGradGuard no_grad;
-  torch::Generator gen = at::detail::createCPUGenerator(seed);
-  for (auto& layer : layers_) {
-    const double fan_in = static_cast<double>(layer->weight.size(1)), fan_out = static_cast<double>(layer->weight.size(0));
-    layer->weight.copy_(torch::normal(0.0, std::sqrt(2.0 / (fan_in + fan_out)), layer->weight.sizes(), gen,
-                                      torch::TensorOptions().dtype(layer->weight.dtype())));
-    layer->bias.zero_();
-  }
+Mlp tanh_mlp(const std::vector<std::int64_t>& widths, std::uint64_t seed) {
+  Mlp net(widths, Activation::Tanh);
+  net->to(torch::kFloat64);
+  net->reset_glorot_normal(seed);
+  return net;
 }
 
 namespace {

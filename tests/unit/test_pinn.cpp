@@ -50,8 +50,7 @@ BOOST_AUTO_TEST_CASE(autograd_derivatives_of_analytic_functions) {
   BOOST_TEST((lap + 2 * u).abs().max().item<double>() < 1e-5);  // the stated tolerance (float64: ~1e-15)
   // Through a network: the Laplacian of a TanhMlp by autograd equals a central difference.
   torch::manual_seed(2);
-  TanhMlp net(std::vector<std::int64_t>{2, 16, 16, 1});
-  net->reset_glorot_normal(3);
+  Mlp net = tanh_mlp({2, 16, 16, 1}, 3);
   const auto p = with_grad(torch::tensor({{0.3, 0.7}}, torch::kFloat64));
   const double lap_net = laplacian(net->forward(p).squeeze(1), p).item<double>();
   const double h = 1e-4;
@@ -81,8 +80,7 @@ BOOST_AUTO_TEST_CASE(pinn_solves_a_1d_poisson_problem) {
   // w_1 = w_2 = 1/2, full-batch Adam (1e-2, exponential decay 0.5 per 1000 steps), 3000 epochs.
   // Error on 201 test points: relative L2 < 1e-2 (the stated goal; measured in the message).
   torch::manual_seed(5);
-  TanhMlp net(std::vector<std::int64_t>{1, 20, 20, 1});
-  net->reset_glorot_normal(5);
+  Mlp net = tanh_mlp({1, 20, 20, 1}, 5);
   const auto x = with_grad(interior_points({{0.0, 1.0}}, {65}));
   const auto xb = boundary_points({{0.0, 1.0}}, {65});
   const auto f = kPi * kPi * torch::sin(kPi * x.detach().squeeze(1));

@@ -5,7 +5,7 @@
 //             (+ w_3 / N_o sum_i |initial or periodic residual|^2),   w_1 + w_2 (+ w_3) = 1,
 //
 // with F_beta a tanh MLP, p_i interior and q_i boundary collocation points. The pieces:
-//   TanhMlp        widths n_0 - n_1 - ... - n_L, tanh after every layer but the last, Glorot
+//   tanh_mlp       widths n_0 - n_1 - ... - n_L, tanh after every layer but the last, Glorot
 //                  (Xavier) normal weights N(0, 2 / (fan_in + fan_out)), zero biases, float64
 //   collocation    tensor-product grids of a box (all points, interior, boundary), periodic
 //                  pairs on opposite faces, and with_grad() to make points autograd leaves
@@ -24,20 +24,12 @@
 #include <utility>
 #include <vector>
 
+#include "neurhom/nn/mlp.hpp"
+
 namespace neurhom {
 
-class TanhMlpImpl : public torch::nn::Module {
- public:
-  explicit TanhMlpImpl(std::vector<std::int64_t> widths);
-  torch::Tensor forward(torch::Tensor x);
-  void reset_glorot_normal(std::uint64_t seed);
-  const std::vector<std::int64_t>& widths() const { return widths_; }
-
- private:
-  std::vector<std::int64_t> widths_;
-  std::vector<torch::nn::Linear> layers_;
-};
-TORCH_MODULE(TanhMlp);
+// The Mlp of nn/mlp.hpp with tanh, Glorot normal weights from `seed`, float64.
+Mlp tanh_mlp(const std::vector<std::int64_t>& widths, std::uint64_t seed);
 
 // A box [lo_0, hi_0] x ... in d = box.size() dimensions with counts[j] >= 2 grid points
 // (uniform, endpoints included) along dimension j. Points are rows [N, d], float64, x_0 fastest.
