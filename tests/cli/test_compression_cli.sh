@@ -81,6 +81,36 @@ expect_error "unknown option -epoch" train -data lod.h5 -epoch 3 -o m2.pt
 expect_error "unknown model 'ritz'" train -model ritz -data lod.h5 -o m2.pt
 expect_error "-device cuda" train -data lod.h5 -device cuda -o m2.pt
 expect_error "unknown augmentation 'rot90'" train -data lod.h5 -augment rot90 -o m2.pt
+# -nn_chunk changes nothing but the batching; -group_average runs and says so (same model).
+run2 compress-eval -model model.pt -coef cracks -rhs cos-x1 -report plain.json > /dev/null 2>&1 || fail "compress-eval again"
+run2 compress-eval -model model.pt -coef cracks -rhs cos-x1 -nn_chunk 7 -report chunk.json > /dev/null 2>&1 || fail "compress-eval -nn_chunk"
+run2 compress-eval -model model.pt -coef cracks -rhs cos-x1 -group_average -report avg.json > /dev/null 2>&1 || fail "compress-eval -group_average"
+python3 - plain.json chunk.json avg.json <<'PY' || fail "chunked / group-averaged evaluation"
+import json, sys
+e, c, a = (json.load(open(p)) for p in sys.argv[1:])
+assert abs(c["spectral_norm_error"] - e["spectral_norm_error"]) <= 1e-5 * e["spectral_norm_error"], (c, e)
+assert a["group_average"] and not e["group_average"], a
+assert a["spectral_norm_error"] > 0 and a["spectral_norm_error"] != e["spectral_norm_error"], a
+print("ok: -nn_chunk 7 gives the same S^_A; -group_average", a["spectral_norm_error"], "vs", e["spectral_norm_error"])
+PY
+
+# Job-array parts: lod-datagen -family_index and lod-merge.
+for k in 0 1; do
+  run2 lod-datagen -coarse_n 4 -fine_n 16 -ell 1 -samples 10 -families levels2,ms -family_index $k -o part$k.h5 \
+    > /dev/null 2>&1 || fail "lod-datagen -family_index $k"
+done
+run2 lod-merge -inputs part1.h5,part0.h5 -o merged.h5 -report merge.json > out.txt 2>&1 || { cat out.txt; fail "lod-merge"; }
+python3 - merge.json <<'PY' || fail "lod-merge report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["families"] == ["levels2", "ms"] and r["rows"]["train"] == 2 * 8 * 16, r
+print("ok: lod-merge", r["families"], r["rows"])
+PY
+expect_error "is not below the 2 families" lod-datagen -coarse_n 4 -fine_n 16 -ell 1 -samples 10 -families levels2,ms -family_index 2 -o bad.h5
+expect_error "needs input files" lod-merge -o bad.h5
+expect_error "does not exist" lod-merge -inputs nope.h5 -o bad.h5
+expect_error "starts at family 1, expected 2" lod-merge -inputs part0.h5,part1.h5,part1.h5 -o bad.h5
+[ ! -e bad.h5 ] || fail "a failed run left bad.h5"
 echo "garbage" > corrupt.pt
 expect_error "corrupt or not a TorchScript model" compress-eval -model corrupt.pt
 expect_error "model file 'nope.pt' does not exist" compress-eval -model nope.pt
