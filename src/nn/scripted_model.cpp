@@ -1,6 +1,7 @@
 #include "neurhom/nn/scripted_model.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <sstream>
 
