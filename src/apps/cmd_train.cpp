@@ -1,4 +1,5 @@
-// `neurhom train`: data-parallel training of a surrogate network (no PETSc needed).
+// `neurhom train`: data-parallel training of a surrogate network (no PETSc needed). -model
+// selects the network; each reads its options, calls one library function, writes the report.
 #include <cstdio>
 
 #include "arg_options.hpp"
@@ -8,13 +9,14 @@
 #include "neurhom/core/json_report.hpp"
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/nn/compression_training.hpp"
+#include "neurhom/nn/multistage_training.hpp"
 
 namespace neurhom::app {
 
-int run_train(MPI_Comm comm, int argc, char** argv) {
-  ArgOptions args(argc, argv, "train");
+namespace {
+
+int train_compression_model(MPI_Comm comm, ArgOptions& args, const std::string& model) {
   TrainSettings s;
-  const std::string model = args.get("-model", "compression", "network: compression (operator compression MLP)");
   const std::string data = args.get("-data", "", "HDF5 dataset from `neurhom lod-datagen`");
   s.epochs = static_cast<int>(args.get_int("-epochs", s.epochs, "training epochs"));
   s.batch = args.get_int("-batch", s.batch, "global minibatch size (split over the ranks)");
@@ -31,7 +33,6 @@ int run_train(MPI_Comm comm, int argc, char** argv) {
   s.stop_after_epochs = static_cast<int>(args.get_int("-stop_after", 0, "stop after this many epochs (testing aid)"));
   args.finish(is_root(comm));
   if (args.help_requested()) return 0;
-  require(model == "compression", "unknown model '" + model + "' (-model); known: compression");
   require(!data.empty(), "train needs a dataset: -data lod.h5 (from `neurhom lod-datagen`)");
   require(s.epochs >= 1, "-epochs must be at least 1 (got " + std::to_string(s.epochs) + ")");
   require(s.batch >= 1, "-batch must be at least 1 (got " + std::to_string(s.batch) + ")");
@@ -53,6 +54,93 @@ int run_train(MPI_Comm comm, int argc, char** argv) {
                 static_cast<int>(r.history.size()), last.train_loss, last.val_loss, r.test_loss, r.samples_per_second,
                 mpi_size(comm), s.output.c_str());
   return 0;
+}
+
+int train_multistage_model(MPI_Comm comm, ArgOptions& args) {
+  MultistageTrainSettings s;
+  const std::string data = args.get("-data", "", "HDF5 dataset from `neurhom cem-datagen`");
+  s.problem = args.get("-problem", s.problem, "linear, nonlinear (time data, Sec. 4) or steady (Sec. 5)");
+  const int stages = static_cast<int>(args.get_int("-stages", 0, "number of stages (0: one per -reduction entry)"));
+  const std::string reduction = args.get("-reduction", "", "D_k per stage, comma separated: cem-all, cem-mode-k, pool (time); kappa-0..2, pool (steady)");
+  s.m1 = static_cast<int>(args.get_int("-m1", s.m1, "time tokens after the attention"));
+  s.r1 = static_cast<int>(args.get_int("-r1", s.r1, "width of each attention head and of the output tokens"));
+  s.hidden = static_cast<int>(args.get_int("-hidden", s.hidden, "hidden width of the steady G_k and C_k"));
+  s.epochs = static_cast<int>(args.get_int("-epochs", s.epochs, "training epochs per stage"));
+  s.batch = args.get_int("-batch", s.batch, "global minibatch size (split over the ranks)");
+  s.learning_rate = args.get_real("-lr", s.learning_rate, "initial Adam step size of every stage");
+  s.final_rate = args.get_real("-lr_final", s.final_rate, "step size reached at the end of every stage (exponential decay)");
+  s.seed = static_cast<std::uint64_t>(args.get_int("-seed", 1, "seed of the initial weights and the shuffling"));
+  s.threads = static_cast<int>(args.get_int("-threads", 0, "intra-op threads per rank (0: cores / ranks per node)"));
+  s.device = args.get("-device", "cpu", "cpu or cuda");
+  s.print_every = static_cast<int>(args.get_int("-print_every", s.print_every, "epochs between progress lines"));
+  s.output = args.get("-o", "", "trained model; stage checkpoints <o>.stage<k>.ckpt");
+  const std::string report_path = args.get("-report", "", "JSON file with the key figures of the run");
+  s.resume = args.flag("-resume", "continue from the stage checkpoints");
+  args.finish(is_root(comm));
+  if (args.help_requested()) return 0;
+  require(!data.empty(), "train -model multistage needs a dataset: -data cem.h5 (from `neurhom cem-datagen`)");
+  require(stages >= 0, "-stages must be non-negative");
+  if (reduction.empty())
+    s.reductions.assign(static_cast<size_t>(stages > 0 ? stages : 3), s.problem == "steady" ? "kappa-0" : "cem-all");
+  else
+    s.reductions = parse_reduction_list(reduction, stages);
+  require(s.batch >= 1, "-batch must be at least 1 (got " + std::to_string(s.batch) + ")");
+  require(s.threads >= 0, "-threads must be non-negative");
+  require(s.print_every >= 1, "-print_every must be at least 1");
+  if (!report_path.empty()) require_writable_location(report_path, "-report file");
+
+  const MultistageTrainResult r = train_multistage(comm, data, s);
+  Json report = Json::object();
+  report["model"] = "multistage";
+  report["data"] = data;
+  report["data_fingerprint"] = r.data_fingerprint;
+  report["problem"] = s.problem;
+  report["architecture"] = r.arch.to_string();
+  Json reductions = Json::array();
+  for (const auto& x : s.reductions) reductions.push_back(x);
+  report["reductions"] = reductions;
+  report["m1"] = static_cast<long long>(r.arch.m1);
+  report["r1"] = static_cast<long long>(r.arch.r1);
+  report["epochs_per_stage"] = static_cast<long long>(s.epochs);
+  report["batch"] = static_cast<long long>(s.batch);
+  report["lr"] = s.learning_rate;
+  report["lr_final"] = s.final_rate;
+  report["parameters"] = static_cast<long long>(r.parameters);
+  Json stage_params = Json::array(), train_errors = Json::array(), test_errors = Json::array(), runs = Json::array();
+  for (size_t k = 0; k < r.stages.size(); ++k) {
+    stage_params.push_back(static_cast<long long>(r.stage_parameters[k]));
+    train_errors.push_back(r.train_errors[k]);
+    test_errors.push_back(r.test_errors[k]);
+    runs.push_back(training_report(r.stages[k], comm));
+  }
+  report["stage_parameters"] = stage_params;
+  report["stage_train_errors"] = train_errors;
+  report["stage_errors"] = test_errors;
+  report["mean_predictor_error"] = r.mean_predictor_error;
+  report["stage_training"] = runs;
+  report["seconds"] = r.seconds;
+  report["ranks"] = static_cast<long long>(mpi_size(comm));
+  write_json_file(report_path, report, comm);
+  if (is_root(comm)) {
+    std::printf("neurhom train: multistage %s, %d stages, test error (eq. 7) per stage:", s.problem.c_str(),
+                r.arch.stages());
+    for (double e : r.test_errors) std::printf(" %.5f", e);
+    std::printf(" (mean predictor %.5f), %.1f s on %d ranks -> %s\n", r.mean_predictor_error, r.seconds, mpi_size(comm),
+                s.output.c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_train(MPI_Comm comm, int argc, char** argv) {
+  ArgOptions args(argc, argv, "train");
+  const std::string model = args.get("-model", "compression",
+                                     "network: compression (operator compression MLP), multistage (CEM multi-stage networks)");
+  if (model == "multistage") return train_multistage_model(comm, args);
+  if (model != "compression" && !args.help_requested())
+    throw Error("unknown model '" + model + "' (-model); known: compression, multistage");
+  return train_compression_model(comm, args, model);
 }
 
 }  // namespace neurhom::app

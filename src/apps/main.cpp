@@ -43,9 +43,11 @@ const char* const kUsage =
     "  lod-merge join lod-datagen -family_index files: -inputs a.h5,b.h5,... -o lod.h5\n"
 #ifdef NEURHOM_WITH_TORCH
     "  train     data-parallel training: -model compression -data lod.h5 -epochs 20 -o model.pt -report r.json\n"
+    "            -model multistage -data cem.h5 -problem linear -reduction cem-mode-1,cem-mode-2,pool -o ms.pt\n"
 #endif
 #if defined(NEURHOM_WITH_TORCH) && defined(NEURHOM_WITH_PETSC)
     "  compress-eval  neural S_A-hat vs. LOD S_A: -model model.pt -coef ms|smooth|cracks -rhs ... -report r.json\n"
+    "  multistage-eval  multi-stage CEM network on its test split: -model ms.pt -data cem.h5 -report r.json\n"
 #endif
     "  help      this text\n"
     "`neurhom SUBCOMMAND -help` lists every option with its default.\n";
@@ -70,6 +72,7 @@ const Command kCommands[] = {
 #endif
 #if defined(NEURHOM_WITH_TORCH) && defined(NEURHOM_WITH_PETSC)
     {"compress-eval", neurhom::app::run_compress_eval, nullptr},
+    {"multistage-eval", neurhom::app::run_multistage_eval, nullptr},
 #endif
 };
 

@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "neurhom/cem/cem_space.hpp"
+#include "neurhom/cem/cem_time_sample.hpp"
 #include "neurhom/coef/random.hpp"
 #include "neurhom/coef/source.hpp"
 #include "neurhom/core/atomic_file.hpp"
@@ -42,48 +43,14 @@ std::vector<double> pooled_source(const Source& f, double t, int fine_n, int r) 
   return out;
 }
 
-// The per-rank machinery of the time-dependent data: fine grid and CEM space on
-// PETSC_COMM_SELF, the Gram solver of R'R and the fine mass matrix.
-struct TimeContext {
-  const CemDatagenSettings& s;
-  StructuredGrid grid;
-  CoarseMesh mesh;
-  std::unique_ptr<CellField> kappa;
-  std::unique_ptr<CemSpace> space;
-  OwnedMat gram, mass;
-  OwnedKSP gram_solver;
-
-  explicit TimeContext(const CemDatagenSettings& settings)
-      : s(settings), grid(PETSC_COMM_SELF, settings.fine_n), mesh(settings.coarse_n, settings.fine_n) {
-    kappa = make_coefficient(s.coefficient, PETSC_COMM_SELF);
-    CemSettings cs;
-    cs.modes = s.modes;
-    cs.oversampling = s.oversampling;
-    space = std::make_unique<CemSpace>(grid, mesh, cs);
-    space->compute(*kappa);
-    NH_PETSC(MatTransposeMatMult(space->R(), space->R(), MAT_INITIAL_MATRIX, PETSC_DEFAULT, gram.out()));
-    gram_solver = create_direct_ksp(gram, "cem_gram_");
-    mass = create_operator(grid);
-    assemble_mass(grid, mass);
-  }
-
-  // u_H = (R'R)^{-1} R' u and ||u||_L2.
-  void project(Vec u, std::vector<double>& target, double& norm) const {
-    OwnedVec b = space->restrict_vector(u), c = space->create_coarse_vector();
-    solve_checked(gram_solver, b, c, "(R'R) projection solve");
-    target = local_values(c);
-    norm = matrix_norm(mass, u);
-  }
-};
-
 struct TimeRow {
   long long seed = 0;
   std::vector<double> xi, projected, modes, pooled, linear_target, nonlinear_target;
   double linear_norm = 0, nonlinear_norm = 0;
 };
 
-TimeRow time_sample(const TimeContext& c, std::uint64_t seed) {
-  const CemDatagenSettings& s = c.s;
+TimeRow time_sample(const CemTimeSampler& c, std::uint64_t seed) {
+  const CemDatagenSettings& s = c.settings();
   TimeRow row;
   row.seed = static_cast<long long>(seed);
   const auto xi = paper_cem_xi(seed);
@@ -93,11 +60,11 @@ TimeRow time_sample(const TimeContext& c, std::uint64_t seed) {
   const double dt = s.final_time / steps;
   row.projected.resize(static_cast<size_t>(steps * dim));
   row.modes.resize(static_cast<size_t>(L * steps * N));
-  OwnedVec F = c.grid.create_vector();
+  OwnedVec F = c.grid().create_vector();
   for (int n = 1; n <= steps; ++n) {
     const double t = n * dt;
-    assemble_load(c.grid, *f, t, F);
-    OwnedVec Fms = c.space->restrict_vector(F);
+    assemble_load(c.grid(), *f, t, F);
+    OwnedVec Fms = c.space().restrict_vector(F);
     const std::vector<double> v = local_values(Fms);
     std::copy(v.begin(), v.end(), row.projected.begin() + static_cast<long>((n - 1) * dim));
     for (int i = 0; i < N; ++i)
@@ -106,22 +73,15 @@ TimeRow time_sample(const TimeContext& c, std::uint64_t seed) {
     const std::vector<double> pooled = pooled_source(*f, t, s.fine_n, s.fine_n / s.coarse_n);
     row.pooled.insert(row.pooled.end(), pooled.begin(), pooled.end());
   }
-  FemInputs in;
-  in.coefficient = c.kappa.get();
-  in.source = f.get();
-  FemSettings fem;
-  fem.final_time = s.final_time;
-  fem.steps = steps;
-  fem.gamma = s.gamma;
   if (s.linear) {
-    fem.kind = ProblemKind::Parabolic;
-    const FemSolution u = solve_fem(c.grid, in, fem);
-    c.project(u.u, row.linear_target, row.linear_norm);
+    const OwnedVec u = c.fine_solution(seed, ProblemKind::Parabolic);
+    row.linear_target = c.project(u);
+    row.linear_norm = c.l2_norm(u);
   }
   if (s.nonlinear) {
-    fem.kind = ProblemKind::Nonlinear;
-    const FemSolution u = solve_fem(c.grid, in, fem);
-    c.project(u.u, row.nonlinear_target, row.nonlinear_norm);
+    const OwnedVec u = c.fine_solution(seed, ProblemKind::Nonlinear);
+    row.nonlinear_target = c.project(u);
+    row.nonlinear_norm = c.l2_norm(u);
   }
   return row;
 }
@@ -145,7 +105,7 @@ void write_split_rows(MPI_Comm comm, int rows_in_split, Progress& progress, long
 }
 
 // The time-dependent rows (Sec. 4.1) of both splits.
-void write_time_rows(MPI_Comm comm, Hdf5File& file, const CemDatasetMeta& meta, const TimeContext& context,
+void write_time_rows(MPI_Comm comm, Hdf5File& file, const CemDatasetMeta& meta, const CemTimeSampler& context,
                      Progress& progress, long long& done, bool show_progress) {
   for (int split = 0; split < 2; ++split) {
     const std::string base = cem_group(false, split);
@@ -191,6 +151,7 @@ long long write_steady_rows(MPI_Comm comm, Hdf5File& file, const CemDatasetMeta&
           rejected += row.rejected;
           file.write_rows(base + "p", first, rows, row.p.data());
           file.write_rows(base + "features", first, rows, row.features.data());
+          file.write_rows(base + "pooled_kappa", first, rows, row.pooled_kappa.data());
           file.write_rows(base + "target", first, rows, row.target.data());
         });
   }
@@ -228,7 +189,7 @@ CemDatagenResult generate_cem_dataset(MPI_Comm comm, const CemDatagenSettings& s
   // The nonlinear fine solves (high contrast, gamma = 20) need a direct Newton solver.
   PetscBool set = PETSC_FALSE;
   NH_PETSC(PetscOptionsHasName(nullptr, nullptr, "-nl_pc_type", &set));
-  if (!set) {
+  if (!set && s.nonlinear) {
     NH_PETSC(PetscOptionsSetValue(nullptr, "-nl_ksp_type", "preonly"));
     NH_PETSC(PetscOptionsSetValue(nullptr, "-nl_pc_type", "lu"));
   }
@@ -253,9 +214,9 @@ CemDatagenResult generate_cem_dataset(MPI_Comm comm, const CemDatagenSettings& s
   result.test = meta.test;
   result.dim_vms = meta.dim_vms();
   WallTimer timer;
-  std::unique_ptr<TimeContext> context;
-  if (meta.time_data()) context = std::make_unique<TimeContext>(s);  // rank-local CEM space (validates the settings)
-  meta.coefficient = context ? context->kappa->describe() : std::string("none");
+  std::unique_ptr<CemTimeSampler> context;
+  if (meta.time_data()) context = std::make_unique<CemTimeSampler>(s);  // rank-local CEM space (validates the settings)
+  meta.coefficient = context ? context->kappa().describe() : std::string("none");
   if (is_root(comm))
     std::printf("[cem-datagen] H = 1/%d, h = 1/%d, L_i = %d (dim V_ms = %d), m = %d, %d samples (%d train + %d test)%s%s%s\n",
                 s.coarse_n, s.fine_n, s.modes, meta.dim_vms(), s.oversampling, s.samples, meta.train, meta.test,

@@ -71,14 +71,18 @@ void CemDatasetMeta::create_datasets(Hdf5File& file) const {
     if (steady) {
       create(file, st + "p", {n, 3});
       create(file, st + "features", {n, 3, N});
+      create(file, st + "pooled_kappa", {n, N});
       create(file, st + "target", {n, N});
     }
   }
 }
 
 CemDatasetMeta CemDatasetMeta::read(const Hdf5File& file) {
-  file.require_format(kFormat, kVersion, "CEM dataset");
+  // Version 1 files lack /steady/*/pooled_kappa only; everything else reads the same.
+  const long long version = file.has_attribute("/", "version") ? file.read_attribute_int("/", "version") : 0;
+  file.require_format(kFormat, version == 1 ? 1 : kVersion, "CEM dataset");
   CemDatasetMeta m;
+  m.version = static_cast<int>(version);
   m.coarse_n = static_cast<int>(file.read_attribute_int("/", "coarse_n"));
   m.fine_n = static_cast<int>(file.read_attribute_int("/", "fine_n"));
   m.modes = static_cast<int>(file.read_attribute_int("/", "cem_modes"));
@@ -99,6 +103,7 @@ CemDatasetMeta CemDatasetMeta::read(const Hdf5File& file) {
   m.linear = file.has_dataset(cem_group(false, any) + "linear_target");
   m.nonlinear = file.has_dataset(cem_group(false, any) + "nonlinear_target");
   m.steady = file.has_dataset(cem_group(true, any) + "target");
+  m.steady_pooled = file.has_dataset(cem_group(true, any) + "pooled_kappa");
   return m;
 }
 

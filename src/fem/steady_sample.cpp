@@ -1,5 +1,7 @@
 #include "neurhom/fem/steady_sample.hpp"
 
+#include <algorithm>
+
 #include "neurhom/coef/source.hpp"
 #include "neurhom/coef/steady_coefficient.hpp"
 #include "neurhom/core/error.hpp"
@@ -21,6 +23,14 @@ SteadySample solve_steady_sample(const StructuredGrid& grid, int coarse_n, std::
       for (int cx = 0; cx < n; ++cx)
         row.features[static_cast<size_t>(j * N + (cy / r) * coarse_n + cx / r)] +=
             steady_kappa_component(j, (cx + 0.5) / n, (cy + 0.5) / n, p) / (r * r);
+  row.pooled_kappa.assign(static_cast<size_t>(N), -1e300);
+  for (int cy = 0; cy < n; ++cy)
+    for (int cx = 0; cx < n; ++cx) {
+      double kappa = 0;
+      for (int j = 0; j < 3; ++j) kappa += steady_kappa_component(j, (cx + 0.5) / n, (cy + 0.5) / n, p);
+      double& m = row.pooled_kappa[static_cast<size_t>((cy / r) * coarse_n + cx / r)];
+      m = std::max(m, kappa);
+    }
   const auto kappa = make_steady_field(draw.p);
   const auto one = make_source("one", 1);
   FemInputs in;

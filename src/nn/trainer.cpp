@@ -204,8 +204,10 @@ TrainerResult Trainer::fit(DataSource& data, const StepFn& step) {
     }
     if (is_root(comm_) && (epoch % s.print_every == 0 || last)) {
       const double eta = run_timer.seconds() / epochs_this_run * (s.epochs - epoch);
-      std::printf("[%s] epoch %d/%d  loss %.4e  val %.4e  lr %.0e  %.0f samples/s  %.1f s  ETA %.0f s\n", s.name.c_str(),
-                  epoch, s.epochs, r.train_loss, r.val_loss, lr, r.samples_per_second, r.seconds, eta);
+      char val[40] = "";
+      if (validate_) std::snprintf(val, sizeof val, "  val %.4e", r.val_loss);
+      std::printf("[%s] epoch %d/%d  loss %.4e%s  lr %.0e  %.0f samples/s  %.1f s  ETA %.0f s\n", s.name.c_str(), epoch,
+                  s.epochs, r.train_loss, val, lr, r.samples_per_second, r.seconds, eta);
       std::fflush(stdout);
     }
     if (epoch % s.checkpoint_every == 0 || last) write_outputs();

@@ -16,6 +16,7 @@
 //   Steady-state data (Sec. 5, no CEM; fem/steady_sample.hpp):
 //   /steady/<split>/p                [n, 3]
 //   /steady/<split>/features         [n, 3, N]
+//   /steady/<split>/pooled_kappa     [n, N]   max of kappa per coarse cell (version >= 2)
 //   /steady/<split>/target           [n, N]
 // float64, chunked one row per chunk. The first round(3/4 samples) are /train, the rest
 // /test (1200 + 400 for 1600 samples). This header is PETSc-free.
@@ -29,7 +30,7 @@ namespace neurhom {
 
 struct CemDatasetMeta {
   static constexpr const char* kFormat = "neurhom-cem-dataset";
-  static constexpr int kVersion = 1;
+  static constexpr int kVersion = 2;  // 2: /steady/<split>/pooled_kappa
 
   int coarse_n = 0, fine_n = 0, modes = 0, oversampling = 0;
   int steps = 0;
@@ -41,6 +42,8 @@ struct CemDatasetMeta {
   std::string steady_source = "one";
   long long steady_rejected = 0;
   bool linear = false, nonlinear = false, steady = false;  // which groups the file holds
+  bool steady_pooled = false;                               // /steady/*/pooled_kappa (version >= 2)
+  int version = kVersion;
 
   int cells() const { return coarse_n * coarse_n; }  // N
   int dim_vms() const { return cells() * modes; }
@@ -50,7 +53,7 @@ struct CemDatasetMeta {
   void write(Hdf5File& file) const;  // collective: the root attributes
   // Creates every dataset of the selected problems with its shape (collective).
   void create_datasets(Hdf5File& file) const;
-  static CemDatasetMeta read(const Hdf5File& file);  // validates format and version
+  static CemDatasetMeta read(const Hdf5File& file);  // validates format and version (1 or 2)
 };
 
 // Split sizes of a CEM dataset: train = min(samples - 1, round(3/4 samples)).

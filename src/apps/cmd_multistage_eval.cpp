@@ -1,0 +1,88 @@
+// `neurhom multistage-eval`: a trained multi-stage network on its CEM test split, eq. (7) per
+// stage and eq. (8) against re-solved fine solutions (multistage/multistage_eval.hpp).
+#include <cstdio>
+
+#include "commands.hpp"
+#include "neurhom/core/atomic_file.hpp"
+#include "neurhom/core/error.hpp"
+#include "neurhom/core/json_report.hpp"
+#include "neurhom/core/mpi_util.hpp"
+#include "neurhom/core/petsc_util.hpp"
+#include "neurhom/multistage/multistage_eval.hpp"
+#include "options.hpp"
+
+namespace neurhom::app {
+
+namespace {
+
+struct MultistageEvalOptions {
+  CommonOptions common;
+  std::string model, data, fields;
+  PetscInt l2_samples = 20, field_sample = 0, threads = 0;
+};
+
+PetscErrorCode read_options(MPI_Comm comm, MultistageEvalOptions* o) {
+  PetscFunctionBeginUser;
+  PetscOptionsBegin(comm, nullptr, "neurhom multistage-eval: multi-stage CEM networks on the test split", "multistage-eval");
+  PetscCall(read_common_options(PetscOptionsObject, &o->common));
+  PetscCall(read_string(PetscOptionsObject, "-model", "Trained model (`neurhom train -model multistage`)", &o->model));
+  PetscCall(read_string(PetscOptionsObject, "-data", "The CEM dataset (`neurhom cem-datagen`)", &o->data));
+  PetscCall(PetscOptionsInt("-l2_samples", "Test samples re-solved for the relative L2 error of eq. (8)", nullptr,
+                            o->l2_samples, &o->l2_samples, nullptr));
+  PetscCall(read_string(PetscOptionsObject, "-fields", "HDF5/XDMF file with R u_H,learnt, u_h and the error of one test sample", &o->fields));
+  PetscCall(PetscOptionsInt("-field_sample", "Test row written to -fields", nullptr, o->field_sample, &o->field_sample, nullptr));
+  PetscCall(PetscOptionsInt("-threads", "Intra-op threads for the forward pass (0: LibTorch's default)", nullptr,
+                            o->threads, &o->threads, nullptr));
+  PetscOptionsEnd();
+  PetscFunctionReturn(0);
+}
+
+}  // namespace
+
+int run_multistage_eval(MPI_Comm comm) {
+  MultistageEvalOptions o;
+  o.common.coefficient.family = "channels";  // cem-datagen's default kappa
+  NH_PETSC(read_options(comm, &o));
+  o.common.validate();
+  MultistageEvalSettings s;
+  s.model = o.model;
+  s.data = o.data;
+  s.l2_samples = static_cast<int>(o.l2_samples);
+  s.fields = o.fields;
+  s.field_sample = static_cast<int>(o.field_sample);
+  s.threads = static_cast<int>(o.threads);
+  s.coefficient = o.common.coefficient;
+  if (!o.common.report.empty()) require_writable_location(o.common.report, "-report file");
+  const MultistageEvalResult r = evaluate_multistage(comm, s);
+
+  Json report = Json::object();
+  report["model"] = s.model;
+  report["data"] = s.data;
+  report["problem"] = r.problem;
+  report["architecture"] = r.architecture;
+  report["stage_errors"] = Json::array_of(r.stage_errors);
+  report["mean_predictor_error"] = r.mean_predictor_error;
+  report["parameters"] = static_cast<long long>(r.parameters);
+  std::vector<long long> stage_parameters(r.stage_parameters.begin(), r.stage_parameters.end());
+  report["stage_parameters"] = Json::array_of(stage_parameters);
+  report["test_rows"] = r.test_rows;
+  report["l2_samples"] = r.l2_samples;
+  report["l2_error_learnt"] = r.l2_error_learnt;
+  report["l2_error_computed"] = r.l2_error_computed;
+  report["seconds"] = r.seconds;
+  report["ranks"] = mpi_size(comm);
+  write_json_file(o.common.report, report, comm);
+  if (is_root(comm)) {
+    std::printf("neurhom multistage-eval: %s, %lld test rows, relative l2 error (eq. 7) per stage:", r.problem.c_str(),
+                r.test_rows);
+    for (double e : r.stage_errors) std::printf(" %.5f", e);
+    std::printf(" (mean predictor %.5f)", r.mean_predictor_error);
+    if (r.l2_samples > 0)
+      std::printf("; relative L2 (eq. 8) over %d samples: learnt %.5f, computed %.5f", r.l2_samples, r.l2_error_learnt,
+                  r.l2_error_computed);
+    std::printf("\n");
+  }
+  return 0;
+}
+
+}  // namespace neurhom::app

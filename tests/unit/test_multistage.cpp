@@ -1,0 +1,168 @@
+// The multi-stage networks of Chung, Leung, Pun, Zhang 2020: the parameter counts of Table 5,
+// the architecture string, stage-wise training that freezes earlier stages bit-identically
+// and lowers the test error from stage to stage on a small synthetic dataset, the model file
+// round trip, and clear errors for inputs that do not match the data.
+#define BOOST_TEST_MODULE multistage
+#include <boost/test/unit_test.hpp>
+
+#include <cstdio>
+
+#include "neurhom/core/error.hpp"
+#include "neurhom/core/hdf5_file.hpp"
+#include "neurhom/nn/multistage_training.hpp"
+#include "neurhom/nn/trainer.hpp"
+#include "nn_fixture.hpp"
+
+using namespace neurhom;
+
+BOOST_GLOBAL_FIXTURE(MpiFixture);
+
+namespace {
+
+MultistageArch paper_arch(int m1, int r1, int r0) {
+  MultistageArch a;
+  a.m0 = 31;
+  a.m1 = m1;
+  a.r1 = r1;
+  a.outputs = 300;
+  a.reductions = {"cem-all", "cem-all"};
+  a.r0 = {r0, r0};
+  return a;
+}
+
+MultistageTrainSettings small_settings(const std::string& output) {
+  MultistageTrainSettings s;
+  s.problem = "linear";
+  s.reductions = {"cem-all", "cem-all"};
+  s.m1 = 3;
+  s.r1 = 4;
+  s.epochs = 30;
+  s.batch = 20;
+  s.learning_rate = 3e-3;
+  s.final_rate = 3e-4;
+  s.threads = 1;
+  s.output = output;
+  s.show_progress = false;
+  return s;
+}
+
+bool throws_with(const std::function<void()>& f, const std::string& text) {
+  try {
+    f();
+  } catch (const Error& e) {
+    const bool found = std::string(e.what()).find(text) != std::string::npos;
+    if (!found) BOOST_TEST_MESSAGE("message: " << e.what());
+    return found;
+  }
+  return false;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(parameter_counts_equal_table_5) {
+  const int m1[] = {30, 25, 20, 15, 10}, r1[] = {10, 12, 15, 20, 30};
+  const std::int64_t coupled[] = {235390, 246492, 263235, 291380, 348570};
+  const std::int64_t decoupled[] = {199390, 203292, 209235, 219380, 240570};
+  for (int v = 0; v < 5; ++v) {
+    for (int r0 : {300, 100}) {
+      const MultistageArch a = paper_arch(m1[v], r1[v], r0);
+      MultistageNet net(a, 1);
+      const std::int64_t expected = r0 == 300 ? coupled[v] : decoupled[v];
+      BOOST_TEST(parameter_count(*net->stage(1)) == expected);  // a stage with C_k
+      BOOST_TEST(multistage_stage_parameters(a, 1) == expected);
+      BOOST_TEST(multistage_stage_parameters(a, 0) == expected - 90300);  // stage 1 has no C_1
+      BOOST_TEST(parameter_count(*net->stage(0)) == expected - 90300);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(architecture_string_round_trip) {
+  MultistageArch a = paper_arch(25, 12, 100);
+  a.reductions = {"cem-mode-1", "pool"};
+  const MultistageArch b = MultistageArch::from_string(a.to_string());
+  BOOST_TEST(b.to_string() == a.to_string());
+  BOOST_TEST(b.m1 == 25);
+  BOOST_TEST(b.reductions[1] == "pool");
+  BOOST_TEST(throws_with([] { MultistageArch::from_string("kind=time;m1=x"); }, "not an integer"));
+  BOOST_TEST(throws_with([] { MultistageArch::from_string("kind=time;m0=31;m1=40;stages=cem-all:300"); }, "-m1"));
+}
+
+BOOST_AUTO_TEST_CASE(attention_output_shapes) {
+  MultistageArch a = paper_arch(20, 15, 300);
+  MultistageNet net(a, 1);
+  const auto x = torch::randn({4, 31, 300}, torch::kFloat64);
+  const auto out = net->forward_stages({x, x}, 1);
+  BOOST_TEST(out.size() == 2u);
+  BOOST_TEST((out[1].sizes() == torch::IntArrayRef{4, 300}));
+  // C_k starts at zero: stage 2's first prediction is stage 1's.
+  BOOST_TEST((out[1] - out[0]).abs().max().item<double>() == 0.0);
+}
+
+BOOST_AUTO_TEST_CASE(stages_freeze_earlier_ones_and_lower_the_error) {
+  const MPI_Comm comm = MPI_COMM_SELF;
+  write_synthetic_cem_dataset("test_multistage.h5", comm);
+  MultistageTrainSettings s = small_settings("test_multistage_model.pt");
+  s.reductions = {"cem-all"};
+  const MultistageTrainResult one = train_multistage(comm, "test_multistage.h5", s);
+  MultistageNet first = load_multistage_model(s.output);
+
+  s.reductions = {"cem-all", "cem-all"};
+  const MultistageTrainResult two = train_multistage(comm, "test_multistage.h5", s);
+  MultistageNet both = load_multistage_model(s.output);
+  // Stage 1 of the two-stage run is the one-stage run (same seed), and stage 2 left it untouched.
+  const auto p1 = first->stage(0)->parameters(), p2 = both->stage(0)->parameters();
+  BOOST_REQUIRE(p1.size() == p2.size());
+  for (size_t k = 0; k < p1.size(); ++k) BOOST_TEST(torch::equal(p1[k], p2[k]));
+  BOOST_TEST(one.test_errors[0] == two.test_errors[0]);
+  BOOST_TEST_MESSAGE("stage errors " << two.test_errors[0] << " -> " << two.test_errors[1] << ", mean predictor "
+                                     << two.mean_predictor_error);
+  BOOST_TEST(two.test_errors[0] < 0.8 * two.mean_predictor_error);
+  BOOST_TEST(two.test_errors[1] < 0.9 * two.test_errors[0]);
+  BOOST_TEST(two.stage_parameters[1] == multistage_stage_parameters(two.arch, 1));
+
+  // The model file predicts what the training reported.
+  Hdf5File file("test_multistage.h5", Hdf5File::Mode::Read, comm);
+  const CemDatasetMeta meta = CemDatasetMeta::read(file);
+  const MultistageSplit test = read_multistage_split(file, meta, "linear", s.reductions, 1);
+  const auto pred = multistage_predictions(both, test);
+  BOOST_TEST(std::abs(mean_relative_l2(pred[1], test.targets) - two.test_errors[1]) < 1e-9);
+}
+
+BOOST_AUTO_TEST_CASE(reductions_select_the_right_inputs) {
+  const MPI_Comm comm = MPI_COMM_SELF;
+  write_synthetic_cem_dataset("test_multistage_red.h5", comm, 8, 4);
+  Hdf5File file("test_multistage_red.h5", Hdf5File::Mode::Read, comm);
+  const CemDatasetMeta meta = CemDatasetMeta::read(file);
+  const MultistageSplit train = read_multistage_split(file, meta, "linear", {"cem-all", "cem-mode-2", "pool"}, 0);
+  BOOST_TEST((train.inputs[0].sizes() == torch::IntArrayRef{6, 4, 12}));
+  BOOST_TEST((train.inputs[1].sizes() == torch::IntArrayRef{6, 4, 4}));
+  BOOST_TEST((train.inputs[2].sizes() == torch::IntArrayRef{6, 4, 4}));
+  // cem-mode-2 is basis k = 1 of every cell: projected[b = i L + 1].
+  const auto expected = train.inputs[0].view({6, 4, 4, 3}).select(3, 1);
+  BOOST_TEST(torch::equal(train.inputs[1], expected));
+  BOOST_TEST(multistage_reduction_width(meta, "linear", "cem-all") == 12);
+}
+
+BOOST_AUTO_TEST_CASE(bad_input_gives_clear_errors) {
+  const MPI_Comm comm = MPI_COMM_SELF;
+  write_synthetic_cem_dataset("test_multistage_bad.h5", comm, 40, 5);
+  MultistageTrainSettings s = small_settings("test_multistage_bad.pt");
+  s.reductions = {"cem-mode-4"};
+  BOOST_TEST(throws_with([&] { train_multistage(comm, "test_multistage_bad.h5", s); }, "cem-mode-4"));
+  s.reductions = {"kappa-0"};
+  BOOST_TEST(throws_with([&] { train_multistage(comm, "test_multistage_bad.h5", s); }, "does not match the linear data"));
+  s.reductions = {"cem-all"};
+  s.m1 = 9;  // more tokens than the 5 time steps
+  BOOST_TEST(throws_with([&] { train_multistage(comm, "test_multistage_bad.h5", s); }, "-m1"));
+  s.m1 = 3;
+  s.problem = "nonlinear";
+  BOOST_TEST(throws_with([&] { train_multistage(comm, "test_multistage_bad.h5", s); }, "has no nonlinear data"));
+  s.problem = "steady";
+  BOOST_TEST(throws_with([&] { train_multistage(comm, "test_multistage_bad.h5", s); }, "has no steady data"));
+  s.problem = "linear";
+  BOOST_TEST(throws_with([&] { train_multistage(comm, "missing.h5", s); }, "missing.h5"));
+  BOOST_TEST(throws_with([] { parse_reduction_list("cem-all,pool", 3); }, "-stages 3"));
+  BOOST_TEST(parse_reduction_list("pool", 3).size() == 3u);
+  BOOST_TEST(throws_with([] { load_multistage_model("test_multistage_bad.h5"); }, "test_multistage_bad.h5"));
+  std::remove("test_multistage_bad.pt");
+}
