@@ -61,11 +61,13 @@ int train_multistage_model(MPI_Comm comm, ArgOptions& args) {
   const std::string data = args.get("-data", "", "HDF5 dataset from `neurhom cem-datagen`");
   s.problem = args.get("-problem", s.problem, "linear, nonlinear (time data, Sec. 4) or steady (Sec. 5)");
   const int stages = static_cast<int>(args.get_int("-stages", 0, "number of stages (0: one per -reduction entry)"));
-  const std::string reduction = args.get("-reduction", "", "D_k per stage, comma separated: cem-all, cem-mode-k, pool (time); kappa-0..2, pool (steady)");
+  const std::string reduction = args.get("-reduction", "", "D_k per stage, comma separated: cem-all, cem-mode-k, pool, learned (time); kappa-0..2, pool (steady)");
   s.m1 = static_cast<int>(args.get_int("-m1", s.m1, "time tokens after the attention"));
   s.r1 = static_cast<int>(args.get_int("-r1", s.r1, "width of each attention head and of the output tokens"));
   s.hidden = static_cast<int>(args.get_int("-hidden", s.hidden, "hidden width of the steady G_k and C_k"));
   s.epochs = static_cast<int>(args.get_int("-epochs", s.epochs, "training epochs per stage"));
+  s.learned_epochs = static_cast<int>(args.get_int("-learned_epochs", s.learned_epochs, "pre-training epochs of the learned reduction"));
+  s.learned_channels = static_cast<int>(args.get_int("-learned_channels", s.learned_channels, "channels between the two 1x1 convolutions of the learned reduction"));
   s.batch = args.get_int("-batch", s.batch, "global minibatch size (split over the ranks)");
   s.learning_rate = args.get_real("-lr", s.learning_rate, "initial Adam step size of every stage");
   s.final_rate = args.get_real("-lr_final", s.final_rate, "step size reached at the end of every stage (exponential decay)");
@@ -118,6 +120,7 @@ int train_multistage_model(MPI_Comm comm, ArgOptions& args) {
   report["stage_errors"] = test_errors;
   report["mean_predictor_error"] = r.mean_predictor_error;
   report["stage_training"] = runs;
+  if (r.arch.uses_learned()) report["reduction_training"] = training_report(r.reduction, comm);
   report["seconds"] = r.seconds;
   report["ranks"] = static_cast<long long>(mpi_size(comm));
   write_json_file(report_path, report, comm);

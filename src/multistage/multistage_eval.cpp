@@ -60,7 +60,8 @@ MultistageEvalResult evaluate_multistage(MPI_Comm comm, const MultistageEvalSett
           "model '" + s.model + "' predicts " + std::to_string(arch.outputs) + " coefficients, '" + s.data + "' has " +
               std::to_string(multistage_outputs(meta, arch.problem)));
   const MultistageSplit train = read_multistage_split(file, meta, arch.problem, arch.reductions, 0);
-  const MultistageSplit test = read_multistage_split(file, meta, arch.problem, arch.reductions, 1);
+  MultistageSplit test = read_multistage_split(file, meta, arch.problem, arch.reductions, 1);
+  complete_learned_inputs(*net, arch.reductions, test, source_grid_of(meta));
   if (multistage_fingerprint(meta, arch.problem, train) != cmeta.data_fingerprint && is_root(comm))
     std::printf("[multistage-eval] note: '%s' is not the file the model was trained on (fingerprint differs)\n",
                 s.data.c_str());

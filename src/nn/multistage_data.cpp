@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "neurhom/core/error.hpp"
+#include "neurhom/nn/multistage_net.hpp"
 
 namespace neurhom {
 
@@ -43,13 +44,13 @@ int multistage_outputs(const CemDatasetMeta& meta, const std::string& problem) {
 }
 
 int multistage_reduction_width(const CemDatasetMeta& meta, const std::string& problem, const std::string& reduction) {
-  const std::string offered = is_time(problem) ? "cem-all, cem-mode-1..cem-mode-" + std::to_string(meta.modes) + ", pool"
+  const std::string offered = is_time(problem) ? "cem-all, cem-mode-1..cem-mode-" + std::to_string(meta.modes) + ", pool, learned"
                                                : std::string("kappa-0, kappa-1, kappa-2, pool");
   const std::string bad = "reduction '" + reduction + "' (-reduction) does not match the " + problem +
                           " data; this file offers " + offered;
   if (is_time(problem)) {
     if (reduction == "cem-all") return meta.dim_vms();
-    if (reduction == "pool") return meta.cells();
+    if (reduction == "pool" || reduction == "learned") return meta.cells();
     const int k = mode_index(reduction, "cem-mode-");
     require(k >= 1 && k <= meta.modes, bad);
     return meta.cells();
@@ -84,6 +85,8 @@ MultistageSplit read_multistage_split(const Hdf5File& file, const CemDatasetMeta
       } else if (r == "pool") {
         if (!pooled.defined()) pooled = read_tensor(file, g + "source_pooled");
         out.inputs.push_back(pooled);
+      } else if (r == "learned") {
+        out.inputs.emplace_back();  // complete_learned_inputs()
       } else {
         if (!modes.defined()) modes = read_tensor(file, g + "source_modes");  // [n, L, steps, N]
         out.inputs.push_back(modes.select(1, mode_index(r, "cem-mode-") - 1).contiguous());
@@ -106,8 +109,26 @@ MultistageSplit read_multistage_split(const Hdf5File& file, const CemDatasetMeta
   require(out.targets.size(0) == n, "'" + file.path() + "': the target rows do not match the split size");
   require(torch::isfinite(out.targets).all().item<bool>(), "'" + file.path() + "' has non-finite targets");
   for (const auto& x : out.inputs)
-    require(torch::isfinite(x).all().item<bool>(), "'" + file.path() + "' has non-finite inputs");
+    require(!x.defined() || torch::isfinite(x).all().item<bool>(), "'" + file.path() + "' has non-finite inputs");
   return out;
+}
+
+SourceGrid source_grid_of(const CemDatasetMeta& meta) {
+  SourceGrid g;
+  g.fine_n = meta.fine_n;
+  g.pool = meta.fine_n / meta.coarse_n;
+  g.steps = meta.steps;
+  g.final_time = meta.final_time;
+  return g;
+}
+
+void complete_learned_inputs(MultistageNetImpl& net, const std::vector<std::string>& reductions, MultistageSplit& split,
+                             const SourceGrid& grid) {
+  for (size_t k = 0; k < reductions.size(); ++k) {
+    if (reductions[k] != "learned" || split.inputs[k].defined()) continue;
+    require(!net.reducer().is_empty(), "multistage: the model has no learned reduction");
+    split.inputs[k] = learned_inputs(net.reducer(), split.sample_seeds, grid);
+  }
 }
 
 std::string multistage_fingerprint(const CemDatasetMeta& meta, const std::string& problem, const MultistageSplit& train) {

@@ -37,7 +37,9 @@ void glorot_uniform(torch::nn::Linear& layer) {
 std::string MultistageArch::to_string() const {
   std::ostringstream s;
   s << "kind=" << kind << ";problem=" << problem << ";m0=" << m0 << ";m1=" << m1 << ";r1=" << r1
-    << ";heads=" << heads << ";outputs=" << outputs << ";hidden=" << hidden << ";stages=";
+    << ";heads=" << heads << ";outputs=" << outputs << ";hidden=" << hidden;
+  if (uses_learned()) s << ";learned_channels=" << learned_channels << ";learned_pool=" << learned_pool;
+  s << ";stages=";
   for (int k = 0; k < stages(); ++k)
     s << (k ? "," : "") << reductions[static_cast<size_t>(k)] << ":" << r0[static_cast<size_t>(k)];
   return s.str();
@@ -59,6 +61,8 @@ MultistageArch MultistageArch::from_string(const std::string& text) {
     else if (key == "heads") a.heads = parse_int(value, key);
     else if (key == "outputs") a.outputs = parse_int(value, key);
     else if (key == "hidden") a.hidden = parse_int(value, key);
+    else if (key == "learned_channels") a.learned_channels = parse_int(value, key);
+    else if (key == "learned_pool") a.learned_pool = parse_int(value, key);
     else if (key == "stages") {
       for (const std::string& st : split(value, ',')) {
         const auto colon = st.rfind(':');
@@ -72,6 +76,12 @@ MultistageArch MultistageArch::from_string(const std::string& text) {
   }
   a.validate();
   return a;
+}
+
+bool MultistageArch::uses_learned() const {
+  for (const auto& r : reductions)
+    if (r == "learned") return true;
+  return false;
 }
 
 void MultistageArch::validate() const {
@@ -166,6 +176,13 @@ MultistageNetImpl::MultistageNetImpl(MultistageArch arch, std::uint64_t seed) : 
   for (int k = 0; k < arch_.stages(); ++k)
     stages_.push_back(register_module("stage" + std::to_string(k + 1), MultistageStage(arch_, k, seed)));
   target_scale_ = register_buffer("target_scale", torch::ones({1}, torch::kFloat64));
+  if (arch_.uses_learned()) {
+    int cells = 0;
+    for (int k = 0; k < arch_.stages(); ++k)
+      if (arch_.reductions[static_cast<size_t>(k)] == "learned") cells = arch_.r0[static_cast<size_t>(k)];
+    reducer_ = register_module("reducer", LearnedReduction(arch_.m0, arch_.learned_channels, arch_.learned_pool, cells,
+                                                           arch_.outputs, seed));
+  }
 }
 
 void MultistageNetImpl::set_target_scale(double scale) {

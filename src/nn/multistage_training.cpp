@@ -24,6 +24,59 @@ torch::Tensor stage_rows(const torch::Tensor& input, const torch::Tensor& previo
   return previous.defined() ? torch::cat({x, previous.to(torch::kFloat64)}, 1) : x;
 }
 
+// Pre-training of the learned reduction (nn/learned_reduction.hpp): rows are sample indices,
+// the step generates their raw sources F_0 and fits the coarse targets with the L1 loss.
+TrainerResult pretrain_reduction(MPI_Comm comm, LearnedReduction& reducer, const MultistageSplit& train,
+                                 const torch::Tensor& targets, const SourceGrid& grid, const MultistageTrainSettings& s,
+                                 const std::string& fingerprint, const std::string& architecture) {
+  TrainerSettings ts;
+  ts.name = "reduction";
+  ts.epochs = s.learned_epochs;
+  ts.threads = s.threads;
+  ts.device = s.device;
+  ts.checkpoint = s.output + ".reduction.ckpt";
+  ts.resume = s.resume && file_exists(ts.checkpoint);
+  ts.show_progress = false;
+  ts.print_every = s.show_progress ? std::max(1, std::min(s.print_every, s.learned_epochs / 4)) : s.learned_epochs + 1;
+  ts.initial_validation = false;
+  ts.checkpoint_every = std::max(1, s.learned_epochs / 5);
+  Trainer trainer(comm, ts);
+  CheckpointMeta cmeta;
+  cmeta.model = "multistage-reduction";
+  cmeta.architecture = architecture;
+  cmeta.data_fingerprint = fingerprint;
+  trainer.set_model(reducer.ptr(), cmeta);
+  const long long total_steps = std::max(1LL, static_cast<long long>(train.rows() / s.batch) * s.learned_epochs);
+  trainer.add_optimizer(
+      [&](torch::nn::Module& m) {
+        return std::make_unique<torch::optim::Adam>(m.parameters(), torch::optim::AdamOptions(s.learning_rate));
+      },
+      LrSchedule::exponential(s.learning_rate, 0.1, total_steps, false));
+  const torch::Tensor rows = torch::arange(train.rows(), torch::kFloat64).unsqueeze(1);
+  TensorBatches batches(rows, targets, comm, s.batch, s.seed + 99);
+  const torch::Tensor seeds = train.sample_seeds.contiguous();
+  const double global_batch = static_cast<double>(s.batch);
+  const torch::Device device = trainer.device();
+  if (is_root(comm))
+    std::printf("[train] pre-training the learned reduction (%lld parameters) on the raw sources, %d epochs\n",
+                static_cast<long long>(parameter_count(*reducer)), s.learned_epochs);
+  TrainerResult r = trainer.fit(batches, [&](const Batch& b) {
+    std::vector<std::int64_t> block;
+    for (std::int64_t i = 0; i < b.rows(); ++i)
+      block.push_back(seeds[b.inputs[i][0].item<std::int64_t>()].item<std::int64_t>());
+    const torch::Tensor f0 = paper_source_grid(block, grid).to(device);
+    const torch::Tensor local = (reducer->forward(f0) - b.targets.to(device)).abs().sum();
+    StepOutput out;
+    out.objective = local / global_batch;
+    out.loss_sum = local.item<double>();
+    out.samples = static_cast<double>(b.rows());
+    return out;
+  });
+  reducer->to(torch::kCPU);
+  for (auto& p : reducer->parameters()) p.set_requires_grad(false);
+  return r;
+}
+
 }  // namespace
 
 std::vector<std::string> parse_reduction_list(const std::string& list, int stages) {
@@ -43,6 +96,8 @@ std::vector<std::string> parse_reduction_list(const std::string& list, int stage
 }
 
 std::vector<torch::Tensor> multistage_predictions(MultistageNet& net, const MultistageSplit& split) {
+  for (const auto& x : split.inputs)
+    require(x.defined(), "multistage: a learned stage input is missing (complete_learned_inputs)");
   net->eval();
   return net->predict(split.inputs);
 }
@@ -59,6 +114,7 @@ MultistageNet load_multistage_model(const std::string& path, CheckpointMeta* met
 MultistageTrainResult train_multistage(MPI_Comm comm, const std::string& data_path, const MultistageTrainSettings& s) {
   require(!s.output.empty(), "train needs an output model file: -o model.pt");
   require(s.epochs >= 1, "-epochs must be at least 1");
+  require(s.learned_epochs >= 1 && s.learned_channels >= 1, "-learned_epochs and -learned_channels must be at least 1");
   require(s.learning_rate > 0 && s.final_rate > 0, "learning rates must be positive");
   require_writable_location(s.output, "-o model file");
   WallTimer timer;
@@ -73,6 +129,8 @@ MultistageTrainResult train_multistage(MPI_Comm comm, const std::string& data_pa
   arch.m1 = arch.kind == "time" ? s.m1 : 1;
   arch.r1 = s.r1;
   arch.hidden = s.hidden;
+  arch.learned_channels = s.learned_channels;
+  arch.learned_pool = meta.fine_n / meta.coarse_n;
   arch.outputs = multistage_outputs(meta, s.problem);
   arch.reductions = s.reductions;
   for (const auto& r : s.reductions) arch.r0.push_back(multistage_reduction_width(meta, s.problem, r));
@@ -81,8 +139,8 @@ MultistageTrainResult train_multistage(MPI_Comm comm, const std::string& data_pa
     require(static_cast<long long>(arch.m1) * arch.r1 > 0 && arch.m1 <= meta.steps,
             "-m1 " + std::to_string(arch.m1) + " exceeds the " + std::to_string(meta.steps) + " time steps of the data");
 
-  const MultistageSplit train = read_multistage_split(file, meta, s.problem, s.reductions, 0);
-  const MultistageSplit test = read_multistage_split(file, meta, s.problem, s.reductions, 1);
+  MultistageSplit train = read_multistage_split(file, meta, s.problem, s.reductions, 0);
+  MultistageSplit test = read_multistage_split(file, meta, s.problem, s.reductions, 1);
   MultistageTrainResult result;
   result.arch = arch;
   result.data_fingerprint = multistage_fingerprint(meta, s.problem, train);
@@ -92,10 +150,16 @@ MultistageTrainResult train_multistage(MPI_Comm comm, const std::string& data_pa
   MultistageNet net(arch, s.seed);
   const double scale = train.targets.abs().mean().item<double>();
   net->set_target_scale(scale);
+  const torch::Tensor targets = (train.targets / scale).to(torch::kFloat32);
+  if (arch.uses_learned()) {
+    result.reduction = pretrain_reduction(comm, net->reducer(), train, targets, source_grid_of(meta), s,
+                                          result.data_fingerprint, arch.to_string());
+    complete_learned_inputs(*net, arch.reductions, train, source_grid_of(meta));
+    complete_learned_inputs(*net, arch.reductions, test, source_grid_of(meta));
+  }
   for (int k = 0; k < arch.stages(); ++k) net->stage(k)->set_normalization(train.inputs[static_cast<size_t>(k)]);
   const torch::Tensor mean_target = train.targets.mean(0, true);
   result.mean_predictor_error = mean_relative_l2(mean_target.expand_as(test.targets), test.targets);
-  const torch::Tensor targets = (train.targets / scale).to(torch::kFloat32);
 
   if (is_root(comm))
     std::printf("[train] multistage %s, %d stages (%s), %lld train / %lld test samples, batch %lld, %d epochs per "

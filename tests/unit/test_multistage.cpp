@@ -7,6 +7,9 @@
 
 #include <cstdio>
 
+#include <cmath>
+
+#include "neurhom/coef/source.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/hdf5_file.hpp"
 #include "neurhom/nn/multistage_training.hpp"
@@ -45,6 +48,8 @@ MultistageTrainSettings small_settings(const std::string& output) {
   s.show_progress = false;
   return s;
 }
+
+double paper_cem_xi_for_test(std::uint64_t seed) { return paper_cem_xi(seed)[0]; }
 
 bool throws_with(const std::function<void()>& f, const std::string& text) {
   try {
@@ -141,6 +146,42 @@ BOOST_AUTO_TEST_CASE(reductions_select_the_right_inputs) {
   const auto expected = train.inputs[0].view({6, 4, 4, 3}).select(3, 1);
   BOOST_TEST(torch::equal(train.inputs[1], expected));
   BOOST_TEST(multistage_reduction_width(meta, "linear", "cem-all") == 12);
+}
+
+BOOST_AUTO_TEST_CASE(learned_reduction_pretrains_and_round_trips) {
+  const MPI_Comm comm = MPI_COMM_SELF;
+  write_synthetic_cem_dataset("test_multistage_learned.h5", comm, 40, 4);  // fine 8, pool 4, 4 steps
+  // F_0 of eq. (5): the first box [0.15, 0.25] x [0.8, 0.9] holds e^{1 + cos t} + xi_1.
+  SourceGrid grid;
+  grid.fine_n = 20;
+  grid.pool = 10;
+  grid.steps = 2;
+  grid.final_time = 1.0;
+  const auto f0 = paper_source_grid({7}, grid);
+  const double xi1 = paper_cem_xi_for_test(7);
+  BOOST_TEST(std::abs(f0[0][0][17][4].item<double>() - (std::exp(1.0 + std::cos(0.5)) + xi1)) < 1e-5);
+  BOOST_TEST(f0[0][1][0][0].item<double>() == 0.0);
+
+  MultistageTrainSettings s = small_settings("test_multistage_learned.pt");
+  s.reductions = {"learned", "pool"};
+  s.m1 = 2;
+  s.epochs = 3;
+  s.learned_epochs = 2;
+  s.learned_channels = 3;
+  s.batch = 10;
+  const MultistageTrainResult r = train_multistage(comm, "test_multistage_learned.h5", s);
+  BOOST_TEST(r.reduction.history.size() == 2u);
+  BOOST_TEST(r.arch.r0[0] == 4);  // N = 2 x 2 coarse cells
+  MultistageNet net = load_multistage_model(s.output);
+  BOOST_REQUIRE(!net->reducer().is_empty());
+  Hdf5File file("test_multistage_learned.h5", Hdf5File::Mode::Read, comm);
+  const CemDatasetMeta meta = CemDatasetMeta::read(file);
+  MultistageSplit test = read_multistage_split(file, meta, "linear", s.reductions, 1);
+  BOOST_TEST(!test.inputs[0].defined());
+  complete_learned_inputs(*net, s.reductions, test, source_grid_of(meta));
+  BOOST_TEST((test.inputs[0].sizes() == torch::IntArrayRef{10, 4, 4}));
+  const auto pred = multistage_predictions(net, test);
+  BOOST_TEST(std::abs(mean_relative_l2(pred[1], test.targets) - r.test_errors[1]) < 1e-9);
 }
 
 BOOST_AUTO_TEST_CASE(bad_input_gives_clear_errors) {

@@ -9,6 +9,9 @@
 //                  (k = 1..L, Sec. 4.3.1)                                              r_0 = N
 //     pool         max pooling of the raw source at the fine cell centres, size = stride
 //                  = H/h (Sec. 4.4; no CEM)                                           r_0 = N
+//     learned      a pre-trained convolutional reduction of the raw source (Sec. 4.5,
+//                  nn/learned_reduction.hpp): not in the file; read_multistage_split leaves
+//                  the stage's input undefined and complete_learned_inputs() fills it   r_0 = N
 //   targets        u_H(T) = (R'R)^{-1} R' u_h(T) of the linear or nonlinear problem     [n, N L]
 //
 //   steady data (Sec. 5, F_1 in R^{r_0}, r_0 = N coarse cells)
@@ -24,6 +27,7 @@
 #include <vector>
 
 #include "neurhom/data/cem_dataset.hpp"
+#include "neurhom/nn/learned_reduction.hpp"
 
 namespace neurhom {
 
@@ -46,6 +50,13 @@ int multistage_outputs(const CemDatasetMeta& meta, const std::string& problem);
 // split 0 = train, 1 = test. Collective reads (every rank gets everything).
 MultistageSplit read_multistage_split(const Hdf5File& file, const CemDatasetMeta& meta, const std::string& problem,
                                       const std::vector<std::string>& reductions, int split);
+
+// The raw-source grid of the dataset (fine_n, H/h, steps, T) for the learned reduction.
+SourceGrid source_grid_of(const CemDatasetMeta& meta);
+class MultistageNetImpl;
+// Fills the undefined `learned` inputs of `split` with the network's reducer output.
+void complete_learned_inputs(MultistageNetImpl& net, const std::vector<std::string>& reductions, MultistageSplit& split,
+                             const SourceGrid& grid);
 
 // A fingerprint of the data a model was trained on: metadata and the first and last targets.
 std::string multistage_fingerprint(const CemDatasetMeta& meta, const std::string& problem, const MultistageSplit& train);

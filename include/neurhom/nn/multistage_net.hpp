@@ -43,6 +43,8 @@
 #include <string>
 #include <vector>
 
+#include "neurhom/nn/learned_reduction.hpp"
+
 namespace neurhom {
 
 struct MultistageArch {
@@ -51,10 +53,12 @@ struct MultistageArch {
   int m0 = 31, m1 = 30, r1 = 10, heads = 6;
   int outputs = 300;                      // N: dim V_ms (time) or coarse cells (steady)
   int hidden = 256;                       // steady G_k / C_k hidden width
+  int learned_channels = 16, learned_pool = 10;  // `learned` reduction (nn/learned_reduction.hpp)
   std::vector<std::string> reductions;    // D_k per stage
   std::vector<int> r0;                    // input width per stage
 
   int stages() const { return static_cast<int>(reductions.size()); }
+  bool uses_learned() const;                    // some stage reads the learned reduction
   std::string to_string() const;                        // the checkpoint's architecture string
   static MultistageArch from_string(const std::string& text);  // throws Error
   void validate() const;                                // throws Error naming the bad value
@@ -95,6 +99,8 @@ class MultistageNetImpl : public torch::nn::Module {
   std::vector<torch::Tensor> predict(const std::vector<torch::Tensor>& inputs);
 
   torch::Tensor target_scale() const { return target_scale_; }
+  // The pre-trained network of the `learned` reduction (null unless arch().uses_learned()).
+  LearnedReduction& reducer() { return reducer_; }
   void set_target_scale(double scale);
   // Freezes every stage but k (requires_grad false); stage k trainable.
   void train_only_stage(int k);
@@ -102,6 +108,7 @@ class MultistageNetImpl : public torch::nn::Module {
  private:
   MultistageArch arch_;
   std::vector<MultistageStage> stages_;
+  LearnedReduction reducer_{nullptr};
   torch::Tensor target_scale_;
 };
 TORCH_MODULE(MultistageNet);

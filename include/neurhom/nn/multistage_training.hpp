@@ -14,6 +14,9 @@
 // steps, global batch 32, the same number of epochs per stage, Glorot-uniform weights,
 // inputs normalized per column with the training statistics.
 //
+// With a `learned` stage, its reduction network (nn/learned_reduction.hpp) is pre-trained
+// first (checkpoint `<o>.reduction.ckpt`), then frozen and stored in the model.
+//
 // Files: the model `<o>` (torch::serialize archive in the checkpoint format, model kind
 // "multistage", the architecture string of nn/multistage_net.hpp; written by rank 0 after
 // the last stage), and per stage the Trainer's checkpoint `<o>.stage<k>.ckpt` (`-resume`
@@ -34,6 +37,7 @@ struct MultistageTrainSettings {
   std::string problem = "linear";            // linear, nonlinear, steady
   std::vector<std::string> reductions;       // D_k per stage (nn/multistage_data.hpp)
   int m1 = 30, r1 = 10, hidden = 256;
+  int learned_channels = 16, learned_epochs = 20;  // the `learned` reduction's pre-training
   int epochs = 200;                          // per stage
   std::int64_t batch = 32;                   // global minibatch
   double learning_rate = 1e-3, final_rate = 1e-5;
@@ -48,6 +52,7 @@ struct MultistageTrainSettings {
 
 struct MultistageTrainResult {
   MultistageArch arch;
+  TrainerResult reduction;            // the learned reduction's pre-training (if any)
   std::vector<TrainerResult> stages;
   std::vector<double> train_errors, test_errors;   // eq. (7), after each stage
   double mean_predictor_error = 0;                 // the mean training target on the test split
