@@ -186,13 +186,6 @@ CemDatagenResult generate_cem_dataset(MPI_Comm comm, const CemDatagenSettings& s
   require(s.linear || s.nonlinear || s.steady, "-problems selects nothing");
   const CoarseMesh mesh(s.coarse_n, s.fine_n);  // validates the sizes
   require_writable_location(s.output, "-o");
-  // The nonlinear fine solves (high contrast, gamma = 20) need a direct Newton solver.
-  PetscBool set = PETSC_FALSE;
-  NH_PETSC(PetscOptionsHasName(nullptr, nullptr, "-nl_pc_type", &set));
-  if (!set && s.nonlinear) {
-    NH_PETSC(PetscOptionsSetValue(nullptr, "-nl_ksp_type", "preonly"));
-    NH_PETSC(PetscOptionsSetValue(nullptr, "-nl_pc_type", "lu"));
-  }
   CemDatasetMeta meta;
   meta.coarse_n = s.coarse_n;
   meta.fine_n = s.fine_n;

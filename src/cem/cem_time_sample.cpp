@@ -9,6 +9,13 @@ namespace neurhom {
 
 CemTimeSampler::CemTimeSampler(const CemDatagenSettings& settings)
     : s_(settings), grid_(PETSC_COMM_SELF, settings.fine_n), mesh_(settings.coarse_n, settings.fine_n) {
+  // The nonlinear fine solves (high contrast, gamma = 20) need a direct Newton solver.
+  PetscBool set = PETSC_FALSE;
+  NH_PETSC(PetscOptionsHasName(nullptr, nullptr, "-nl_pc_type", &set));
+  if (!set && s_.nonlinear) {
+    NH_PETSC(PetscOptionsSetValue(nullptr, "-nl_ksp_type", "preonly"));
+    NH_PETSC(PetscOptionsSetValue(nullptr, "-nl_pc_type", "lu"));
+  }
   kappa_ = make_coefficient(s_.coefficient, PETSC_COMM_SELF);
   CemSettings cs;
   cs.modes = s_.modes;

@@ -16,7 +16,8 @@ namespace neurhom {
 
 namespace {
 
-CemDatagenSettings dataset_setting(const CemDatasetMeta& meta, const MultistageEvalSettings& s) {
+CemDatagenSettings dataset_setting(const CemDatasetMeta& meta, const MultistageEvalSettings& s,
+                                   const std::string& problem) {
   CemDatagenSettings d;
   d.coarse_n = meta.coarse_n;
   d.fine_n = meta.fine_n;
@@ -26,6 +27,9 @@ CemDatagenSettings dataset_setting(const CemDatasetMeta& meta, const MultistageE
   d.final_time = meta.final_time;
   d.gamma = meta.gamma;
   d.coefficient = s.coefficient;
+  d.linear = problem == "linear";
+  d.nonlinear = problem == "nonlinear";
+  d.steady = false;
   return d;
 }
 
@@ -84,7 +88,7 @@ MultistageEvalResult evaluate_multistage(MPI_Comm comm, const MultistageEvalSett
     require(s.field_sample < test.rows(), "-field_sample " + std::to_string(s.field_sample) + " is outside the " +
                                               std::to_string(test.rows()) + " test rows");
   if (r.l2_samples > 0 || write_fields) {
-    const CemDatagenSettings setting = dataset_setting(meta, s);
+    const CemDatagenSettings setting = dataset_setting(meta, s, arch.problem);
     const CemTimeSampler sampler(setting);
     require(sampler.kappa().describe() == meta.coefficient,
             "the coefficient options (-coef ...) build '" + sampler.kappa().describe() + "', but '" + s.data +

@@ -24,7 +24,9 @@ namespace neurhom {
 
 class CemTimeSampler {
  public:
-  explicit CemTimeSampler(const CemDatagenSettings& settings);  // computes the CEM space
+  // Computes the CEM space; with settings.nonlinear, selects a direct Newton solver
+  // (-nl_ksp_type preonly -nl_pc_type lu) unless -nl_pc_type is given.
+  explicit CemTimeSampler(const CemDatagenSettings& settings);
 
   const CemDatagenSettings& settings() const { return s_; }
   const CellField& kappa() const { return *kappa_; }
