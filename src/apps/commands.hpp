@@ -12,6 +12,7 @@ int run_lod(MPI_Comm comm);
 int run_lod_datagen(MPI_Comm comm);
 int run_cem(MPI_Comm comm);
 int run_cem_datagen(MPI_Comm comm);
+int run_homog(MPI_Comm comm);
 int run_compress_eval(MPI_Comm comm);
 int run_multistage_eval(MPI_Comm comm);
 

@@ -37,6 +37,7 @@ const char* const kUsage =
     "  cem       CEM-GMsFEM vs. the fine FEM: -coarse_n 10 -fine_n 100 -cem_modes 3 -cem_oversampling 3\n"
     "            -problem elliptic|parabolic|nonlinear -report r.json -o out.h5; -verify: rates vs H\n"
     "  cem-datagen  CEM reduced-model datasets (paper Sec. 4.1, 5): -samples 1600 -problems all -o cem.h5\n"
+    "  homog     FEM homogenization references of the NH-PINN cases: -case elliptic2d|slow1d|reaction1d -report r.json\n"
     "  lod-datagen  (R_T(A), S_T) dataset for operator compression: -samples 500 -families all -o lod.h5\n"
     "            (-family_index K: only family K, for job arrays)\n"
 #endif
@@ -65,6 +66,7 @@ const Command kCommands[] = {
     {"lod-datagen", neurhom::app::run_lod_datagen, nullptr},
     {"cem", neurhom::app::run_cem, nullptr},
     {"cem-datagen", neurhom::app::run_cem_datagen, nullptr},
+    {"homog", neurhom::app::run_homog, nullptr},
 #endif
     {"lod-merge", nullptr, neurhom::app::run_lod_merge},
 #ifdef NEURHOM_WITH_TORCH

@@ -51,7 +51,7 @@ void assemble(const Setting& s, int cells, const Fem1dCoefficients& c, double dt
     for (int q = 0; q < 3; ++q) {
       const double x = c.x0 + (i + kGx[q]) * s.h, phi[2] = {1 - kGx[q], kGx[q]};
       const double D = c.diffusion(x), R = c.reaction ? c.reaction(x) : 0.0;
-      if (bad.empty() && !(std::isfinite(D) && D > 0 && std::isfinite(R) && R >= 0))
+      if (bad.empty() && !(std::isfinite(D) && D > 0 && std::isfinite(R)))
         bad = "D = " + std::to_string(D) + ", R = " + std::to_string(R) + " at x = " + std::to_string(x);
       d += kGw[q] * D;
       for (int a = 0; a < 2; ++a)
@@ -64,7 +64,7 @@ void assemble(const Setting& s, int cells, const Fem1dCoefficients& c, double dt
   });
   const int rank = first_rank_with(PetscObjectComm(reinterpret_cast<PetscObject>(A)), !bad.empty());
   if (rank >= 0)
-    throw Error("1D FEM: coefficient not admissible (D > 0, R >= 0): " +
+    throw Error("1D FEM: coefficient not admissible (D > 0, R finite): " +
                 broadcast_string(PetscObjectComm(reinterpret_cast<PetscObject>(A)), rank, bad));
   NH_PETSC(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
   NH_PETSC(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));

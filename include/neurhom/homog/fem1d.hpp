@@ -17,7 +17,9 @@ namespace neurhom {
 struct Fem1dCoefficients {
   double x0 = 0.0, x1 = 1.0;
   std::function<double(double)> diffusion;  // D(x) > 0
-  std::function<double(double)> reaction;   // R(x) >= 0 (empty: 0)
+  // R(x), may change sign (the diffusion-reaction case: R = r(x/eps)/eps with mean zero);
+  // the system must stay nonsingular (parabolic: dt max(-R) < 1 keeps M + dt R positive).
+  std::function<double(double)> reaction;   // (empty: 0)
 };
 
 std::vector<double> solve_elliptic_1d(MPI_Comm comm, int cells, const Fem1dCoefficients& c,

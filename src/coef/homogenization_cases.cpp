@@ -1,0 +1,50 @@
+#include "neurhom/coef/homogenization_cases.hpp"
+
+#include <cmath>
+
+#include "neurhom/core/error.hpp"
+
+namespace neurhom {
+
+namespace {
+constexpr double kPi = 3.14159265358979323846;
+}
+
+std::string homogenization_case_names() { return "elliptic2d, slow1d, reaction1d"; }
+
+HomogenizationCase make_homogenization_case(const std::string& name, double eps) {
+  HomogenizationCase c;
+  c.name = name;
+  if (name == "elliptic2d") {
+    c.dim = 2;
+    c.eps = eps > 0 ? eps : 0.125;
+    c.a2d = [](double y1, double y2) { return 2.0 + std::sin(2 * kPi * y1) * std::cos(2 * kPi * y2); };
+    c.f2d = [](double x1, double x2) { return std::sin(x1) + std::cos(x2); };
+  } else if (name == "slow1d") {
+    c.eps = eps > 0 ? eps : 0.125;
+    c.x0 = 0;
+    c.x1 = kPi;
+    c.a1d = [](double x, double y) { return 0.5 * std::sin(2 * kPi * y) + std::sin(x) + 2.0; };
+    c.f1d = [](double x) { return std::sin(x); };
+    c.exact_a_star = [](double x) { return std::sqrt((2 + std::sin(x)) * (2 + std::sin(x)) - 0.25); };
+  } else if (name == "reaction1d") {
+    c.eps = eps > 0 ? eps : 0.1;
+    c.x0 = -kPi;
+    c.x1 = kPi;
+    c.cell_period = 2 * kPi;
+    c.diffusion = 2.0;
+    c.r = [](double y) { return std::cos(y); };
+    c.f1d = [](double x) { return std::sin(2 * kPi * x); };
+    c.initial = [](double x) { return 0.01 * std::sin(x); };
+    c.final_time = 1.0;
+    const double D = c.diffusion;
+    c.exact_cell = [D](double y) { return -std::cos(y) / D; };
+    c.exact_r_star = -1.0 / (2.0 * D);
+  } else {
+    throw Error("unknown case '" + name + "' (-case); known: " + homogenization_case_names());
+  }
+  require(c.eps > 0 && c.eps < 1, "-eps must be in (0, 1) (got " + std::to_string(c.eps) + ")");
+  return c;
+}
+
+}  // namespace neurhom
