@@ -48,6 +48,7 @@ const char* const kUsage =
 #endif
 #if defined(NEURHOM_WITH_TORCH) && defined(NEURHOM_WITH_PETSC)
     "  compress-eval  neural S_A-hat vs. LOD S_A: -model model.pt -coef ms|smooth|cracks -rhs ... -report r.json\n"
+    "  nhpinn    homogenization-based PINNs vs FEM: -case elliptic2d|slow1d|reaction1d [-baseline] -report r.json\n"
     "  multistage-eval  multi-stage CEM network on its test split: -model ms.pt -data cem.h5 -report r.json\n"
 #endif
     "  help      this text\n"
@@ -75,6 +76,7 @@ const Command kCommands[] = {
 #if defined(NEURHOM_WITH_TORCH) && defined(NEURHOM_WITH_PETSC)
     {"compress-eval", neurhom::app::run_compress_eval, nullptr},
     {"multistage-eval", neurhom::app::run_multistage_eval, nullptr},
+    {"nhpinn", neurhom::app::run_nhpinn, nullptr},
 #endif
 };
 

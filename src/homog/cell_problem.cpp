@@ -116,8 +116,13 @@ CellProblemResult solve_cell_problems(MPI_Comm comm, const CellCoefficient& a, i
           a_star[d * 2 + e] += ac * flux;
         }
       }
+    std::vector<double>& values = result.chi[static_cast<size_t>(e)];
+    values.assign(static_cast<size_t>(n) * static_cast<size_t>(n), 0.0);
+    for (PetscInt j = ys; j < ys + ym; ++j)
+      for (PetscInt i = xs; i < xs + xm; ++i) values[static_cast<size_t>(j * n + i)] = x[j][i];
     NH_PETSC(DMDAVecRestoreArrayRead(dm, local, &x));
     NH_PETSC(DMRestoreLocalVector(dm, &local));
+    MPI_Allreduce(MPI_IN_PLACE, values.data(), n * n, MPI_DOUBLE, MPI_SUM, comm);
   }
   MPI_Allreduce(a_star, result.a_star.data(), 4, MPI_DOUBLE, MPI_SUM, comm);
   return result;

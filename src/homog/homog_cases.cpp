@@ -65,6 +65,7 @@ HomogReference::HomogReference(MPI_Comm comm, HomogenizationCase c, const HomogC
     u_eps_ = grid.to_natural(u.u);
     const CellProblemResult cell = solve_cell_problems(comm, c_.a2d, s.cell_n);
     fem_.a_star = cell.a_star;
+    chi_ = cell.chi;
     for (int k = 0; k <= cells_; ++k) x_.push_back(static_cast<double>(k) / cells_);
     return;
   }

@@ -15,6 +15,7 @@
 // a*_11 = harmonic mean, a*_22 = arithmetic mean, a*_12 = 0 of the cell values.
 // 1D: the cell problem is solved exactly by a* = (int_Y 1/a)^{-1} (harmonic_mean_1d).
 #include <array>
+#include <vector>
 #include <functional>
 #include <mpi.h>
 
@@ -25,6 +26,7 @@ using CellCoefficient = std::function<double(double y1, double y2)>;
 struct CellProblemResult {
   std::array<double, 4> a_star{};  // row-major [i][j]
   long long iterations = 0;        // CG iterations of both solves
+  std::array<std::vector<double>, 2> chi;  // chi_j at the nodes y = (i, j) / n, index j n + i (zero mean, every rank)
   int n = 0;
 };
 

@@ -55,6 +55,9 @@ class HomogReference {
   // slow1d: a*(x) samples of the FEM cell solve; reaction1d: N at the cell nodes
   const std::vector<double>& cell_x() const { return cell_x_; }
   const std::vector<double>& cell_values() const { return cell_values_; }
+  // elliptic2d: the FEM chi_j at the cell nodes (index j n + i, n = cell_n, zero mean)
+  const std::vector<double>& fem_chi(int j) const { return chi_[static_cast<size_t>(j)]; }
+  int cell_n() const { return s_.cell_n; }
 
   // Collective: the homogenized equation with `data`, solved by FEM on the fine mesh.
   std::vector<double> homogenized_solution(const HomogenizedData& data) const;
@@ -68,6 +71,7 @@ class HomogReference {
   HomogCaseSettings s_;
   int cells_ = 0;
   std::vector<double> x_, u_eps_, cell_x_, cell_values_;
+  std::array<std::vector<double>, 2> chi_;
   HomogenizedData fem_;
 };
 
