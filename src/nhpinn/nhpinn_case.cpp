@@ -91,6 +91,9 @@ std::function<double(double)> interpolant(std::vector<double> xs, std::vector<do
 
 NhpinnResult run_nhpinn_case(MPI_Comm comm, const HomogenizationCase& c, const NhpinnSettings& s) {
   require(s.average_last >= 1, "-average_last must be at least 1");
+  s.cell.validate();
+  s.homogenized.validate();
+  if (s.baseline) s.baseline_setup.validate();
   if (!s.output.empty()) require_writable_location(s.output, "-o file");
   WallTimer total;
   const bool root = is_root(comm);

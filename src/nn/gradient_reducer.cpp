@@ -67,8 +67,8 @@ void GradientReducer::broadcast_parameters(torch::nn::Module& module) {
   if (params.empty()) return;
   torch::Tensor buffer = flatten_tensors(params, params.front().device());
   const cudaStream_t stream = c10::cuda::getCurrentCUDAStream().stream();
-  nccl_check(ncclBroadcast(buffer.data_ptr<float>(), buffer.data_ptr<float>(), static_cast<size_t>(buffer.numel()),
-                           ncclFloat, 0, static_cast<ncclComm_t>(nccl_comm_), stream),
+  const ncclDataType_t type = buffer.scalar_type() == torch::kFloat64 ? ncclDouble : ncclFloat;
+  nccl_check(ncclBroadcast(buffer.data_ptr(), buffer.data_ptr(), static_cast<size_t>(buffer.numel()), type, 0, static_cast<ncclComm_t>(nccl_comm_), stream),
              "ncclBroadcast of the model parameters");
   unflatten_tensors(buffer, params);
 #endif
@@ -81,8 +81,8 @@ void GradientReducer::allreduce_gradients(torch::nn::Module& module) {
   if (grads.empty()) return;
   torch::Tensor buffer = flatten_tensors(grads, grads.front().device());
   const cudaStream_t stream = c10::cuda::getCurrentCUDAStream().stream();
-  nccl_check(ncclAllReduce(buffer.data_ptr<float>(), buffer.data_ptr<float>(), static_cast<size_t>(buffer.numel()),
-                           ncclFloat, ncclSum, static_cast<ncclComm_t>(nccl_comm_), stream),
+  const ncclDataType_t type = buffer.scalar_type() == torch::kFloat64 ? ncclDouble : ncclFloat;
+  nccl_check(ncclAllReduce(buffer.data_ptr(), buffer.data_ptr(), static_cast<size_t>(buffer.numel()), type, ncclSum, static_cast<ncclComm_t>(nccl_comm_), stream),
              "ncclAllReduce of the gradients");
   unflatten_tensors(buffer, grads);
 #endif

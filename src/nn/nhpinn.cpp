@@ -120,6 +120,17 @@ torch::Tensor periodic_loss(Mlp& net, const PeriodicTerms& t, double w_pairs, do
 
 }  // namespace
 
+void CellPinnSetup::validate() const {
+  require(n >= 3 && oversampling >= 0 && oversampling < n - 2,
+          "cell PINN: need -cell_points n >= 3 and 0 <= oversampling < n - 2 (got n = " + std::to_string(n) +
+              ", oversampling = " + std::to_string(oversampling) + ")");
+  require(nx >= 2, "cell PINN: -cell_x must be at least 2");
+}
+
+void HomogenizedPinnSetup::validate() const {
+  require(n >= 3 && nt >= 3, "homogenized PINN: need at least 3 points per direction (-homog_points, -homog_time_points)");
+}
+
 torch::Tensor local_rows(const torch::Tensor& points, MPI_Comm comm) {
   const int rank = mpi_rank(comm), size = mpi_size(comm);
   const std::int64_t n = points.size(0);
@@ -178,8 +189,7 @@ PinnFit fit_pinn(MPI_Comm comm, Mlp& net, const PinnSettings& s, const std::func
 Mlp train_cell_pinn_2d(MPI_Comm comm, const HomogenizationCase& c, int j, const CellPinnSetup& setup,
                        const PinnSettings& s, const std::function<double(Mlp&)>& error, PinnFit* fit) {
   require(c.dim == 2 && (j == 0 || j == 1), "2D cell PINN: case elliptic2d, j = 0 or 1");
-  require(setup.n >= 3 && setup.oversampling >= 0 && setup.oversampling < setup.n - 2,
-          "cell PINN: need n >= 3 and 0 <= oversampling < n - 2");
+  setup.validate();
   Mlp net = tanh_mlp(widths_for(2, s), s.seed + static_cast<std::uint64_t>(j));
   const Box box{{0.0, 1.0}, {0.0, 1.0}};
   const std::vector<int> counts{setup.n, setup.n};
@@ -204,6 +214,7 @@ Mlp train_cell_pinn_2d(MPI_Comm comm, const HomogenizationCase& c, int j, const 
 Mlp train_cell_pinn_slow1d(MPI_Comm comm, const HomogenizationCase& c, const CellPinnSetup& setup,
                            const PinnSettings& s, const std::function<double(Mlp&)>& error, PinnFit* fit) {
   require(c.name == "slow1d", "parametric cell PINN: case slow1d");
+  setup.validate();
   Mlp net = tanh_mlp(widths_for(2, s), s.seed);
   const Box box{{c.x0, c.x1}, {0.0, 1.0}};
   const std::vector<int> counts{setup.nx, setup.n};
@@ -238,6 +249,7 @@ Mlp train_cell_pinn_slow1d(MPI_Comm comm, const HomogenizationCase& c, const Cel
 Mlp train_cell_pinn_reaction(MPI_Comm comm, const HomogenizationCase& c, const CellPinnSetup& setup,
                              const PinnSettings& s, const std::function<double(Mlp&)>& error, PinnFit* fit) {
   require(c.name == "reaction1d", "cell PINN N(y): case reaction1d");
+  setup.validate();
   Mlp net = tanh_mlp(widths_for(1, s), s.seed);
   const Box box{{0.0, c.cell_period}};
   const std::vector<int> counts{setup.n};
@@ -295,6 +307,7 @@ double r_star_from_cell_pinn(Mlp& n_net, const HomogenizationCase& c, int m) {
 Mlp train_homogenized_pinn(MPI_Comm comm, const HomogenizationCase& c, const std::array<double, 4>& A,
                            const Fn1& a_star_x, const Fn1& a_star_dx, double r_star, const HomogenizedPinnSetup& setup,
                            const PinnSettings& s, const std::function<double(Mlp&)>& error, PinnFit* fit) {
+  setup.validate();
   Mlp net = tanh_mlp(widths_for(c.name == "slow1d" ? 1 : 2, s), s.seed + 17);
   PinnFit f;
   if (c.name == "elliptic2d") {
@@ -354,6 +367,7 @@ Mlp train_homogenized_pinn(MPI_Comm comm, const HomogenizationCase& c, const std
 
 Mlp train_classical_pinn(MPI_Comm comm, const HomogenizationCase& c, const HomogenizedPinnSetup& setup,
                          const PinnSettings& s, const std::function<double(Mlp&)>& error, Mlp* init, PinnFit* fit) {
+  setup.validate();
   Mlp net = tanh_mlp(widths_for(c.name == "slow1d" ? 1 : 2, s), s.seed + 29);
   if (init) {
     torch::NoGradGuard no_grad;

@@ -17,7 +17,9 @@ namespace neurhom {
 void broadcast_parameters(torch::nn::Module& module, MPI_Comm comm);
 // Helpers shared with GradientReducer: the tensors as one contiguous float32 buffer on
 // `device` and back; the module's gradients (zeros where undefined).
+// One contiguous buffer of all tensors: float64 if any tensor is float64, else float32.
 torch::Tensor flatten_tensors(const std::vector<torch::Tensor>& tensors, const torch::Device& device);
+MPI_Datatype mpi_type_of(const torch::Tensor& buffer);  // MPI_DOUBLE or MPI_FLOAT
 void unflatten_tensors(const torch::Tensor& buffer, const std::vector<torch::Tensor>& tensors);
 std::vector<torch::Tensor> gradients_of(torch::nn::Module& module);
 void allreduce_gradients(torch::nn::Module& module, MPI_Comm comm);

@@ -69,6 +69,7 @@ struct CellPinnSetup {
   int n = 101;              // grid points per side of the cell (endpoints included)
   int oversampling = 2;     // layers outside each face (0: periodic pairs only)
   int nx = 21;              // slow1d: x samples of the parametric cell network
+  void validate() const;    // throws Error naming the option
 };
 Mlp train_cell_pinn_2d(MPI_Comm comm, const HomogenizationCase& c, int j, const CellPinnSetup& setup,
                        const PinnSettings& settings, const std::function<double(Mlp&)>& error, PinnFit* fit = nullptr);
@@ -88,6 +89,7 @@ double r_star_from_cell_pinn(Mlp& n_net, const HomogenizationCase& c, int m = 40
 struct HomogenizedPinnSetup {
   int n = 21;    // elliptic2d: grid per side; slow1d: points; reaction1d: points in x
   int nt = 100;  // reaction1d: points in t
+  void validate() const;
 };
 Mlp train_homogenized_pinn(MPI_Comm comm, const HomogenizationCase& c, const std::array<double, 4>& a_star,
                            const std::function<double(double)>& a_star_x, const std::function<double(double)>& a_star_dx,

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `neurhom homog` (FEM references of the NH-PINN cases) and `neurhom nhpinn` (the PINN
+# pipeline, reduced epochs) on 2 ranks: report keys, output files, and bad input.
+# usage: test_nhpinn_cli.sh NEURHOM MPIEXEC
+neurhom=$1
+mpiexec=$2
+source "$(dirname "${BASH_SOURCE[0]}")/cli_common.sh"
+
+"$mpiexec" -n 2 --oversubscribe "$neurhom" homog -case reaction1d -eps 0.05 -fine_per_period 16 -steps 50 \
+  -o h.h5 -report h.json > out.txt 2>&1 || { cat out.txt; fail "homog reaction1d"; }
+python3 - h.json <<'PY' || fail "homog report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["case"] == "reaction1d" and abs(r["r_star"] + 0.25) < 1e-3 and 0 < r["e4"] < 0.1, r
+print("ok: homog reaction1d", r["r_star"], r["e4"])
+PY
+[ -f h.h5 ] || fail "homog output"
+"$mpiexec" -n 2 --oversubscribe "$neurhom" homog -case elliptic2d -eps 0.25 -fine_per_period 8 -cell_n 16 \
+  -report e.json > out.txt 2>&1 || { cat out.txt; fail "homog elliptic2d"; }
+python3 -c "import json; r = json.load(open('e.json')); assert len(r['a_star']) == 2 and r['e4'] < 0.1, r" || fail "a_star"
+
+"$mpiexec" -n 2 --oversubscribe "$neurhom" nhpinn -case slow1d -fine_per_period 16 -cell_points 21 -cell_x 5 \
+  -cell_epochs 20 -homog_points 21 -homog_epochs 20 -baseline -baseline_epochs 10 -average_last 5 -threads 1 \
+  -o n.h5 -report n.json > out.txt 2>&1 || { cat out.txt; fail "nhpinn slow1d"; }
+python3 - n.json <<'PY' || fail "nhpinn report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+for k in ("e1", "e2", "e3", "e4", "cell_error", "baseline_error", "transfer_error"):
+    assert k in r and r[k] >= 0, (k, r)
+print("ok: nhpinn slow1d", {k: r[k] for k in ("e1", "e2", "e3", "e4", "cell_error")})
+PY
+[ -f n.h5 ] && [ ! -f n.h5.partial ] || fail "nhpinn output"
+
+cmd=homog
+expect_error "unknown case 'heat' (-case)" -case heat
+expect_error "-eps must be in (0, 1)" -case slow1d -eps 2
+expect_error "-fine_per_period must be at least 4" -case slow1d -fine_per_period 2
+cmd=nhpinn
+expect_error "0 <= oversampling < n - 2 (got n = 5, oversampling = 4)" -case reaction1d -cell_points 5 -oversampling 4 -fine_per_period 8 -steps 5
+expect_error "unknown case 'heat' (-case)" -case heat
+
+finish "nhpinn CLI"
