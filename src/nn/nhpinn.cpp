@@ -118,6 +118,63 @@ torch::Tensor periodic_loss(Mlp& net, const PeriodicTerms& t, double w_pairs, do
   return loss;
 }
 
+// Interior residual points (autograd leaves) and boundary points of a box, this rank's share.
+struct BoxPoints {
+  torch::Tensor interior, boundary;
+  std::int64_t interior_count = 0, boundary_count = 0;  // global
+};
+BoxPoints box_points(const Box& box, const std::vector<int>& counts, MPI_Comm comm) {
+  BoxPoints b;
+  b.interior = with_grad(local_rows(interior_points(box, counts), comm));
+  b.boundary = local_rows(boundary_points(box, counts), comm);
+  b.interior_count = global_rows(b.interior, comm);
+  b.boundary_count = global_rows(b.boundary, comm);
+  return b;
+}
+
+// The (x, t) grid of the diffusion-reaction case: residual points, the sides x = x_0, x_1
+// and the initial line t = 0 (without its corners), this rank's share.
+struct SpaceTimePoints {
+  torch::Tensor interior, sides, initial;
+  std::int64_t interior_count = 0, side_count = 0, initial_count = 0;
+};
+SpaceTimePoints space_time_points(const HomogenizationCase& c, const HomogenizedPinnSetup& setup, MPI_Comm comm) {
+  const torch::Tensor all = grid_points({{c.x0, c.x1}, {0.0, c.final_time}}, {setup.n, setup.nt});
+  const torch::Tensor x = all.select(1, 0), t = all.select(1, 1);
+  const torch::Tensor side = x.eq(c.x0).logical_or(x.eq(c.x1)), initial = t.eq(0.0).logical_and(side.logical_not());
+  const torch::Tensor inside = side.logical_not().logical_and(initial.logical_not());
+  SpaceTimePoints p;
+  p.interior = with_grad(local_rows(all.index({inside}), comm));
+  p.sides = local_rows(all.index({side}), comm);
+  p.initial = local_rows(all.index({initial}), comm);
+  p.interior_count = global_rows(p.interior, comm);
+  p.side_count = global_rows(p.sides, comm);
+  p.initial_count = global_rows(p.initial, comm);
+  return p;
+}
+
+// The loss of u_t - D u_xx + R u - f = 0 with u = 0 on the sides and u(x, 0) = u_0
+// (weights 1/7, 5/7, 1/7); R and f at the interior points.
+torch::Tensor space_time_loss(Mlp& net, const SpaceTimePoints& p, double D, const torch::Tensor& R,
+                              const torch::Tensor& rhs, const torch::Tensor& u0) {
+  const torch::Tensor u = net->forward(p.interior).squeeze(1);
+  const torch::Tensor g = gradient(u, p.interior);
+  const torch::Tensor uxx = gradient(g.select(1, 0), p.interior).select(1, 0);
+  const torch::Tensor residual = g.select(1, 1) - D * uxx + R * u - rhs;
+  return term(1.0 / 7, residual, p.interior_count) + term(5.0 / 7, net->forward(p.sides).squeeze(1), p.side_count) +
+         term(1.0 / 7, net->forward(p.initial).squeeze(1) - u0, p.initial_count);
+}
+
+// The loss of (a u')' + f = 0 in 1D written as a' u' + a u'' + f, u = 0 at both ends.
+torch::Tensor divergence_loss_1d(Mlp& net, const BoxPoints& p, const torch::Tensor& a, const torch::Tensor& da,
+                                 const torch::Tensor& rhs, double w_pde, double w_boundary) {
+  const torch::Tensor u = net->forward(p.interior).squeeze(1);
+  const torch::Tensor du = gradient(u, p.interior).squeeze(1);
+  const torch::Tensor d2u = gradient(du, p.interior).squeeze(1);
+  return term(w_pde, da * du + a * d2u + rhs, p.interior_count) +
+         term(w_boundary, net->forward(p.boundary).squeeze(1), p.boundary_count);
+}
+
 }  // namespace
 
 void CellPinnSetup::validate() const {
@@ -311,11 +368,8 @@ Mlp train_homogenized_pinn(MPI_Comm comm, const HomogenizationCase& c, const std
   Mlp net = tanh_mlp(widths_for(c.name == "slow1d" ? 1 : 2, s), s.seed + 17);
   PinnFit f;
   if (c.name == "elliptic2d") {
-    const Box box{{0.0, 1.0}, {0.0, 1.0}};
-    const std::vector<int> counts{setup.n, setup.n};
-    const torch::Tensor p = with_grad(local_rows(interior_points(box, counts), comm));
-    const torch::Tensor b = local_rows(boundary_points(box, counts), comm);
-    const std::int64_t np = global_rows(p, comm), nb = global_rows(b, comm);
+    const BoxPoints pts = box_points({{0.0, 1.0}, {0.0, 1.0}}, {setup.n, setup.n}, comm);
+    const torch::Tensor& p = pts.interior;
     const torch::Tensor rhs = values_of(c.f2d, p.detach());
     const double a11 = A[0], a12 = 0.5 * (A[1] + A[2]), a22 = A[3];
     f = fit_pinn(comm, net, s, [&] {
@@ -323,43 +377,21 @@ Mlp train_homogenized_pinn(MPI_Comm comm, const HomogenizationCase& c, const std
       const torch::Tensor g = gradient(u, p);
       const torch::Tensor gx = gradient(g.select(1, 0), p), gy = gradient(g.select(1, 1), p);
       const torch::Tensor residual = a11 * gx.select(1, 0) + 2 * a12 * gx.select(1, 1) + a22 * gy.select(1, 1) + rhs;
-      return term(0.5, residual, np) + term(0.5, net->forward(b).squeeze(1), nb);
+      return term(0.5, residual, pts.interior_count) + term(0.5, net->forward(pts.boundary).squeeze(1), pts.boundary_count);
     }, [&] { return error(net); });
   } else if (c.name == "slow1d") {
     require(static_cast<bool>(a_star_x) && static_cast<bool>(a_star_dx), "slow1d homogenized PINN: a*(x) needed");
-    const Box box{{c.x0, c.x1}};
-    const std::vector<int> counts{setup.n};
-    const torch::Tensor p = with_grad(local_rows(interior_points(box, counts), comm));
-    const torch::Tensor b = local_rows(boundary_points(box, counts), comm);
-    const std::int64_t np = global_rows(p, comm), nb = global_rows(b, comm);
-    const torch::Tensor as = values_of(a_star_x, p.detach()), das = values_of(a_star_dx, p.detach());
-    const torch::Tensor rhs = values_of(c.f1d, p.detach());
-    f = fit_pinn(comm, net, s, [&] {
-      const torch::Tensor u = net->forward(p).squeeze(1);
-      const torch::Tensor du = gradient(u, p).squeeze(1);
-      const torch::Tensor d2u = gradient(du, p).squeeze(1);
-      return term(0.5, das * du + as * d2u + rhs, np) + term(0.5, net->forward(b).squeeze(1), nb);
-    }, [&] { return error(net); });
+    const BoxPoints pts = box_points({{c.x0, c.x1}}, {setup.n}, comm);
+    const torch::Tensor p = pts.interior.detach();
+    const torch::Tensor as = values_of(a_star_x, p), das = values_of(a_star_dx, p), rhs = values_of(c.f1d, p);
+    f = fit_pinn(comm, net, s, [&] { return divergence_loss_1d(net, pts, as, das, rhs, 0.5, 0.5); },
+                 [&] { return error(net); });
   } else {
-    const Box box{{c.x0, c.x1}, {0.0, c.final_time}};
-    const std::vector<int> counts{setup.n, setup.nt};
-    const torch::Tensor all = grid_points(box, counts);
-    const torch::Tensor x = all.select(1, 0), t = all.select(1, 1);
-    const torch::Tensor side = x.eq(c.x0).logical_or(x.eq(c.x1)), initial = t.eq(0.0).logical_and(side.logical_not());
-    const torch::Tensor inside = side.logical_not().logical_and(initial.logical_not());
-    const torch::Tensor p = with_grad(local_rows(all.index({inside}), comm));
-    const torch::Tensor b = local_rows(all.index({side}), comm), i0 = local_rows(all.index({initial}), comm);
-    const std::int64_t np = global_rows(p, comm), nb = global_rows(b, comm), ni = global_rows(i0, comm);
-    const torch::Tensor rhs = values_of(c.f1d, p.detach()), u0 = values_of(c.initial, i0);
-    const double D = c.diffusion;
-    f = fit_pinn(comm, net, s, [&] {
-      const torch::Tensor u = net->forward(p).squeeze(1);
-      const torch::Tensor g = gradient(u, p);
-      const torch::Tensor uxx = gradient(g.select(1, 0), p).select(1, 0);
-      const torch::Tensor residual = g.select(1, 1) - D * uxx + r_star * u - rhs;
-      return term(1.0 / 7, residual, np) + term(5.0 / 7, net->forward(b).squeeze(1), nb) +
-             term(1.0 / 7, net->forward(i0).squeeze(1) - u0, ni);
-    }, [&] { return error(net); });
+    const SpaceTimePoints pts = space_time_points(c, setup, comm);
+    const torch::Tensor rhs = values_of(c.f1d, pts.interior.detach()), u0 = values_of(c.initial, pts.initial);
+    const torch::Tensor R = torch::full_like(rhs, r_star);
+    f = fit_pinn(comm, net, s, [&] { return space_time_loss(net, pts, c.diffusion, R, rhs, u0); },
+                 [&] { return error(net); });
   }
   if (fit) *fit = std::move(f);
   return net;
@@ -380,57 +412,31 @@ Mlp train_classical_pinn(MPI_Comm comm, const HomogenizationCase& c, const Homog
   PinnFit f;
   if (c.name == "elliptic2d") {
     const Fn2 a_eps = [&c, eps](double x, double y) { return c.a2d(x / eps, y / eps); };
-    const Box box{{0.0, 1.0}, {0.0, 1.0}};
-    const std::vector<int> counts{setup.n, setup.n};
-    const torch::Tensor p = with_grad(local_rows(interior_points(box, counts), comm));
-    const torch::Tensor b = local_rows(boundary_points(box, counts), comm);
-    const std::int64_t np = global_rows(p, comm), nb = global_rows(b, comm);
+    const BoxPoints pts = box_points({{0.0, 1.0}, {0.0, 1.0}}, {setup.n, setup.n}, comm);
+    const torch::Tensor& p = pts.interior;
     const torch::Tensor a = values_of(a_eps, p.detach()), grad_a = gradient_fd(a_eps, p.detach());
     const torch::Tensor rhs = values_of(c.f2d, p.detach());
     f = fit_pinn(comm, net, s, [&] {
       const torch::Tensor u = net->forward(p).squeeze(1);
       const torch::Tensor g = gradient(u, p);
       const torch::Tensor residual = (grad_a * g).sum(1) + a * divergence(g, p) + rhs;
-      return term(0.5, residual, np) + term(0.5, net->forward(b).squeeze(1), nb);
+      return term(0.5, residual, pts.interior_count) + term(0.5, net->forward(pts.boundary).squeeze(1), pts.boundary_count);
     }, [&] { return error(net); });
   } else if (c.name == "slow1d") {
     const Fn1 a_eps = [&c, eps](double x) { return c.a1d(x, x / eps); };
     const Fn1 da_eps = [a_eps](double x) { return (a_eps(x + kFd) - a_eps(x - kFd)) / (2 * kFd); };
-    const Box box{{c.x0, c.x1}};
-    const std::vector<int> counts{setup.n};
-    const torch::Tensor p = with_grad(local_rows(interior_points(box, counts), comm));
-    const torch::Tensor b = local_rows(boundary_points(box, counts), comm);
-    const std::int64_t np = global_rows(p, comm), nb = global_rows(b, comm);
-    const torch::Tensor a = values_of(a_eps, p.detach()), da = values_of(da_eps, p.detach());
-    const torch::Tensor rhs = values_of(c.f1d, p.detach());
-    f = fit_pinn(comm, net, s, [&] {
-      const torch::Tensor u = net->forward(p).squeeze(1);
-      const torch::Tensor du = gradient(u, p).squeeze(1);
-      const torch::Tensor d2u = gradient(du, p).squeeze(1);
-      return term(1.0 / 11, da * du + a * d2u + rhs, np) + term(10.0 / 11, net->forward(b).squeeze(1), nb);
-    }, [&] { return error(net); });
+    const BoxPoints pts = box_points({{c.x0, c.x1}}, {setup.n}, comm);
+    const torch::Tensor p = pts.interior.detach();
+    const torch::Tensor a = values_of(a_eps, p), da = values_of(da_eps, p), rhs = values_of(c.f1d, p);
+    f = fit_pinn(comm, net, s, [&] { return divergence_loss_1d(net, pts, a, da, rhs, 1.0 / 11, 10.0 / 11); },
+                 [&] { return error(net); });
   } else {
-    const Box box{{c.x0, c.x1}, {0.0, c.final_time}};
-    const std::vector<int> counts{setup.n, setup.nt};
-    const torch::Tensor all = grid_points(box, counts);
-    const torch::Tensor x = all.select(1, 0), t = all.select(1, 1);
-    const torch::Tensor side = x.eq(c.x0).logical_or(x.eq(c.x1)), initial = t.eq(0.0).logical_and(side.logical_not());
-    const torch::Tensor inside = side.logical_not().logical_and(initial.logical_not());
-    const torch::Tensor p = with_grad(local_rows(all.index({inside}), comm));
-    const torch::Tensor b = local_rows(all.index({side}), comm), i0 = local_rows(all.index({initial}), comm);
-    const std::int64_t np = global_rows(p, comm), nb = global_rows(b, comm), ni = global_rows(i0, comm);
+    const SpaceTimePoints pts = space_time_points(c, setup, comm);
     const Fn1 reaction = [&c, eps](double xx) { return c.r(xx / eps) / eps; };
-    const torch::Tensor R = values_of(reaction, p.detach()), rhs = values_of(c.f1d, p.detach());
-    const torch::Tensor u0 = values_of(c.initial, i0);
-    const double D = c.diffusion;
-    f = fit_pinn(comm, net, s, [&] {
-      const torch::Tensor u = net->forward(p).squeeze(1);
-      const torch::Tensor g = gradient(u, p);
-      const torch::Tensor uxx = gradient(g.select(1, 0), p).select(1, 0);
-      const torch::Tensor residual = g.select(1, 1) - D * uxx + R * u - rhs;
-      return term(1.0 / 7, residual, np) + term(5.0 / 7, net->forward(b).squeeze(1), nb) +
-             term(1.0 / 7, net->forward(i0).squeeze(1) - u0, ni);
-    }, [&] { return error(net); });
+    const torch::Tensor R = values_of(reaction, pts.interior.detach()), rhs = values_of(c.f1d, pts.interior.detach());
+    const torch::Tensor u0 = values_of(c.initial, pts.initial);
+    f = fit_pinn(comm, net, s, [&] { return space_time_loss(net, pts, c.diffusion, R, rhs, u0); },
+                 [&] { return error(net); });
   }
   if (fit) *fit = std::move(f);
   return net;
