@@ -83,4 +83,13 @@ double least_squares_slope(const std::vector<double>& x, const std::vector<doubl
   return sxy / sxx;
 }
 
+double relative_l2_discrete(const std::vector<double>& u, const std::vector<double>& reference) {
+  double num = 0, den = 0;
+  for (std::size_t k = 0; k < u.size() && k < reference.size(); ++k) {
+    num += (u[k] - reference[k]) * (u[k] - reference[k]);
+    den += reference[k] * reference[k];
+  }
+  return std::sqrt(num / den);
+}
+
 }  // namespace neurhom

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "neurhom/core/atomic_file.hpp"
+#include "neurhom/core/dense.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/hdf5_file.hpp"
 #include "neurhom/core/mpi_util.hpp"
@@ -13,15 +14,6 @@
 namespace neurhom {
 
 namespace {
-
-double relative_l2_plain(const std::vector<double>& u, const std::vector<double>& ref) {
-  double num = 0, den = 0;
-  for (size_t k = 0; k < u.size(); ++k) {
-    num += (u[k] - ref[k]) * (u[k] - ref[k]);
-    den += ref[k] * ref[k];
-  }
-  return std::sqrt(num / den);
-}
 
 std::vector<double> minus_mean(std::vector<double> v) {
   double m = 0;
@@ -122,7 +114,7 @@ NhpinnResult run_nhpinn_case(MPI_Comm comm, const HomogenizationCase& c, const N
       }
     const torch::Tensor cell_nodes = torch::tensor(rows, torch::kFloat64).view({-1, 2});
     auto chi_error = [&](int j) {
-      return [&, j](Mlp& net) { return relative_l2_plain(minus_mean(evaluate_pinn(net, cell_nodes)), ref.fem_chi(j)); };
+      return [&, j](Mlp& net) { return relative_l2_discrete(minus_mean(evaluate_pinn(net, cell_nodes)), ref.fem_chi(j)); };
     };
     PinnFit fit;
     cs.name = "cell chi_1";
@@ -149,7 +141,7 @@ NhpinnResult run_nhpinn_case(MPI_Comm comm, const HomogenizationCase& c, const N
     PinnFit fit;
     cs.name = "cell chi(x, y)";
     Mlp chi = train_cell_pinn_slow1d(comm, c, s.cell, cs, [&](Mlp& net) {
-      return relative_l2_plain(a_star_of_x_from_cell_pinn(net, c, xs, 64).first, exact);
+      return relative_l2_discrete(a_star_of_x_from_cell_pinn(net, c, xs, 64).first, exact);
     }, &fit);
     r.cell_history = fit.errors.values();
     r.cell_error = average_last(r.cell_history, s.average_last);
@@ -164,7 +156,7 @@ NhpinnResult run_nhpinn_case(MPI_Comm comm, const HomogenizationCase& c, const N
     PinnFit fit;
     cs.name = "cell N(y)";
     Mlp n_net = train_cell_pinn_reaction(comm, c, s.cell, cs, [&](Mlp& net) {
-      return relative_l2_plain(minus_mean(evaluate_pinn(net, y)), exact);
+      return relative_l2_discrete(minus_mean(evaluate_pinn(net, y)), exact);
     }, &fit);
     r.cell_history = fit.errors.values();
     r.cell_error = average_last(r.cell_history, s.average_last);
@@ -186,8 +178,8 @@ NhpinnResult run_nhpinn_case(MPI_Comm comm, const HomogenizationCase& c, const N
   Mlp p = train_homogenized_pinn(comm, c, pinn_data.a_star, pinn_data.a_star_of_x, a_star_dx, pinn_data.r_star,
                                  s.homogenized, hs, [&](Mlp& net) {
                                    const std::vector<double> values = evaluate_pinn(net, nodes.points);
-                                   e3_history.push_back(relative_l2_plain(values, w_test));
-                                   return relative_l2_plain(values, u_test);
+                                   e3_history.push_back(relative_l2_discrete(values, w_test));
+                                   return relative_l2_discrete(values, u_test);
                                  }, &fit);
   r.e1_history = fit.errors.values();
   r.e3_history = e3_history;
@@ -198,7 +190,7 @@ NhpinnResult run_nhpinn_case(MPI_Comm comm, const HomogenizationCase& c, const N
   if (s.baseline) {
     WallTimer base_timer;
     PinnSettings bs = s.baseline_train;
-    const auto error = [&](Mlp& net) { return relative_l2_plain(evaluate_pinn(net, nodes.points), u_test); };
+    const auto error = [&](Mlp& net) { return relative_l2_discrete(evaluate_pinn(net, nodes.points), u_test); };
     PinnFit bf, tf;
     bs.name = "classical PINN";
     train_classical_pinn(comm, c, s.baseline_setup, bs, error, nullptr, &bf);

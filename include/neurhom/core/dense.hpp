@@ -23,6 +23,9 @@ void cholesky_solve(const DenseMatrix& l, std::vector<double>& b);
 // Inverse of a general small square matrix by Gauss-Jordan with partial pivoting.
 DenseMatrix inverse(const DenseMatrix& a);
 
+// Discrete relative l2 distance ||u - reference||_2 / ||reference||_2 of equal-length vectors.
+double relative_l2_discrete(const std::vector<double>& u, const std::vector<double>& reference);
+
 // Least-squares slope of y against x (observed convergence orders from log-log data).
 double least_squares_slope(const std::vector<double>& x, const std::vector<double>& y);
 
