@@ -13,6 +13,10 @@
 
 namespace neurhom::app {
 
+#ifdef NEURHOM_WITH_PETSC
+int train_deepritz_model(MPI_Comm comm, ArgOptions& args);  // cmd_deepritz.cpp
+#endif
+
 namespace {
 
 int train_compression_model(MPI_Comm comm, ArgOptions& args, const std::string& model) {
@@ -139,10 +143,14 @@ int train_multistage_model(MPI_Comm comm, ArgOptions& args) {
 int run_train(MPI_Comm comm, int argc, char** argv) {
   ArgOptions args(argc, argv, "train");
   const std::string model = args.get("-model", "compression",
-                                     "network: compression (operator compression MLP), multistage (CEM multi-stage networks)");
+                                     "network: compression (operator compression MLP), multistage (CEM multi-stage networks), "
+                                     "deepritz (Deep Ritz LOD correctors)");
   if (model == "multistage") return train_multistage_model(comm, args);
+#ifdef NEURHOM_WITH_PETSC
+  if (model == "deepritz") return train_deepritz_model(comm, args);
+#endif
   if (model != "compression" && !args.help_requested())
-    throw Error("unknown model '" + model + "' (-model); known: compression, multistage");
+    throw Error("unknown model '" + model + "' (-model); known: compression, multistage, deepritz");
   return train_compression_model(comm, args, model);
 }
 

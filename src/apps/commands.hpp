@@ -16,6 +16,7 @@ int run_homog(MPI_Comm comm);
 int run_compress_eval(MPI_Comm comm);
 int run_multistage_eval(MPI_Comm comm);
 int run_nhpinn(MPI_Comm comm);
+int run_deepritz_eval(MPI_Comm comm);
 
 int run_train(MPI_Comm comm, int argc, char** argv);
 int run_lod_merge(MPI_Comm comm, int argc, char** argv);

@@ -45,10 +45,12 @@ const char* const kUsage =
 #ifdef NEURHOM_WITH_TORCH
     "  train     data-parallel training: -model compression -data lod.h5 -epochs 20 -o model.pt -report r.json\n"
     "            -model multistage -data cem.h5 -problem linear -reduction cem-mode-1,cem-mode-2,pool -o ms.pt\n"
+    "            -model deepritz -example cont|battery -steps 3000 -o dr.pt (one network per coarse node)\n"
 #endif
 #if defined(NEURHOM_WITH_TORCH) && defined(NEURHOM_WITH_PETSC)
     "  compress-eval  neural S_A-hat vs. LOD S_A: -model model.pt -coef ms|smooth|cracks -rhs ... -report r.json\n"
     "  nhpinn    homogenization-based PINNs vs FEM: -case elliptic2d|slow1d|reaction1d [-baseline] -report r.json\n"
+    "  deepritz-eval    LOD-ANN (Deep Ritz LOD correctors) vs LOD along a moving coefficient: -model dr.pt -report r.json\n"
     "  multistage-eval  multi-stage CEM network on its test split: -model ms.pt -data cem.h5 -report r.json\n"
 #endif
     "  help      this text\n"
@@ -77,6 +79,7 @@ const Command kCommands[] = {
     {"compress-eval", neurhom::app::run_compress_eval, nullptr},
     {"multistage-eval", neurhom::app::run_multistage_eval, nullptr},
     {"nhpinn", neurhom::app::run_nhpinn, nullptr},
+    {"deepritz-eval", neurhom::app::run_deepritz_eval, nullptr},
 #endif
 };
 

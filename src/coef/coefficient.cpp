@@ -186,18 +186,16 @@ class BlendField final : public CellField {
 
 CoefficientPath::CoefficientPath(std::shared_ptr<const CellField> start, std::shared_ptr<const CellField> end,
                                  double final_time)
-    : start_(std::move(start)), end_(std::move(end)), final_time_(final_time) {
+    : description_("from " + start->describe() + " at t=0 to " + end->describe() + " at t=" + format_number(final_time)) {
   require(final_time > 0, "a time-dependent coefficient needs a positive final time -T");
+  at_ = [start = std::move(start), end = std::move(end), final_time](double t) -> std::unique_ptr<CellField> {
+    const double s = std::min(1.0, std::max(0.0, t / final_time));
+    return std::make_unique<BlendField>(start, end, s);
+  };
 }
 
-std::unique_ptr<CellField> CoefficientPath::at(double t) const {
-  const double s = std::min(1.0, std::max(0.0, t / final_time_));
-  return std::make_unique<BlendField>(start_, end_, s);
-}
-
-std::string CoefficientPath::describe() const {
-  return "from " + start_->describe() + " at t=0 to " + end_->describe() + " at t=" + format_number(final_time_);
-}
+CoefficientPath::CoefficientPath(Function at, std::string description)
+    : at_(std::move(at)), description_(std::move(description)) {}
 
 std::unique_ptr<CellField> make_function_field(std::function<double(double, double)> f, std::string name) {
   return std::make_unique<FunctionField>(std::move(f), std::move(name));

@@ -41,4 +41,16 @@ Patch make_patch(const CoarseMesh& mesh, int I, int J, int ell) {
   return p;
 }
 
+Patch make_node_patch(const CoarseMesh& mesh, int i, int j, int ell) {
+  Patch p;
+  p.I0 = std::max(0, i - 1 - ell);
+  p.J0 = std::max(0, j - 1 - ell);
+  p.cells_x = std::min(mesh.cells, i + ell + 1) - p.I0;
+  p.cells_y = std::min(mesh.cells, j + ell + 1) - p.J0;
+  p.T_I = std::max(0, std::min(i - 1, mesh.cells - 1));
+  p.T_J = std::max(0, std::min(j - 1, mesh.cells - 1));
+  p.ratio = mesh.ratio;
+  return p;
+}
+
 }  // namespace neurhom

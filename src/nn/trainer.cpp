@@ -134,7 +134,7 @@ TrainerResult Trainer::fit(DataSource& data, const StepFn& step) {
 
   if (result.first_epoch == 1 && validate_ && s.initial_validation) {
     result.initial_val_loss = validate_();
-    if (is_root(comm_))
+    if (is_root(comm_) && !s.quiet)
       std::printf("[%s] epoch 0  val %.4e (initial weights)\n", s.name.c_str(), result.initial_val_loss);
   }
   WallTimer run_timer;
@@ -202,7 +202,7 @@ TrainerResult Trainer::fit(DataSource& data, const StepFn& step) {
       auto params = model_->parameters();
       for (size_t k = 0; k < params.size() && k < best_state.size(); ++k) params[k].copy_(best_state[k]);
     }
-    if (is_root(comm_) && (epoch % s.print_every == 0 || last)) {
+    if (is_root(comm_) && !s.quiet && (epoch % s.print_every == 0 || last)) {
       const double eta = run_timer.seconds() / epochs_this_run * (s.epochs - epoch);
       char val[40] = "";
       if (validate_) std::snprintf(val, sizeof val, "  val %.4e", r.val_loss);
@@ -213,7 +213,7 @@ TrainerResult Trainer::fit(DataSource& data, const StepFn& step) {
     if (epoch % s.checkpoint_every == 0 || last) write_outputs();
     MPI_Barrier(comm_);
     if (last) {
-      if (stop && is_root(comm_))
+      if (stop && is_root(comm_) && !s.quiet)
         std::printf("[%s] stopped after epoch %d (best validation %.4e at epoch %d)\n", s.name.c_str(), epoch, best,
                     result.best_epoch);
       break;

@@ -70,6 +70,28 @@ std::vector<double> coarse_basis(const Patch& p, int coarse_node) {
   return lambda;
 }
 
+std::vector<int> patch_cell_nodes(const Patch& p) {
+  std::vector<int> nodes;
+  nodes.reserve(static_cast<size_t>(4 * p.fine_nx() * p.fine_ny()));
+  for (int cy = 0; cy < p.fine_ny(); ++cy)
+    for (int cx = 0; cx < p.fine_nx(); ++cx)
+      for (int k : {p.fine_node(cx, cy), p.fine_node(cx + 1, cy), p.fine_node(cx, cy + 1), p.fine_node(cx + 1, cy + 1)})
+        nodes.push_back(k);
+  return nodes;
+}
+
+std::vector<double> patch_node_coordinates(const CoarseMesh& mesh, const Patch& p) {
+  std::vector<double> xy;
+  xy.reserve(static_cast<size_t>(2 * p.fine_nodes()));
+  const double n = mesh.fine_cells();
+  for (int y = 0; y <= p.fine_ny(); ++y)
+    for (int x = 0; x <= p.fine_nx(); ++x) {
+      xy.push_back((p.I0 * p.ratio + x) / n);
+      xy.push_back((p.J0 * p.ratio + y) / n);
+    }
+  return xy;
+}
+
 std::vector<double> restrict_to_coarse(const Patch& p, const std::vector<double>& v) {
   std::vector<double> out(static_cast<size_t>(p.coarse_nodes()), 0.0);
   const int r = p.ratio;

@@ -63,14 +63,18 @@ std::unique_ptr<CellField> make_function_field(std::function<double(double, doub
 //   a(t) = (1 - s) a0 + s a1,  s = clamp(t / final_time, 0, 1),
 // i.e. it moves linearly from one sample to another over the run, slightly at every step
 // (the time-dependent setting of Elasmi, Krumbiegel, Maier 2024, Sec. 2.3). Positivity is preserved.
+// A general path a(t) is given by a function of t (the parameter paths p(t) of the Deep Ritz
+// LOD examples, coef/parametric_coefficient.hpp).
 class CoefficientPath {
  public:
+  using Function = std::function<std::unique_ptr<CellField>(double t)>;
   CoefficientPath(std::shared_ptr<const CellField> start, std::shared_ptr<const CellField> end, double final_time);
-  std::unique_ptr<CellField> at(double t) const;
-  std::string describe() const;
+  CoefficientPath(Function at, std::string description);
+  std::unique_ptr<CellField> at(double t) const { return at_(t); }
+  const std::string& describe() const { return description_; }
  private:
-  std::shared_ptr<const CellField> start_, end_;
-  double final_time_;
+  Function at_;
+  std::string description_;
 };
 
 // Names accepted by -coef (for help texts and error messages).

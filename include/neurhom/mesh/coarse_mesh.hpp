@@ -51,5 +51,10 @@ struct Patch {
 
 // N^l(T) for T = (I, J), truncated at the domain boundary.
 Patch make_patch(const CoarseMesh& mesh, int I, int J, int ell);
+// The node patch N^l(supp Lambda_z) of the coarse node z = (i, j): the (up to) 2 x 2 cells
+// around z and ell layers of cells around them, truncated at the domain boundary (the
+// patches of the nodal Deep Ritz correctors). Its "centre" T is the cell of supp Lambda_z
+// with the smallest indices.
+Patch make_node_patch(const CoarseMesh& mesh, int i, int j, int ell);
 
 }  // namespace neurhom

@@ -57,6 +57,7 @@ struct TrainerSettings {
   int checkpoint_every = 1;    // epochs between checkpoints (the last epoch always writes)
   int print_every = 1;         // epochs between progress lines (physics losses run thousands)
   bool show_progress = true;   // per-step progress lines within an epoch (rank 0)
+  bool quiet = false;          // no lines at all (many small networks trained one after another report themselves)
   int stop_after_epochs = 0;   // testing aid: return after this many epochs of this run (0: off)
   bool initial_validation = true;  // validation figure before the first epoch
   EarlyStopping early_stopping;

@@ -1,0 +1,234 @@
+// Deep Ritz LOD subcommands: `neurhom train -model deepritz` (per-node corrector networks,
+// deepritz/ritz_offline.hpp) and `neurhom deepritz-eval` (LOD-ANN against the LOD along a
+// moving coefficient, deepritz/deepritz_eval.hpp). Read options, call one library function,
+// write the report.
+#include <petscsys.h>
+
+#include <cstdio>
+#include <sstream>
+
+#include "arg_options.hpp"
+#include "commands.hpp"
+#include "neurhom/core/atomic_file.hpp"
+#include "neurhom/core/error.hpp"
+#include "neurhom/core/json_report.hpp"
+#include "neurhom/core/mpi_util.hpp"
+#include "neurhom/core/petsc_util.hpp"
+#include "neurhom/deepritz/deepritz_eval.hpp"
+#include "neurhom/deepritz/ritz_offline.hpp"
+#include "neurhom/nn/mlp.hpp"
+#include "options.hpp"
+
+namespace neurhom::app {
+
+namespace {
+
+// `train` runs without PETSc; the Deep Ritz data (patch stiffness, I_H rows) need it.
+class PetscSession {
+ public:
+  PetscSession() {
+    PetscBool up = PETSC_FALSE;
+    PetscInitialized(&up);
+    if (!up) {
+      if (PetscInitializeNoArguments()) throw Error("cannot initialize PETSc");
+      owner_ = true;
+    }
+  }
+  ~PetscSession() {
+    if (owner_) PetscFinalize();
+  }
+
+ private:
+  bool owner_ = false;
+};
+
+std::vector<std::int64_t> hidden_from_string(const std::string& text) {
+  std::vector<std::int64_t> w;
+  std::stringstream s(text);
+  std::string item;
+  while (std::getline(s, item, ',')) {
+    try {
+      size_t used = 0;
+      const long v = std::stol(item, &used);
+      if (used == item.size() && v >= 1) {
+        w.push_back(v);
+        continue;
+      }
+    } catch (const std::exception&) {
+    }
+    throw Error("-hidden must be a comma-separated list of positive widths (got '" + text + "')");
+  }
+  require(!w.empty(), "-hidden must name at least one hidden layer");
+  return w;
+}
+
+}  // namespace
+
+int train_deepritz_model(MPI_Comm comm, ArgOptions& args) {
+  const std::string example = args.get("-example", "cont", "Deep Ritz example: cont (Example 1) or battery (Example 2)");
+  DeepRitzTrainSettings s;
+  s.example.name = example;
+  const int samples = static_cast<int>(args.get_int("-samples", 0, "training parameters p (0: the example's 40 / 15)"));
+  const int coarse_n = static_cast<int>(args.get_int("-coarse_n", 0, "coarse cells per side (0: the example's 6)"));
+  const int fine_n = static_cast<int>(args.get_int("-fine_n", 0, "fine cells per side (0: the example's 36 / 60)"));
+  const int ell = static_cast<int>(args.get_int("-ell", 1, "patch layers around supp Lambda_z"));
+  RitzTrainSettings& t = s.train;
+  t.steps = static_cast<int>(args.get_int("-steps", t.steps, "maximal Adam steps per network (paper: 30000)"));
+  const std::string hidden = args.get("-hidden", "64,64,64", "hidden widths (paper: 8 layers of 128)");
+  t.lr = args.get_real("-lr", t.lr, "Adam step size of the networks (decays by -decay every -decay_steps steps)");
+  t.lr_mu = args.get_real("-lr_mu", t.lr_mu, "Adam step size of the self-adaptive weights mu (gradient ascent)");
+  t.decay = args.get_real("-decay", t.decay, "exponential learning-rate decay factor");
+  t.decay_steps = args.get_int("-decay_steps", t.decay_steps, "steps per decay factor");
+  t.seed = static_cast<std::uint64_t>(args.get_int("-seed", 1, "seed of the weights (node z uses seed + z)"));
+  t.threads = static_cast<int>(args.get_int("-threads", 1, "intra-op threads per rank"));
+  t.stagnation = args.get_real("-stagnation", t.stagnation, "early stop: relative spread of the last 10 logged energies");
+  t.interpolation_tol = args.get_real("-interp_tol", t.interpolation_tol,
+                                      "early stop: mean square of I_H alpha below this (0: never stop early)");
+  const std::string dtype = args.get("-dtype", "float32", "float32 (as lodpinn) or float64");
+  s.output = args.get("-o", "", "the trained bundle");
+  const std::string report_path = args.get("-report", "", "JSON file with the key figures of the run");
+  args.finish(is_root(comm));
+  if (args.help_requested()) return 0;
+  s.example = deep_ritz_example(example);
+  if (samples != 0) s.example.samples = samples;
+  if (coarse_n != 0) s.example.coarse_n = coarse_n;
+  if (fine_n != 0) s.example.fine_n = fine_n;
+  s.example.ell = ell;
+  require(samples >= 0, "-samples must be positive (got " + std::to_string(samples) + ")");
+  require(dtype == "float32" || dtype == "float64", "-dtype must be float32 or float64 (got '" + dtype + "')");
+  t.dtype = dtype == "float64" ? torch::kFloat64 : torch::kFloat32;
+  t.hidden = hidden_from_string(hidden);
+  require(t.threads >= 1, "-threads must be at least 1");
+  require(!s.output.empty(), "train -model deepritz needs an output bundle: -o bundle.pt");
+  require_writable_location(s.output, "-o bundle");
+  if (!report_path.empty()) require_writable_location(report_path, "-report file");
+
+  PetscSession petsc;
+  const DeepRitzTrainSummary r = train_deep_ritz(comm, s);
+  Json report = Json::object();
+  report["model"] = "deepritz";
+  report["example"] = s.example.name;
+  report["coarse_n"] = s.example.coarse_n;
+  report["fine_n"] = s.example.fine_n;
+  report["ell"] = s.example.ell;
+  report["samples"] = s.example.samples;
+  report["networks"] = r.nodes;
+  report["widths"] = widths_to_string(ritz_widths(t.hidden));
+  report["parameters_per_network"] = r.parameters_per_network;
+  report["max_steps"] = t.steps;
+  report["steps_mean"] = r.steps_mean;
+  report["stopped_early"] = r.stopped_early;
+  report["energy_mean"] = r.energy_mean;
+  report["interpolation_max"] = r.interpolation_max;
+  report["seconds"] = r.seconds;
+  report["node_seconds_mean"] = r.node_seconds_mean;
+  report["node_seconds_total"] = r.node_seconds_total;
+  report["ranks"] = mpi_size(comm);
+  report["threads_per_rank"] = t.threads;
+  write_json_file(report_path, report, comm);
+  if (is_root(comm))
+    std::printf("neurhom train: deepritz %s, %d networks in %.1f s on %d ranks (%.1f s per network, %.0f steps on average) -> %s\n",
+                s.example.name.c_str(), r.nodes, r.seconds, mpi_size(comm), r.node_seconds_mean, r.steps_mean,
+                s.output.c_str());
+  return 0;
+}
+
+namespace {
+
+struct EvalOptions {
+  std::string model, fields, report, form = "pg", patch_solver = "petsc";
+  PetscReal final_time = 1.0, p_start = -1, p_end = -1;
+  PetscInt steps = 24, test_samples = 25, seed = 2024, threads = 0;
+  std::vector<PetscReal> field_times{1.0 / 24, 0.5, 1.0};
+};
+
+PetscErrorCode read_eval_options(MPI_Comm comm, EvalOptions* o) {
+  PetscFunctionBeginUser;
+  PetscOptionsBegin(comm, nullptr, "neurhom deepritz-eval: LOD-ANN vs LOD along a moving coefficient", "deepritz-eval");
+  PetscCall(read_string(PetscOptionsObject, "-model", "Trained bundle (`neurhom train -model deepritz`)", &o->model));
+  PetscCall(read_string(PetscOptionsObject, "-form", "galerkin (lodpinn) or pg (as `neurhom lod`)", &o->form));
+  PetscCall(PetscOptionsReal("-T", "Final time", nullptr, o->final_time, &o->final_time, nullptr));
+  PetscCall(PetscOptionsInt("-steps", "Backward Euler steps (tau = T / steps)", nullptr, o->steps, &o->steps, nullptr));
+  PetscCall(PetscOptionsReal("-p_start", "Parameter at t = 0 (default: the family's minimum)", nullptr, o->p_start, &o->p_start, nullptr));
+  PetscCall(PetscOptionsReal("-p_end", "Parameter at t = T (default: the family's maximum)", nullptr, o->p_end, &o->p_end, nullptr));
+  PetscCall(PetscOptionsInt("-test_samples", "Random test parameters (each fixed in time)", nullptr, o->test_samples,
+                            &o->test_samples, nullptr));
+  PetscCall(PetscOptionsInt("-seed", "Seed of the test parameters", nullptr, o->seed, &o->seed, nullptr));
+  PetscCall(read_string(PetscOptionsObject, "-fields", "HDF5/XDMF file with u_lod_ann, u_lod and |error| at -field_times", &o->fields));
+  PetscInt count = 16;
+  PetscReal times[16];
+  PetscBool set = PETSC_FALSE;
+  PetscCall(PetscOptionsRealArray("-field_times", "Times of the field output", nullptr, times, &count, &set));
+  if (set) o->field_times.assign(times, times + count);
+  PetscCall(PetscOptionsInt("-threads", "Intra-op threads for the forward passes (0: LibTorch's default)", nullptr,
+                            o->threads, &o->threads, nullptr));
+  PetscCall(read_string(PetscOptionsObject, "-patch_solver", "Cholesky of the exact correctors (petsc, cholmod, mumps)",
+                        &o->patch_solver));
+  PetscCall(read_string(PetscOptionsObject, "-report", "JSON report", &o->report));
+  PetscOptionsEnd();
+  PetscFunctionReturn(0);
+}
+
+}  // namespace
+
+int run_deepritz_eval(MPI_Comm comm) {
+  EvalOptions o;
+  NH_PETSC(read_eval_options(comm, &o));
+  DeepRitzEvalSettings s;
+  s.model = o.model;
+  s.form = lod_form_from_string(o.form);
+  s.final_time = o.final_time;
+  s.steps = static_cast<int>(o.steps);
+  s.p_start = o.p_start;
+  s.p_end = o.p_end;
+  s.test_samples = static_cast<int>(o.test_samples);
+  s.seed = static_cast<std::uint64_t>(o.seed);
+  s.fields = o.fields;
+  s.field_times.assign(o.field_times.begin(), o.field_times.end());
+  s.threads = static_cast<int>(o.threads);
+  s.patch_solver = o.patch_solver;
+  if (!o.report.empty()) require_writable_location(o.report, "-report file");
+  if (!o.fields.empty()) require_writable_location(o.fields, "-fields file");
+  const DeepRitzEvalResult r = evaluate_deep_ritz(comm, s);
+
+  Json report = Json::object();
+  report["model"] = s.model;
+  report["example"] = r.example;
+  report["form"] = r.form;
+  report["coarse_n"] = r.coarse_n;
+  report["fine_n"] = r.fine_n;
+  report["ell"] = r.ell;
+  report["networks"] = r.nodes;
+  report["steps"] = r.steps;
+  report["T"] = s.final_time;
+  report["p_start"] = r.p_start;
+  report["p_end"] = r.p_end;
+  report["relative_error_T"] = r.relative_error_T;
+  report["relative_error_T_nodal"] = r.relative_error_T_nodal;
+  report["localization_error_T"] = r.localization_error_T;
+  report["relative_error_spacetime"] = r.relative_error_spacetime;
+  report["basis_error_mean"] = r.basis_error_mean;
+  report["basis_error_max"] = r.basis_error_max;
+  report["basis_error_element_mean"] = r.basis_error_element_mean;
+  report["test_samples"] = r.test_samples;
+  report["relative_error_T_mean"] = r.relative_error_T_mean;
+  report["relative_error_T_max"] = r.relative_error_T_max;
+  report["ann_basis_seconds"] = r.ann_seconds;
+  report["nodal_basis_seconds"] = r.nodal_seconds;
+  report["element_basis_seconds"] = r.element_seconds;
+  report["online_speedup"] = r.online_speedup;
+  report["online_speedup_element"] = r.online_speedup_element;
+  report["outside_training_range"] = r.outside_range;
+  report["times"] = Json::array_of(r.times);
+  report["error_history"] = Json::array_of(r.error_history);
+  report["ranks"] = mpi_size(comm);
+  write_json_file(o.report, report, comm);
+  if (is_root(comm))
+    std::printf("neurhom deepritz-eval: %s (%s): relative L2 error at T %.4f (paper: %s), basis error %.4f, test mean %.4f "
+                "over %d parameters, online speedup %.1f (nodal) / %.1f (element)\n",
+                r.example.c_str(), r.form.c_str(), r.relative_error_T, r.example == "cont" ? "0.0495" : "0.0294",
+                r.basis_error_mean, r.relative_error_T_mean, r.test_samples, r.online_speedup, r.online_speedup_element);
+  return 0;
+}
+
+}  // namespace neurhom::app
