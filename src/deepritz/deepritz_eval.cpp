@@ -56,7 +56,7 @@ class BasisFactory {
                               std::to_string(n.node.j) + ")");
       n.net = bundle.network(static_cast<size_t>(index), torch::kFloat32);
       n.net->eval();
-      const std::vector<double> xy = patch_node_coordinates(mesh, n.patch);
+      const std::vector<double> xy = ritz_input_coordinates(n.patch);
       n.coordinates = torch::tensor(xy, torch::kFloat64).reshape({-1, 2}).to(torch::kFloat32);
       std::vector<double> mask(static_cast<size_t>(n.patch.fine_nodes()), 0.0);
       for (int y = 1; y < n.patch.fine_ny(); ++y)

@@ -44,13 +44,24 @@ torch::Tensor to_tensor(const std::vector<double>& v, std::vector<std::int64_t> 
 
 }  // namespace
 
+std::vector<double> ritz_input_coordinates(const Patch& patch) {
+  std::vector<double> xy;
+  xy.reserve(static_cast<size_t>(2 * patch.fine_nodes()));
+  for (int y = 0; y <= patch.fine_ny(); ++y)
+    for (int x = 0; x <= patch.fine_nx(); ++x) {
+      xy.push_back(2.0 * x / patch.fine_nx() - 1.0);
+      xy.push_back(2.0 * y / patch.fine_ny() - 1.0);
+    }
+  return xy;
+}
+
 RitzProblem build_ritz_problem(const CoarseMesh& mesh, const QuasiInterpolation& qi, const CoarseNode& node, int ell,
                                const ParametricFamily& family, const std::vector<double>& params) {
   require(!params.empty(), "Deep Ritz: no training parameters");
   const Patch patch = make_node_patch(mesh, node.i, node.j, ell);
   const std::int64_t n = patch.fine_nodes(), c = static_cast<std::int64_t>(patch.fine_nx()) * patch.fine_ny();
   RitzProblem p;
-  p.coordinates = to_tensor(patch_node_coordinates(mesh, patch), {n, 2});
+  p.coordinates = to_tensor(ritz_input_coordinates(patch), {n, 2});
   std::vector<double> mask(static_cast<size_t>(n), 0.0);
   for (int y = 1; y < patch.fine_ny(); ++y)
     for (int x = 1; x < patch.fine_nx(); ++x) mask[static_cast<size_t>(patch.fine_node(x, y))] = 1.0;

@@ -80,18 +80,6 @@ std::vector<int> patch_cell_nodes(const Patch& p) {
   return nodes;
 }
 
-std::vector<double> patch_node_coordinates(const CoarseMesh& mesh, const Patch& p) {
-  std::vector<double> xy;
-  xy.reserve(static_cast<size_t>(2 * p.fine_nodes()));
-  const double n = mesh.fine_cells();
-  for (int y = 0; y <= p.fine_ny(); ++y)
-    for (int x = 0; x <= p.fine_nx(); ++x) {
-      xy.push_back((p.I0 * p.ratio + x) / n);
-      xy.push_back((p.J0 * p.ratio + y) / n);
-    }
-  return xy;
-}
-
 std::vector<double> restrict_to_coarse(const Patch& p, const std::vector<double>& v) {
   std::vector<double> out(static_cast<size_t>(p.coarse_nodes()), 0.0);
   const int r = p.ratio;

@@ -40,6 +40,12 @@ std::vector<CoarseNode> interior_coarse_nodes(const CoarseMesh& mesh);
 // Contiguous block [begin, end) of `count` items for `rank` of `size`.
 std::pair<int, int> node_block(int count, int rank, int size);
 
+// The network's spatial input at the patch's fine nodes: patch-local coordinates in
+// [-1, 1]^2 (interleaved x1, x2). The paper feeds global coordinates; "zooming in" on the
+// patch (its own argument for patches, Sec. 2.4) measurably speeds up the training here
+// (docs/deepritz.md).
+std::vector<double> ritz_input_coordinates(const Patch& patch);
+
 // The training problem of node (i, j) for the parameters `params` (unnormalized).
 RitzProblem build_ritz_problem(const CoarseMesh& mesh, const QuasiInterpolation& qi, const CoarseNode& node, int ell,
                                const ParametricFamily& family, const std::vector<double>& params);

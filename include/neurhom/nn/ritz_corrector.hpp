@@ -7,8 +7,8 @@
 // deepritz/ritz_setting.hpp):
 //
 //   alpha_k(x_i) = m_i F_theta(x_i, p^_k)                     network function, eq. (13)
-//       F_theta: (x1, x2, p^) -> R, tanh MLP, Glorot normal weights, zero biases; p^ = the
-//       parameter normalized to [0, 1]; m_i = 1 at the free (interior) patch nodes and 0 on
+//       F_theta: (x1, x2, p^) -> R, tanh MLP, Glorot normal weights, zero biases; (x1, x2)
+//       patch-local coordinates in [-1, 1]^2, p^ = the parameter normalized to [0, 1]; m_i = 1 at the free (interior) patch nodes and 0 on
 //       the patch boundary: the localization of Def. 3.3 as a hard zero at the nodes (the
 //       paper's bubble kappa x1 x2 (a - x1)(b - x2) and lodpinn's atan cut-off are only ever
 //       evaluated at the nodes, where they equal m up to a smooth positive factor)
@@ -22,7 +22,7 @@
 //
 // Training (Problem 3.8): min over theta, max over mu (the self-adaptive weights of SA-PINNs,
 // one per constrained coarse node and sample, initialised U(0, 1)) with the generic Trainer:
-// Adam on theta with lr 1e-3 * 0.9^(s / 1000) (continuous), Adam on mu with its own rate and
+// Adam on theta with lr0 * 0.9^(s / 1000) (continuous; the paper's lr0 = 1e-3, our default 1e-2), Adam on mu with its own rate and
 // Direction::Ascent. Early stopping as in lodpinn: every log_every steps the energy and the
 // mean square of R are logged; stop when the last 10 energies vary by less than `stagnation`
 // (std / |mean|) and the mean interpolation residual is below `interpolation_tol`.
@@ -39,7 +39,7 @@
 namespace neurhom {
 
 struct RitzProblem {
-  torch::Tensor coordinates;       // [n, 2] fine node coordinates in (0,1)^2
+  torch::Tensor coordinates;       // [n, 2] network input coordinates of the fine nodes
   torch::Tensor free_mask;         // [n] 1 at free nodes, 0 on the patch boundary
   torch::Tensor cell_nodes;        // [c, 4] int64 patch node indices of each fine cell (Q1 order)
   torch::Tensor cell_coefficient;  // [N_s, c] a(p_k) / scale on the fine cells
@@ -86,7 +86,7 @@ std::vector<std::int64_t> ritz_widths(const std::vector<std::int64_t>& hidden);
 struct RitzTrainSettings {
   std::vector<std::int64_t> hidden{64, 64, 64};
   int steps = 3000;              // maximal Adam steps
-  double lr = 1e-3, decay = 0.9;
+  double lr = 1e-2, decay = 0.9;  // paper: 1e-3; 1e-2 converges faster at our step budgets (docs/deepritz.md)
   long long decay_steps = 1000;
   double lr_mu = 1e-2;           // Adam on the self-adaptive weights (same decay)
   std::uint64_t seed = 1;

@@ -32,8 +32,6 @@ std::vector<double> coarse_basis(const Patch& patch, int coarse_node);
 // connectivity through which apply_stiffness() acts, for batched re-implementations of K v
 // (the Deep Ritz energy, nn/ritz_corrector.hpp). Size 4 * fine cells.
 std::vector<int> patch_cell_nodes(const Patch& patch);
-// Coordinates (x1, x2) in (0,1)^2 of all patch fine nodes, interleaved (size 2 * fine nodes).
-std::vector<double> patch_node_coordinates(const CoarseMesh& mesh, const Patch& patch);
 std::vector<double> restrict_to_coarse(const Patch& patch, const std::vector<double>& v);
 
 // Assembles sum over fine cells c of w_c E (E an element matrix: q1::reference_stiffness()
