@@ -138,7 +138,7 @@ namespace {
 struct EvalOptions {
   std::string model, fields, report, form = "pg", patch_solver = "petsc";
   PetscReal final_time = 1.0, p_start = -1, p_end = -1;
-  PetscInt steps = 24, test_samples = 25, seed = 2024, threads = 0;
+  PetscInt steps = 24, test_samples = 25, seed = 2024, threads = 0, coarse_n = 0, fine_n = 0, ell = 0;
   std::vector<PetscReal> field_times{1.0 / 24, 0.5, 1.0};
 };
 
@@ -146,6 +146,9 @@ PetscErrorCode read_eval_options(MPI_Comm comm, EvalOptions* o) {
   PetscFunctionBeginUser;
   PetscOptionsBegin(comm, nullptr, "neurhom deepritz-eval: LOD-ANN vs LOD along a moving coefficient", "deepritz-eval");
   PetscCall(read_string(PetscOptionsObject, "-model", "Trained bundle (`neurhom train -model deepritz`)", &o->model));
+  PetscCall(PetscOptionsInt("-coarse_n", "Expected coarse cells per side (0: the bundle's)", nullptr, o->coarse_n, &o->coarse_n, nullptr));
+  PetscCall(PetscOptionsInt("-fine_n", "Expected fine cells per side (0: the bundle's)", nullptr, o->fine_n, &o->fine_n, nullptr));
+  PetscCall(PetscOptionsInt("-ell", "Expected patch layers (0: the bundle's)", nullptr, o->ell, &o->ell, nullptr));
   PetscCall(read_string(PetscOptionsObject, "-form", "galerkin (lodpinn) or pg (as `neurhom lod`)", &o->form));
   PetscCall(PetscOptionsReal("-T", "Final time", nullptr, o->final_time, &o->final_time, nullptr));
   PetscCall(PetscOptionsInt("-steps", "Backward Euler steps (tau = T / steps)", nullptr, o->steps, &o->steps, nullptr));
@@ -176,6 +179,9 @@ int run_deepritz_eval(MPI_Comm comm) {
   NH_PETSC(read_eval_options(comm, &o));
   DeepRitzEvalSettings s;
   s.model = o.model;
+  s.coarse_n = static_cast<int>(o.coarse_n);
+  s.fine_n = static_cast<int>(o.fine_n);
+  s.ell = static_cast<int>(o.ell);
   s.form = lod_form_from_string(o.form);
   s.final_time = o.final_time;
   s.steps = static_cast<int>(o.steps);

@@ -211,6 +211,15 @@ DeepRitzEvalResult evaluate_deep_ritz(MPI_Comm comm, const DeepRitzEvalSettings&
   e.coarse_n = bundle.int_attribute("coarse_n");
   e.fine_n = bundle.int_attribute("fine_n");
   e.ell = bundle.int_attribute("ell");
+  const auto check = [&](int requested, int trained, const char* option) {
+    require(requested == 0 || requested == trained,
+            "the bundle '" + s.model + "' was trained for H = 1/" + std::to_string(e.coarse_n) + ", h = 1/" +
+                std::to_string(e.fine_n) + ", ell = " + std::to_string(e.ell) + "; " + option + " " +
+                std::to_string(requested) + " asks for another mesh (train a bundle for it)");
+  };
+  check(s.coarse_n, e.coarse_n, "-coarse_n");
+  check(s.fine_n, e.fine_n, "-fine_n");
+  check(s.ell, e.ell, "-ell");
   const ParametricFamily& family = e.family;
   const double p0 = s.p_start < 0 ? family.p_min : s.p_start, p1 = s.p_end < 0 ? family.p_max : s.p_end;
   DeepRitzEvalResult r;

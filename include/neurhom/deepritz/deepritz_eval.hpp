@@ -34,6 +34,7 @@ namespace neurhom {
 
 struct DeepRitzEvalSettings {
   std::string model;            // bundle
+  int coarse_n = 0, fine_n = 0, ell = 0;  // expected setting (0: whatever the bundle has); a mismatch is an error
   LodForm form = LodForm::PetrovGalerkin;
   double final_time = 1.0;
   int steps = 24;
