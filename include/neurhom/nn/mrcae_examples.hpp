@@ -1,0 +1,27 @@
+#pragma once
+// Synthetic snapshot sets of the MrCAE paper (Liu, Ponce, Brunton, Kutz 2020, Sec. 4.1) and a
+// 2D turbulence stand-in for its fluid data, as [T, n, n] float64 tensors ([t][y][x]).
+//
+//   toy1        Phi = u(x, y) cos(w0 t) + v(x, y) cos(w1 t + pi/4) on [-5, 5]^2, t in [0, 8 pi]
+//   toy2        the same with v moving: v(x, y, t) centred at (3 - 0.5 t, -3 + 0.5 t), t in [0, 4 pi]
+//               u = sech((x + 1)/s0) sech((y - 1)/s0) (the text extraction of the paper shows
+//               cosh; both are a slowly varying background at s0 = 10), v = (2 pi s1)^(-1/2)
+//               exp(-((x - 1)^2 + (y + 1)^2) / (2 s1^2)), w0 = 0.5, w1 = 4, s0 = 10, s1 = 0.25
+//   turbulence  decaying 2D incompressible turbulence (the paper uses the JHU isotropic
+//               turbulence slices, which we cannot download): the vorticity equation
+//               w_t + u . grad w = nu lap w on the periodic [0, 2 pi]^2, pseudo-spectral on
+//               128^2 (torch::fft, 2/3 dealiasing, RK4 with an integrating factor for the
+//               viscosity), nu = 1e-3, a random initial vorticity with energy near |k| = 6,
+//               spun up to t = 5, then `count` snapshots every 0.02; cropped to 127^2
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <string>
+
+namespace neurhom {
+
+torch::Tensor mrcae_toy_snapshots(int example, int n, int count);  // example 1 or 2
+torch::Tensor turbulence_snapshots(int n, int count, std::uint64_t seed);
+std::string mrcae_example_description(const std::string& example);
+
+}  // namespace neurhom
