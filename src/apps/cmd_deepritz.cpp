@@ -18,29 +18,11 @@
 #include "neurhom/deepritz/ritz_offline.hpp"
 #include "neurhom/nn/mlp.hpp"
 #include "options.hpp"
+#include "petsc_session.hpp"
 
 namespace neurhom::app {
 
 namespace {
-
-// `train` runs without PETSc; the Deep Ritz data (patch stiffness, I_H rows) need it.
-class PetscSession {
- public:
-  PetscSession() {
-    PetscBool up = PETSC_FALSE;
-    PetscInitialized(&up);
-    if (!up) {
-      if (PetscInitializeNoArguments()) throw Error("cannot initialize PETSc");
-      owner_ = true;
-    }
-  }
-  ~PetscSession() {
-    if (owner_) PetscFinalize();
-  }
-
- private:
-  bool owner_ = false;
-};
 
 std::vector<std::int64_t> hidden_from_string(const std::string& text) {
   std::vector<std::int64_t> w;

@@ -16,6 +16,7 @@ namespace neurhom::app {
 #ifdef NEURHOM_WITH_PETSC
 int train_deepritz_model(MPI_Comm comm, ArgOptions& args);  // cmd_deepritz.cpp
 #endif
+int train_mrcae_model(MPI_Comm comm, ArgOptions& args);     // cmd_mrcae.cpp
 
 namespace {
 
@@ -144,13 +145,14 @@ int run_train(MPI_Comm comm, int argc, char** argv) {
   ArgOptions args(argc, argv, "train");
   const std::string model = args.get("-model", "compression",
                                      "network: compression (operator compression MLP), multistage (CEM multi-stage networks), "
-                                     "deepritz (Deep Ritz LOD correctors)");
+                                     "deepritz (Deep Ritz LOD correctors), mrcae (multiresolution autoencoder)");
   if (model == "multistage") return train_multistage_model(comm, args);
+  if (model == "mrcae") return train_mrcae_model(comm, args);
 #ifdef NEURHOM_WITH_PETSC
   if (model == "deepritz") return train_deepritz_model(comm, args);
 #endif
   if (model != "compression" && !args.help_requested())
-    throw Error("unknown model '" + model + "' (-model); known: compression, multistage, deepritz");
+    throw Error("unknown model '" + model + "' (-model); known: compression, multistage, deepritz, mrcae");
   return train_compression_model(comm, args, model);
 }
 

@@ -20,5 +20,7 @@ int run_deepritz_eval(MPI_Comm comm);
 
 int run_train(MPI_Comm comm, int argc, char** argv);
 int run_lod_merge(MPI_Comm comm, int argc, char** argv);
+int run_mrcae_data(MPI_Comm comm, int argc, char** argv);
+int run_mrcae_eval(MPI_Comm comm, int argc, char** argv);
 
 }  // namespace neurhom::app

@@ -46,6 +46,9 @@ const char* const kUsage =
     "  train     data-parallel training: -model compression -data lod.h5 -epochs 20 -o model.pt -report r.json\n"
     "            -model multistage -data cem.h5 -problem linear -reduction cem-mode-1,cem-mode-2,pool -o ms.pt\n"
     "            -model deepritz -example cont|battery -steps 3000 -o dr.pt (one network per coarse node)\n"
+    "            -model mrcae -data snaps.h5 -levels 3 -tol 1e-3,5e-4,1e-4 -o mrcae.pt (multiresolution autoencoder)\n"
+    "  mrcae-data  snapshot datasets: -example toy1|toy2|turbulence|multiscale -o snaps.h5\n"
+    "  mrcae-eval  a trained MrCAE on the test split: -model mrcae.pt -data snaps.h5 -report r.json\n"
 #endif
 #if defined(NEURHOM_WITH_TORCH) && defined(NEURHOM_WITH_PETSC)
     "  compress-eval  neural S_A-hat vs. LOD S_A: -model model.pt -coef ms|smooth|cracks -rhs ... -report r.json\n"
@@ -74,6 +77,8 @@ const Command kCommands[] = {
     {"lod-merge", nullptr, neurhom::app::run_lod_merge},
 #ifdef NEURHOM_WITH_TORCH
     {"train", nullptr, neurhom::app::run_train},
+    {"mrcae-data", nullptr, neurhom::app::run_mrcae_data},
+    {"mrcae-eval", nullptr, neurhom::app::run_mrcae_eval},
 #endif
 #if defined(NEURHOM_WITH_TORCH) && defined(NEURHOM_WITH_PETSC)
     {"compress-eval", neurhom::app::run_compress_eval, nullptr},

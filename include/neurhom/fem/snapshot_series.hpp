@@ -1,0 +1,22 @@
+#pragma once
+// The project's own multiscale snapshot data for the multiresolution autoencoders
+// (`neurhom mrcae-data -example multiscale`): the parabolic fine-scale Q1 solve
+//   u_t - div(a(x, t) grad u) = 1 on (0,1)^2, u = 0 on the boundary, u(0) = 0,
+// with a moving coefficient: background 1 plus an oscillating inclusion (radius 0.2,
+// a = 1 + 9 (1 + sin(2 pi x1 / eps) sin(2 pi x2 / eps)) / 2, eps = 1/16) whose centre moves on
+// the diagonal from (0.25, 0.25) to (0.75, 0.75) over [0, T]. Backward Euler, `count`
+// snapshots of the node values on an (n-1) x (n-1) cell grid (n x n images), one per step.
+#include <mpi.h>
+
+#include <vector>
+
+#include "neurhom/coef/coefficient.hpp"
+
+namespace neurhom {
+
+CoefficientPath moving_inclusion_path(double final_time);
+
+// Collective; returns the snapshots [count][n][n] ([y][x]) on every rank.
+std::vector<double> parabolic_snapshots(MPI_Comm comm, int n, int count, double final_time);
+
+}  // namespace neurhom

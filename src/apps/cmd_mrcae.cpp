@@ -1,0 +1,196 @@
+// MrCAE subcommands (no PETSc except for the multiscale example's fine solves):
+// `neurhom mrcae-data` (snapshot datasets), `neurhom train -model mrcae` (progressive
+// training, nn/mrcae_training.hpp) and `neurhom mrcae-eval` (nn/mrcae_eval.hpp). Read
+// options, call one library function, write the report.
+#include <cstdio>
+#include <sstream>
+
+#include "arg_options.hpp"
+#include "commands.hpp"
+#include "neurhom/core/atomic_file.hpp"
+#include "neurhom/core/error.hpp"
+#include "neurhom/core/json_report.hpp"
+#include "neurhom/core/mpi_util.hpp"
+#include "neurhom/core/progress.hpp"
+#include "neurhom/data/snapshot_dataset.hpp"
+#include "neurhom/nn/mrcae_eval.hpp"
+#include "neurhom/nn/mrcae_examples.hpp"
+#include "neurhom/nn/mrcae_training.hpp"
+#ifdef NEURHOM_WITH_PETSC
+#include "neurhom/fem/snapshot_series.hpp"
+#include "petsc_session.hpp"
+#endif
+
+namespace neurhom::app {
+
+namespace {
+
+template <class T>
+std::vector<T> list_from_string(const std::string& text, const std::string& option) {
+  std::vector<T> out;
+  std::stringstream s(text);
+  std::string item;
+  while (std::getline(s, item, ',')) {
+    std::istringstream is(item);
+    T v{};
+    if (!(is >> v) || !is.eof()) throw Error(option + " must be a comma-separated list of numbers (got '" + text + "')");
+    out.push_back(v);
+  }
+  require(!out.empty(), option + " must not be empty");
+  return out;
+}
+
+Json history_json(const std::vector<MrCaeOperation>& ops) {
+  Json h = Json::array();
+  for (const auto& o : ops) {
+    Json j = Json::object();
+    j["level"] = o.level;
+    j["operation"] = o.kind;
+    j["channels"] = o.channels;
+    j["epochs"] = o.epochs;
+    j["val_loss"] = o.val_loss;
+    j["val_global"] = o.val_global;
+    j["parameters"] = static_cast<long long>(o.parameters);
+    j["encoding_size"] = static_cast<long long>(o.encoding_size);
+    j["masked_fraction"] = o.masked_fraction;
+    j["seconds"] = o.seconds;
+    h.push_back(j);
+  }
+  return h;
+}
+
+}  // namespace
+
+int run_mrcae_data(MPI_Comm comm, int argc, char** argv) {
+  ArgOptions args(argc, argv, "mrcae-data");
+  const std::string example = args.get("-example", "toy1", "toy1, toy2, turbulence or multiscale");
+  const int size = static_cast<int>(args.get_int("-size", 127, "image size n = 2^k - 1"));
+  const long long count = args.get_int("-snapshots", 500, "number of snapshots");
+  const auto seed = static_cast<std::uint64_t>(args.get_int("-seed", 1, "seed of the split (and of the turbulence)"));
+  const std::string output = args.get("-o", "", "snapshot dataset (HDF5)");
+  const std::string report_path = args.get("-report", "", "JSON report");
+  args.finish(is_root(comm));
+  if (args.help_requested()) return 0;
+  SnapshotSet s;
+  s.example = example;
+  s.description = mrcae_example_description(example);  // validates the name
+  require(size >= 3 && ((size + 1) & size) == 0, "-size must be 2^k - 1 >= 3 (got " + std::to_string(size) + ")");
+  require(count >= 10, "-snapshots must be at least 10 (got " + std::to_string(count) + ")");
+  require(!output.empty(), "mrcae-data needs an output file: -o data.h5");
+  require_writable_location(output, "-o file");
+  if (!report_path.empty()) require_writable_location(report_path, "-report file");
+  WallTimer timer;
+  s.size = size;
+  s.count = count;
+  if (example == "multiscale") {
+#ifdef NEURHOM_WITH_PETSC
+    PetscSession petsc;
+    s.values = parabolic_snapshots(comm, size, static_cast<int>(count), 1.0);
+#else
+    throw Error("-example multiscale needs neurhom built with PETSc");
+#endif
+  } else {
+    const torch::Tensor x = example == "turbulence" ? turbulence_snapshots(size, static_cast<int>(count), seed)
+                                                    : mrcae_toy_snapshots(example == "toy1" ? 1 : 2, size, static_cast<int>(count));
+    const torch::Tensor c = x.contiguous();
+    s.values.assign(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
+  }
+  s.split = shuffled_split(count, seed);
+  write_snapshots(output, s, comm);
+  Json report = Json::object();
+  report["example"] = example;
+  report["size"] = size;
+  report["snapshots"] = count;
+  report["description"] = s.description;
+  report["seconds"] = timer.seconds();
+  write_json_file(report_path, report, comm);
+  if (is_root(comm))
+    std::printf("neurhom mrcae-data: %s, %lld snapshots of %d x %d -> %s (%.1f s)\n", example.c_str(), count, size, size,
+                output.c_str(), timer.seconds());
+  return 0;
+}
+
+int train_mrcae_model(MPI_Comm comm, ArgOptions& args) {
+  MrCaeTrainSettings s;
+  const std::string data_path = args.get("-data", "", "snapshot dataset from `neurhom mrcae-data`");
+  s.levels = static_cast<int>(args.get_int("-levels", s.levels, "levels of resolution"));
+  const std::string tol = args.get("-tol", "1e-3,5e-4,1e-4", "per-level error tolerances of the adaptive filters (eq. 3.8)");
+  const std::string channels = args.get("-channels", "2,3,4", "channels of the successive filter groups of a level");
+  const std::string activation = args.get("-activation", "linear", "linear (MrCAE) or relu");
+  s.adaptive = !args.flag("-no_masks", "filter groups act everywhere (the MrCAE(+ReLU) comparison of Sec. 4.2)");
+  s.w = args.get_real("-w", s.w, "omega of the loss: w MSE + (1 - w) max");
+  s.epochs = static_cast<int>(args.get_int("-epochs", s.epochs, "maximal epochs per operation"));
+  s.batch = args.get_int("-batch", s.batch, "global minibatch (0: the whole training split)");
+  s.lr = args.get_real("-lr", s.lr, "Adam step size");
+  s.noise = args.get_real("-noise", s.noise, "initialisation noise epsilon (Appendix A)");
+  s.seed = static_cast<std::uint64_t>(args.get_int("-seed", 1, "seed of the initialisation noise and the shuffling"));
+  s.threads = static_cast<int>(args.get_int("-threads", 0, "intra-op threads per rank (0: cores / ranks per node)"));
+  s.output = args.get("-o", "", "the trained model (written after every operation)");
+  s.resume = args.flag("-resume", "continue after the last finished operation stored in -o");
+  const std::string report_path = args.get("-report", "", "JSON report");
+  args.finish(is_root(comm));
+  if (args.help_requested()) return 0;
+  s.tolerances = list_from_string<double>(tol, "-tol");
+  s.channels = list_from_string<int>(channels, "-channels");
+  require(activation == "linear" || activation == "relu", "-activation must be linear or relu (got '" + activation + "')");
+  s.activation = activation == "relu" ? MrCaeActivation::ReLU : MrCaeActivation::Linear;
+  require(!s.output.empty(), "train -model mrcae needs an output model: -o model.pt");
+  require_writable_location(s.output, "-o model");
+  if (!report_path.empty()) require_writable_location(report_path, "-report file");
+  s.validate();
+  const SnapshotSet data = read_snapshots(data_path, comm);
+  const MrCaeTrainResult r = train_mrcae(comm, data, s);
+  Json report = Json::object();
+  report["model"] = "mrcae";
+  report["data"] = data_path;
+  report["example"] = data.example;
+  report["architecture"] = r.architecture;
+  report["parameters"] = static_cast<long long>(r.parameters);
+  report["encoding_size"] = static_cast<long long>(r.encoding_size);
+  report["seconds"] = r.seconds;
+  report["ranks"] = mpi_size(comm);
+  report["history"] = history_json(r.operations);
+  write_json_file(report_path, report, comm);
+  if (is_root(comm))
+    std::printf("neurhom train: mrcae %s, %zu operations, %lld parameters, encoding %lld, %.1f s -> %s\n", r.architecture.c_str(),
+                r.operations.size(), static_cast<long long>(r.parameters), static_cast<long long>(r.encoding_size), r.seconds,
+                s.output.c_str());
+  return 0;
+}
+
+int run_mrcae_eval(MPI_Comm comm, int argc, char** argv) {
+  ArgOptions args(argc, argv, "mrcae-eval");
+  const std::string model = args.get("-model", "", "trained model (`neurhom train -model mrcae`)");
+  const std::string data_path = args.get("-data", "", "its snapshot dataset (the test split is evaluated)");
+  const double w = args.get_real("-w", 0.5, "omega of the metric (3.4)");
+  const std::string fields = args.get("-fields", "", "HDF5/XDMF with test reconstructions and refinement maps");
+  const int snapshots = static_cast<int>(args.get_int("-field_snapshots", 3, "test snapshots written to -fields"));
+  const std::string report_path = args.get("-report", "", "JSON report");
+  args.finish(is_root(comm));
+  if (args.help_requested()) return 0;
+  require(!model.empty(), "mrcae-eval needs a model: -model model.pt");
+  if (!report_path.empty()) require_writable_location(report_path, "-report file");
+  if (!fields.empty()) require_writable_location(fields, "-fields file");
+  const SnapshotSet data = read_snapshots(data_path, comm);
+  const MrCaeEvalResult r = evaluate_mrcae(comm, model, data, w, fields, snapshots);
+  Json report = Json::object();
+  report["model"] = model;
+  report["data"] = data_path;
+  report["example"] = data.example;
+  report["architecture"] = r.architecture;
+  report["level_errors"] = Json::array_of(r.level_errors);
+  report["level_relative_l2"] = Json::array_of(r.level_mse);
+  report["parameters"] = static_cast<long long>(r.parameters);
+  report["encoding_size"] = static_cast<long long>(r.encoding_size);
+  report["test_snapshots"] = r.test_snapshots;
+  report["history"] = history_json(r.history);
+  write_json_file(report_path, report, comm);
+  if (is_root(comm)) {
+    std::printf("neurhom mrcae-eval: %s, test error (3.4) per level:", data.example.c_str());
+    for (double e : r.level_errors) std::printf(" %.4e", e);
+    std::printf(", %lld parameters, encoding %lld\n", static_cast<long long>(r.parameters), static_cast<long long>(r.encoding_size));
+  }
+  return 0;
+}
+
+}  // namespace neurhom::app
