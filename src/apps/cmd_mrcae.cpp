@@ -163,14 +163,14 @@ int run_mrcae_eval(MPI_Comm comm, int argc, char** argv) {
   const std::string model = args.get("-model", "", "trained model (`neurhom train -model mrcae`)");
   const std::string data_path = args.get("-data", "", "its snapshot dataset (the test split is evaluated)");
   const double w = args.get_real("-w", 0.5, "omega of the metric (3.4)");
-  const std::string fields = args.get("-fields", "", "HDF5/XDMF with test reconstructions and refinement maps");
-  const int snapshots = static_cast<int>(args.get_int("-field_snapshots", 3, "test snapshots written to -fields"));
+  const std::string fields = args.get("-o", "", "HDF5/XDMF with test reconstructions and refinement maps");
+  const int snapshots = static_cast<int>(args.get_int("-field_snapshots", 3, "test snapshots written to -o"));
   const std::string report_path = args.get("-report", "", "JSON report");
   args.finish(is_root(comm));
   if (args.help_requested()) return 0;
   require(!model.empty(), "mrcae-eval needs a model: -model model.pt");
   if (!report_path.empty()) require_writable_location(report_path, "-report file");
-  if (!fields.empty()) require_writable_location(fields, "-fields file");
+  if (!fields.empty()) require_writable_location(fields, "-o file");
   const SnapshotSet data = read_snapshots(data_path, comm);
   const MrCaeEvalResult r = evaluate_mrcae(comm, model, data, w, fields, snapshots);
   Json report = Json::object();

@@ -48,7 +48,7 @@ const char* const kUsage =
     "            -model deepritz -example cont|battery -steps 3000 -o dr.pt (one network per coarse node)\n"
     "            -model mrcae -data snaps.h5 -levels 3 -tol 1e-3,5e-4,1e-4 -o mrcae.pt (multiresolution autoencoder)\n"
     "  mrcae-data  snapshot datasets: -example toy1|toy2|turbulence|multiscale -o snaps.h5\n"
-    "  mrcae-eval  a trained MrCAE on the test split: -model mrcae.pt -data snaps.h5 -report r.json\n"
+    "  mrcae-eval  a trained MrCAE on the test split: -model mrcae.pt -data snaps.h5 -o fields.h5 -report r.json\n"
 #endif
 #if defined(NEURHOM_WITH_TORCH) && defined(NEURHOM_WITH_PETSC)
     "  compress-eval  neural S_A-hat vs. LOD S_A: -model model.pt -coef ms|smooth|cracks -rhs ... -report r.json\n"
