@@ -13,6 +13,7 @@
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/core/progress.hpp"
 #include "neurhom/data/snapshot_dataset.hpp"
+#include "neurhom/nn/conv_autoencoder.hpp"
 #include "neurhom/nn/mrcae_eval.hpp"
 #include "neurhom/nn/mrcae_examples.hpp"
 #include "neurhom/nn/mrcae_training.hpp"
@@ -123,6 +124,7 @@ int train_mrcae_model(MPI_Comm comm, ArgOptions& args) {
   s.batch = args.get_int("-batch", s.batch, "global minibatch (0: the whole training split)");
   s.lr = args.get_real("-lr", s.lr, "Adam step size");
   s.noise = args.get_real("-noise", s.noise, "initialisation noise epsilon (Appendix A)");
+  s.patience = static_cast<int>(args.get_int("-patience", s.patience, "early stop after this many epochs without 0.1 % progress (Appendix B: 10)"));
   s.seed = static_cast<std::uint64_t>(args.get_int("-seed", 1, "seed of the initialisation noise and the shuffling"));
   s.threads = static_cast<int>(args.get_int("-threads", 0, "intra-op threads per rank (0: cores / ranks per node)"));
   s.output = args.get("-o", "", "the trained model (written after every operation)");
@@ -155,6 +157,44 @@ int train_mrcae_model(MPI_Comm comm, ArgOptions& args) {
     std::printf("neurhom train: mrcae %s, %zu operations, %lld parameters, encoding %lld, %.1f s -> %s\n", r.architecture.c_str(),
                 r.operations.size(), static_cast<long long>(r.parameters), static_cast<long long>(r.encoding_size), r.seconds,
                 s.output.c_str());
+  return 0;
+}
+
+int train_cae_model(MPI_Comm comm, ArgOptions& args) {
+  MrCaeTrainSettings s;
+  const std::string data_path = args.get("-data", "", "snapshot dataset from `neurhom mrcae-data`");
+  const std::string channels = args.get("-channels", "1,3,5", "channels of the encoder layers (their count is the depth)");
+  const std::string activation = args.get("-activation", "linear", "linear (RED-Net Linear) or relu (RED-Net +ReLU)");
+  s.w = args.get_real("-w", s.w, "omega of the loss");
+  s.epochs = static_cast<int>(args.get_int("-epochs", s.epochs, "maximal epochs"));
+  s.batch = args.get_int("-batch", s.batch, "global minibatch (0: the whole training split)");
+  s.lr = args.get_real("-lr", s.lr, "Adam step size");
+  s.patience = static_cast<int>(args.get_int("-patience", s.patience, "early stop after this many epochs without 0.1 % progress"));
+  s.seed = static_cast<std::uint64_t>(args.get_int("-seed", 1, "seed of the weights and the shuffling"));
+  s.threads = static_cast<int>(args.get_int("-threads", 0, "intra-op threads per rank"));
+  const std::string report_path = args.get("-report", "", "JSON report");
+  args.finish(is_root(comm));
+  if (args.help_requested()) return 0;
+  require(activation == "linear" || activation == "relu", "-activation must be linear or relu (got '" + activation + "')");
+  if (!report_path.empty()) require_writable_location(report_path, "-report file");
+  s.verbose = false;
+  const SnapshotSet data = read_snapshots(data_path, comm);
+  const ConvAutoencoderResult r = train_conv_autoencoder(comm, data, list_from_string<int>(channels, "-channels"),
+                                                         activation == "relu" ? MrCaeActivation::ReLU : MrCaeActivation::Linear, s);
+  Json report = Json::object();
+  report["model"] = "cae";
+  report["data"] = data_path;
+  report["architecture"] = r.architecture;
+  report["parameters"] = static_cast<long long>(r.parameters);
+  report["encoding_size"] = static_cast<long long>(r.encoding_size);
+  report["val_loss"] = r.val_loss;
+  report["test_loss"] = r.test_loss;
+  report["epochs"] = r.epochs;
+  report["seconds"] = r.seconds;
+  write_json_file(report_path, report, comm);
+  if (is_root(comm))
+    std::printf("neurhom train: %s, %lld parameters, encoding %lld, val %.4e, test %.4e (%.1f s)\n", r.architecture.c_str(),
+                static_cast<long long>(r.parameters), static_cast<long long>(r.encoding_size), r.val_loss, r.test_loss, r.seconds);
   return 0;
 }
 

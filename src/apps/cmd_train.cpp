@@ -17,6 +17,7 @@ namespace neurhom::app {
 int train_deepritz_model(MPI_Comm comm, ArgOptions& args);  // cmd_deepritz.cpp
 #endif
 int train_mrcae_model(MPI_Comm comm, ArgOptions& args);     // cmd_mrcae.cpp
+int train_cae_model(MPI_Comm comm, ArgOptions& args);       // cmd_mrcae.cpp
 
 namespace {
 
@@ -145,14 +146,15 @@ int run_train(MPI_Comm comm, int argc, char** argv) {
   ArgOptions args(argc, argv, "train");
   const std::string model = args.get("-model", "compression",
                                      "network: compression (operator compression MLP), multistage (CEM multi-stage networks), "
-                                     "deepritz (Deep Ritz LOD correctors), mrcae (multiresolution autoencoder)");
+                                     "deepritz (Deep Ritz LOD correctors), mrcae (multiresolution autoencoder), cae (its fixed-depth baseline)");
   if (model == "multistage") return train_multistage_model(comm, args);
   if (model == "mrcae") return train_mrcae_model(comm, args);
+  if (model == "cae") return train_cae_model(comm, args);
 #ifdef NEURHOM_WITH_PETSC
   if (model == "deepritz") return train_deepritz_model(comm, args);
 #endif
   if (model != "compression" && !args.help_requested())
-    throw Error("unknown model '" + model + "' (-model); known: compression, multistage, deepritz, mrcae");
+    throw Error("unknown model '" + model + "' (-model); known: compression, multistage, deepritz, mrcae, cae");
   return train_compression_model(comm, args, model);
 }
 

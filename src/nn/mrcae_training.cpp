@@ -19,7 +19,7 @@ void MrCaeTrainSettings::validate() const {
   for (double t : tolerances) require(t > 0, "MrCAE: tolerances must be positive");
   for (int c : channels) require(c >= 1, "MrCAE: -channels must be positive");
   require(w >= 0 && w <= 1, "MrCAE: -w must lie in [0, 1]");
-  require(epochs >= 1 && batch >= 0 && lr > 0 && noise >= 0, "MrCAE: -epochs and -lr positive, -batch and -noise >= 0");
+  require(epochs >= 1 && batch >= 0 && lr > 0 && noise >= 0 && patience >= 1, "MrCAE: -epochs, -lr and -patience positive, -batch and -noise >= 0");
 }
 
 torch::Tensor mrcae_level_data(const SnapshotSet& data, const std::vector<long long>& rows, int levels_up) {
@@ -58,13 +58,10 @@ std::vector<MrCaeOperation> mrcae_history_from_string(const std::string& text) {
   return ops;
 }
 
-namespace {
-
-// Trains the current architecture at level k; returns the record of the operation.
-MrCaeOperation train_operation(MPI_Comm comm, MrCae& model, const torch::Tensor& train, const torch::Tensor& val,
-                               const torch::Tensor& val_finest, const MrCaeTrainSettings& s, const std::string& name) {
-  WallTimer timer;
-  const int k = model->level();
+TrainerResult fit_autoencoder(MPI_Comm comm, std::shared_ptr<torch::nn::Module> module,
+                              const std::function<torch::Tensor(const torch::Tensor&)>& forward, const torch::Tensor& train,
+                              const torch::Tensor& val, const MrCaeTrainSettings& s, const std::string& name,
+                              const std::string& architecture) {
   TrainerSettings ts;
   ts.name = name;
   ts.epochs = s.epochs;
@@ -73,12 +70,12 @@ MrCaeOperation train_operation(MPI_Comm comm, MrCae& model, const torch::Tensor&
   ts.quiet = !s.verbose;
   ts.print_every = std::max(1, s.epochs / 5);
   ts.initial_validation = false;
-  ts.early_stopping = EarlyStopping{10, 1e-3, true};
+  ts.early_stopping = EarlyStopping{s.patience, 1e-3, true};
   Trainer trainer(comm, ts);
   CheckpointMeta meta;
-  meta.model = "mrcae";
-  meta.architecture = model->architecture();
-  trainer.set_model(model.ptr(), meta);
+  meta.model = "autoencoder";
+  meta.architecture = architecture;
+  trainer.set_model(std::move(module), meta);
   const double lr = s.lr;
   trainer.add_optimizer(
       [lr](torch::nn::Module& m) {
@@ -87,14 +84,15 @@ MrCaeOperation train_operation(MPI_Comm comm, MrCae& model, const torch::Tensor&
       LrSchedule::constant(lr));
   trainer.set_validation([&] {
     torch::NoGradGuard no_grad;
-    return mrcae_loss(val, model->forward(val), s.w).item<double>();
+    return mrcae_loss(val, forward(val), s.w).item<double>();
   });
   const std::int64_t batch = s.batch > 0 ? std::min<std::int64_t>(s.batch, train.size(0)) : train.size(0);
-  TensorBatches data(train, train, comm, batch, s.seed + static_cast<std::uint64_t>(k) * 7919);
+  TensorBatches data(train, train, comm, batch, s.seed + static_cast<std::uint64_t>(train.size(2)) * 7919);
   const bool root = is_root(comm);
-  const TrainerResult r = trainer.fit(data, [&](const Batch& b) {
-    const torch::Tensor sq = (model->forward(b.inputs) - b.targets).square();
+  return trainer.fit(data, [&](const Batch& b) {
+    const torch::Tensor sq = (forward(b.inputs) - b.targets).square();
     const auto pixels = static_cast<double>(sq.size(2) * sq.size(3));
+    // the max term of (3.1) at the pixel with the largest GLOBAL error: one allreduce
     torch::Tensor sums = sq.detach().sum(0).reshape({-1}).to(torch::kFloat64).contiguous();
     MPI_Allreduce(MPI_IN_PLACE, sums.data_ptr<double>(), static_cast<int>(sums.numel()), MPI_DOUBLE, MPI_SUM, comm);
     const std::int64_t worst = sums.argmax().item<std::int64_t>();
@@ -105,6 +103,17 @@ MrCaeOperation train_operation(MPI_Comm comm, MrCae& model, const torch::Tensor&
     out.samples = root ? 1.0 : 0.0;
     return out;
   });
+}
+
+namespace {
+
+// Trains the current architecture at level k; returns the record of the operation.
+MrCaeOperation train_operation(MPI_Comm comm, MrCae& model, const torch::Tensor& train, const torch::Tensor& val,
+                               const torch::Tensor& val_finest, const MrCaeTrainSettings& s, const std::string& name) {
+  WallTimer timer;
+  const int k = model->level();
+  const TrainerResult r = fit_autoencoder(comm, model.ptr(), [&](const torch::Tensor& x) { return model->forward(x); }, train,
+                                          val, s, name, model->architecture());
   MrCaeOperation op;
   op.level = k;
   op.epochs = static_cast<int>(r.history.size());

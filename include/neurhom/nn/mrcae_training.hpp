@@ -16,11 +16,14 @@
 #include <mpi.h>
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "neurhom/data/snapshot_dataset.hpp"
 #include "neurhom/nn/mrcae.hpp"
+#include "neurhom/nn/trainer.hpp"
 
 namespace neurhom {
 
@@ -35,6 +38,7 @@ struct MrCaeTrainSettings {
   std::int64_t batch = 0;  // global minibatch (0: the whole training split, as the reference code's 350 of 500)
   double lr = 1e-3;
   double noise = 0.01;   // epsilon of Appendix A
+  int patience = 10;     // Appendix B: stop when 10 epochs improve the validation loss by < 0.1 %
   std::uint64_t seed = 1;
   int threads = 0;
   std::string output;    // model file (rank 0 after every operation)
@@ -68,6 +72,14 @@ torch::Tensor mrcae_level_data(const SnapshotSet& data, const std::vector<long l
 double mrcae_global_error(MrCae& model, const torch::Tensor& finest, int k, double w);
 
 MrCaeTrainResult train_mrcae(MPI_Comm comm, const SnapshotSet& data, const MrCaeTrainSettings& settings);
+
+// One training phase of any image autoencoder with the loss (3.1), data-parallel, Adam as
+// above, early stopping with the best validation state restored (shared by every MrCAE
+// operation and the fixed-architecture baselines of nn/conv_autoencoder.hpp).
+TrainerResult fit_autoencoder(MPI_Comm comm, std::shared_ptr<torch::nn::Module> module,
+                              const std::function<torch::Tensor(const torch::Tensor&)>& forward, const torch::Tensor& train,
+                              const torch::Tensor& val, const MrCaeTrainSettings& settings, const std::string& name,
+                              const std::string& architecture);
 
 std::string mrcae_history_to_string(const std::vector<MrCaeOperation>& ops);
 std::vector<MrCaeOperation> mrcae_history_from_string(const std::string& text);
