@@ -12,25 +12,25 @@ usage: benchmarks/deepritz_tables.py [--build build] [--ranks 2] [--examples con
        [--hidden 64,64,64] [--fresh]
 """
 import argparse
-import json
 import os
-import subprocess
 import tempfile
 import time
 
-from neurhom_bench import RESULTS, ROOT, mpi_env, neurhom_exe, write_json
+from neurhom_bench import RESULTS, ROOT, load_results, mpi_env, neurhom_exe, run_report, write_json
 
 PAPER = {"cont": dict(error_T=0.0495, basis=None, test_mean=None),
          "battery": dict(error_T=0.0294, basis=0.064, test_mean=0.0298)}
 
 
-def run(cmd, env, log):
-    with open(log, "a") as f:
-        f.write("$ " + " ".join(cmd) + "\n")
-        f.flush()
-        r = subprocess.run(cmd, env=env, stdout=f, stderr=subprocess.STDOUT)
-    if r.returncode != 0:
-        raise SystemExit(f"failed: {' '.join(cmd)} (see {log})")
+def timed(cmd, env, log, report, result, key, out):
+    """Runs one command, stores its report with the wall time and the command under key."""
+    t0 = time.time()
+    row = run_report(cmd, env, log, report)
+    row["wall_seconds"] = time.time() - t0
+    row["command"] = " ".join(cmd[5:])
+    result["runs"][key] = row
+    write_json(out, result)
+    return row
 
 
 def main():
@@ -45,10 +45,7 @@ def main():
     args = p.parse_args()
     exe = neurhom_exe(args.build, "deepritz_tables")
     env = mpi_env()
-    result = {"runs": {}}
-    if os.path.exists(args.out) and not args.fresh:
-        with open(args.out) as f:
-            result = json.load(f)
+    result = load_results(args.out, args.fresh)
     log = os.path.splitext(args.out)[0] + ".log"
     models = os.path.dirname(os.path.abspath(args.out))
     mpi = ["mpiexec", "--bind-to", "none", "-n", str(args.ranks), exe]
@@ -60,14 +57,7 @@ def main():
                 report = os.path.join(tmp, "train.json")
                 cmd = mpi + ["train", "-model", "deepritz", "-example", example, "-steps", str(args.steps), "-hidden",
                              args.hidden, "-threads", "1", "-o", bundle, "-report", report]
-                t0 = time.time()
-                run(cmd, env, log)
-                with open(report) as f:
-                    row = json.load(f)
-                row["wall_seconds"] = time.time() - t0
-                row["command"] = " ".join(cmd[5:])
-                result["runs"][key] = row
-                write_json(args.out, result)
+                row = timed(cmd, env, log, report, result, key, args.out)
                 print(f"{key}: {row['networks']} networks, {row['seconds']:.0f} s", flush=True)
             for form in ("pg", "galerkin"):
                 key = f"{example}:{form}"
@@ -75,14 +65,7 @@ def main():
                     continue
                 report = os.path.join(tmp, "eval.json")
                 cmd = mpi + ["deepritz-eval", "-model", bundle, "-form", form, "-threads", "1", "-report", report]
-                t0 = time.time()
-                run(cmd, env, log)
-                with open(report) as f:
-                    row = json.load(f)
-                row["wall_seconds"] = time.time() - t0
-                row["command"] = " ".join(cmd[5:])
-                result["runs"][key] = row
-                write_json(args.out, result)
+                row = timed(cmd, env, log, report, result, key, args.out)
                 print(f"{key}: error at T {row['relative_error_T']:.4f}, basis {row['basis_error_mean']:.4f}", flush=True)
 
     print("\n| example | form | basis error | error at T | test-set mean | learning (vs nodal LOD) | localization (nodal vs element) | online speedup (nodal / element) | training |")

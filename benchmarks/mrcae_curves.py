@@ -18,24 +18,13 @@ usage: /usr/bin/python3 benchmarks/mrcae_curves.py [--build build] [--ranks 2] [
        [--size 127] [--snapshots 500] [--epochs 2000] [--fresh]
 """
 import argparse
-import json
 import os
-import subprocess
 import tempfile
 import time
 
-from neurhom_bench import RESULTS, ROOT, mpi_env, neurhom_exe, write_json
+from neurhom_bench import RESULTS, ROOT, load_results, mpi_env, neurhom_exe, run_logged, run_report, write_json
 
 TOLS = {"toy1": "1e-3,5e-4,1e-4", "toy2": "1e-3,5e-4,1e-4", "turbulence": "4e-2,2e-2,1e-2", "multiscale": "1e-6,5e-7,1e-7"}
-
-
-def run(cmd, env, log):
-    with open(log, "a") as f:
-        f.write("$ " + " ".join(cmd) + "\n")
-        f.flush()
-        r = subprocess.run(cmd, env=env, stdout=f, stderr=subprocess.STDOUT)
-    if r.returncode != 0:
-        raise SystemExit(f"failed: {' '.join(cmd)} (see {log})")
 
 
 def main():
@@ -53,10 +42,7 @@ def main():
     args = p.parse_args()
     exe = neurhom_exe(args.build, "mrcae_curves")
     env = mpi_env()
-    result = {"runs": {}}
-    if os.path.exists(args.out) and not args.fresh:
-        with open(args.out) as f:
-            result = json.load(f)
+    result = load_results(args.out, args.fresh)
     outdir = os.path.dirname(os.path.abspath(args.out))
     log = os.path.splitext(args.out)[0] + ".log"
     mpi = ["mpiexec", "--bind-to", "none", "-n", str(args.ranks), exe]
@@ -64,7 +50,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for ex in args.examples:
             data = os.path.join(tmp, f"{ex}.h5")
-            run(mpi + ["mrcae-data", "-example", ex, "-size", str(args.size), "-snapshots", str(args.snapshots), "-o", data],
+            run_logged(mpi + ["mrcae-data", "-example", ex, "-size", str(args.size), "-snapshots", str(args.snapshots), "-o", data],
                 env, log)
             variants = {"mrcae": ["-activation", "linear"], "mrcae_relu": ["-activation", "relu", "-no_masks"]}
             for name, extra in variants.items():
@@ -73,17 +59,14 @@ def main():
                     continue
                 model = os.path.join(tmp, f"{ex}_{name}.pt")
                 t0 = time.time()
-                run(mpi + ["train", "-model", "mrcae", "-data", data, "-levels", str(args.levels), "-tol", TOLS[ex], "-o", model,
-                           "-report", os.path.join(tmp, "t.json")] + common + extra, env, log)
-                with open(os.path.join(tmp, "t.json")) as f:
-                    row = json.load(f)
+                row = run_report(mpi + ["train", "-model", "mrcae", "-data", data, "-levels", str(args.levels), "-tol", TOLS[ex],
+                                        "-o", model, "-report", os.path.join(tmp, "t.json")] + common + extra,
+                                 env, log, os.path.join(tmp, "t.json"))
                 fields = os.path.join(outdir, f"mrcae_{ex}_{name}.h5") if name == "mrcae" else ""
                 cmd = mpi + ["mrcae-eval", "-model", model, "-data", data, "-report", os.path.join(tmp, "e.json")]
                 if fields:
                     cmd += ["-o", fields]
-                run(cmd, env, log)
-                with open(os.path.join(tmp, "e.json")) as f:
-                    row["eval"] = json.load(f)
+                row["eval"] = run_report(cmd, env, log, os.path.join(tmp, "e.json"))
                 row["wall_seconds"] = time.time() - t0
                 result["runs"][key] = row
                 write_json(args.out, result)
@@ -94,10 +77,9 @@ def main():
                     if key in result["runs"]:
                         continue
                     channels = ",".join([str(c)] * args.levels)
-                    run(mpi + ["train", "-model", "cae", "-data", data, "-channels", channels, "-activation", act, "-patience",
-                               "200", "-report", os.path.join(tmp, "c.json")] + common, env, log)
-                    with open(os.path.join(tmp, "c.json")) as f:
-                        row = json.load(f)
+                    row = run_report(mpi + ["train", "-model", "cae", "-data", data, "-channels", channels, "-activation", act,
+                                            "-patience", "200", "-report", os.path.join(tmp, "c.json")] + common,
+                                     env, log, os.path.join(tmp, "c.json"))
                     result["runs"][key] = row
                     write_json(args.out, result)
                     print(f"{key}: {row['parameters']} parameters, val {row['val_loss']:.4e}", flush=True)

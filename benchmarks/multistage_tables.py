@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 import time
 
-from neurhom_bench import RESULTS, ROOT, mpi_env, neurhom_exe, write_json
+from neurhom_bench import run_logged, RESULTS, ROOT, mpi_env, neurhom_exe, write_json
 
 VARIANTS = [(30, 10), (25, 12), (20, 15), (15, 20), (10, 30)]
 
@@ -61,20 +61,11 @@ STEADY_TABLES = {12: "kappa-0,kappa-1", 13: "kappa-0,pool"}
 L2_TABLES = {8: 6, 9: 7}  # eq. (8) for the models of Tables 6 and 7
 
 
-def run(cmd, env, log):
-    with open(log, "a") as f:
-        f.write("$ " + " ".join(cmd) + "\n")
-        f.flush()
-        r = subprocess.run(cmd, env=env, stdout=f, stderr=subprocess.STDOUT)
-    if r.returncode != 0:
-        raise SystemExit(f"failed ({r.returncode}): {' '.join(cmd)}; see {log}")
-
-
 def ensure_data(exe, env, path, problems, samples, ranks, log):
     if os.path.exists(path):
         return
     print(f"generating {path} ({problems}, {samples} samples) ...", flush=True)
-    run(["mpiexec", "-n", str(ranks), exe, "cem-datagen", "-samples", str(samples), "-problems", problems,
+    run_logged(["mpiexec", "-n", str(ranks), exe, "cem-datagen", "-samples", str(samples), "-problems", problems,
          "-o", path], env, log)
 
 
@@ -118,7 +109,7 @@ def main():
             model = os.path.join(tmp, key + ".pt")
             report = os.path.join(tmp, key + ".json")
             t0 = time.time()
-            run(["mpiexec", "--bind-to", "none", "-n", str(args.ranks), exe, "train", "-model", "multistage",
+            run_logged(["mpiexec", "--bind-to", "none", "-n", str(args.ranks), exe, "train", "-model", "multistage",
                  "-data", data, "-problem", problem, "-reduction", reductions, "-epochs", str(epochs),
                  "-print_every", str(epochs), "-o", model, "-report", report] + extra, env, log)
             with open(report) as f:
@@ -128,7 +119,7 @@ def main():
             row["train_seconds"] = time.time() - t0
             if evaluate_l2:
                 ev = os.path.join(tmp, key + "_eval.json")
-                run(["mpiexec", "-n", str(args.ranks), exe, "multistage-eval", "-model", model, "-data", data,
+                run_logged(["mpiexec", "-n", str(args.ranks), exe, "multistage-eval", "-model", model, "-data", data,
                      "-l2_samples", str(args.l2_samples), "-report", ev], env, log)
                 with open(ev) as f:
                     e = json.load(f)

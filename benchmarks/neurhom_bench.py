@@ -2,6 +2,7 @@
 running as root / oversubscribed, and atomic JSON output."""
 import json
 import os
+import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -27,3 +28,28 @@ def write_json(path, obj):
         json.dump(obj, f, indent=2)
     os.replace(path + ".partial", path)
     print(f"wrote {path}")
+
+
+def run_logged(cmd, env, log):
+    """Runs cmd with its output appended to log; stops the driver with the command on failure."""
+    with open(log, "a") as f:
+        f.write("$ " + " ".join(cmd) + "\n")
+        f.flush()
+        r = subprocess.run(cmd, env=env, stdout=f, stderr=subprocess.STDOUT)
+    if r.returncode != 0:
+        raise SystemExit(f"failed ({r.returncode}): {' '.join(cmd)}; see {log}")
+
+
+def run_report(cmd, env, log, report):
+    """run_logged(cmd) and the JSON report it wrote."""
+    run_logged(cmd, env, log)
+    with open(report) as f:
+        return json.load(f)
+
+
+def load_results(path, fresh):
+    """The driver's earlier results (resumable drivers skip what is there), or an empty set."""
+    if os.path.exists(path) and not fresh:
+        with open(path) as f:
+            return json.load(f)
+    return {"runs": {}}
