@@ -24,7 +24,7 @@ import time
 
 from neurhom_bench import RESULTS, ROOT, load_results, mpi_env, neurhom_exe, run_logged, run_report, write_json
 
-TOLS = {"toy1": "1e-3,5e-4,1e-4", "toy2": "1e-3,5e-4,1e-4", "turbulence": "4e-2,2e-2,1e-2", "multiscale": "1e-6,5e-7,1e-7"}
+TOLS = {"toy1": "1e-3,5e-4,1e-4", "toy2": "1e-3,5e-4,1e-4", "turbulence": "4e-2,2e-2,1e-2", "multiscale": "1e-4,5e-5,2e-5"}
 
 
 def main():
