@@ -129,9 +129,11 @@ int train_mrcae_model(MPI_Comm comm, ArgOptions& args) {
   s.threads = static_cast<int>(args.get_int("-threads", 0, "intra-op threads per rank (0: cores / ranks per node)"));
   s.output = args.get("-o", "", "the trained model (written after every operation)");
   s.resume = args.flag("-resume", "continue after the last finished operation stored in -o");
+  const std::string export_path = args.get("-export", "", "TorchScript file of the trained model (torch::jit::load-able)");
   const std::string report_path = args.get("-report", "", "JSON report");
   args.finish(is_root(comm));
   if (args.help_requested()) return 0;
+  if (!export_path.empty()) require_writable_location(export_path, "-export file");
   s.tolerances = list_from_string<double>(tol, "-tol");
   s.channels = list_from_string<int>(channels, "-channels");
   require(activation == "linear" || activation == "relu", "-activation must be linear or relu (got '" + activation + "')");
@@ -142,6 +144,11 @@ int train_mrcae_model(MPI_Comm comm, ArgOptions& args) {
   s.validate();
   const SnapshotSet data = read_snapshots(data_path, comm);
   const MrCaeTrainResult r = train_mrcae(comm, data, s);
+  if (!export_path.empty() && is_root(comm)) {
+    MrCae trained = load_mrcae(s.output);
+    export_mrcae_torchscript(trained, export_path);
+  }
+  MPI_Barrier(comm);
   Json report = Json::object();
   report["model"] = "mrcae";
   report["data"] = data_path;

@@ -1,10 +1,14 @@
 #include "neurhom/nn/mrcae.hpp"
 
+#include <algorithm>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "neurhom/core/error.hpp"
 #include "neurhom/nn/checkpoint.hpp"
+
+#include <torch/script.h>
 
 namespace neurhom {
 
@@ -198,6 +202,41 @@ torch::Tensor mrcae_mask(const torch::Tensor& summary, double tol) {
 torch::Tensor mrcae_loss(const torch::Tensor& data, const torch::Tensor& reconstruction, double w) {
   const torch::Tensor sq = (data - reconstruction).square();
   return w * sq.mean() + (1 - w) * sq.mean(0).max();
+}
+
+void export_mrcae_torchscript(MrCae& model, const std::string& path) {
+  require(model->level() >= 0, "MrCAE: nothing to export before the first level");
+  torch::jit::Module m("MrCAE");
+  torch::NoGradGuard no_grad;
+  std::map<std::string, std::string> names;  // module parameter/buffer path -> attribute
+  for (const auto& item : model->named_parameters()) {
+    std::string name = item.key();
+    std::replace(name.begin(), name.end(), '.', '_');
+    m.register_parameter(name, item.value().detach().clone(), false);
+  }
+  for (const auto& item : model->named_buffers()) m.register_buffer(item.key(), item.value().detach().clone());
+  std::ostringstream src;
+  const char* act = model->activation() == MrCaeActivation::ReLU ? "torch.relu" : "";
+  for (int k = 0; k <= model->level(); ++k) {
+    const std::string L = "L" + std::to_string(k);
+    src << "def forward_level_" << k << "(self, x):\n"
+        << "    h = torch.conv2d(x, self." << L << "_conv_0_weight, self." << L << "_conv_0_bias, [2, 2])\n";
+    if (k > 0) src << "    h = self.forward_level_" << k - 1 << "(h)\n";
+    src << "    h = torch.replication_pad2d(h, [1, 1, 1, 1])\n"
+        << "    y = torch.conv_transpose2d(h, self." << L << "_deconv_0_weight, self." << L << "_deconv_0_bias, [2, 2])\n"
+        << "    y = y[:, :, 2:-2, 2:-2]\n";
+    for (int j = 1; j < static_cast<int>(model->groups(k).size()); ++j) {
+      const std::string g = L + "_conv_" + std::to_string(j), d = L + "_deconv_" + std::to_string(j),
+                        mask = L + "_mask_" + std::to_string(j);
+      src << "    g = torch.conv2d(x, self." << g << "_weight, self." << g << "_bias, [2, 2])\n"
+          << "    g = " << act << "(g) * self." << mask << "\n"
+          << "    y = y + torch.conv_transpose2d(g, self." << d << "_weight, None, [2, 2])\n";
+    }
+    src << "    return y\n";
+  }
+  src << "def forward(self, x):\n    return self.forward_level_" << model->level() << "(x)\n";
+  m.define(src.str());
+  write_atomically(path, [&](const std::string& temp) { m.save(temp); });
 }
 
 void save_mrcae(const std::string& path, MrCae& model, const std::string& extra) {

@@ -13,7 +13,8 @@ for ex in toy1 toy2 turbulence multiscale; do
   [ -f $ex.h5 ] || fail "mrcae-data $ex output"
 done
 "$mpiexec" -n 2 --oversubscribe "$neurhom" train -model mrcae -data toy2.h5 -levels 2 -tol 1e-3,1e-4 -channels 2 \
-  -epochs 30 -threads 1 -o m.pt -report tr.json > out.txt 2>&1 || { cat out.txt; fail "train mrcae"; }
+  -epochs 30 -threads 1 -o m.pt -export m.ts -report tr.json > out.txt 2>&1 || { cat out.txt; fail "train mrcae"; }
+[ -f m.ts ] || fail "TorchScript export written"
 grep -q "\[mrcae\] level 1 deepen" out.txt || fail "progress lines of the operations"
 python3 - tr.json <<'PY' || fail "train report"
 import json, sys

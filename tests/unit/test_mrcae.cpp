@@ -14,6 +14,8 @@
 #include "neurhom/nn/mrcae_training.hpp"
 #include "nn_fixture.hpp"
 
+#include <torch/script.h>
+
 using namespace neurhom;
 
 BOOST_GLOBAL_FIXTURE(MpiFixture);
@@ -113,6 +115,26 @@ BOOST_AUTO_TEST_CASE(small_example_error_drops_with_every_level_and_reloads_bit_
   MrCae again = load_mrcae("mrcae_small.pt");
   torch::NoGradGuard no_grad;
   BOOST_TEST(torch::equal(loaded->forward(x), again->forward(x)));
+}
+
+BOOST_AUTO_TEST_CASE(torchscript_export_of_a_grown_model_matches) {
+  for (auto act : {MrCaeActivation::Linear, MrCaeActivation::ReLU}) {
+    MrCae model(31, 3, act);
+    model->deepen(0.05, 1);
+    model->widen(2, torch::ones({3, 3}), 0.05, 2);
+    model->deepen(0.05, 3);
+    torch::Tensor mask = torch::zeros({7, 7});
+    mask.slice(0, 2, 5).fill_(1.0);
+    model->widen(3, mask, 0.05, 4);
+    export_mrcae_torchscript(model, "mrcae_export.ts");
+    torch::jit::script::Module scripted = torch::jit::load("mrcae_export.ts");
+    torch::NoGradGuard no_grad;
+    const torch::Tensor x = torch::randn({2, 1, 15, 15});
+    const torch::Tensor a = model->forward(x), b = scripted.forward({x}).toTensor();
+    BOOST_TEST(max_abs(a - b) < 1e-6);
+    const torch::Tensor x0 = torch::randn({2, 1, 7, 7});
+    BOOST_TEST(max_abs(model->forward_level(x0, 0) - scripted.run_method("forward_level_0", x0).toTensor()) < 1e-6);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(snapshot_files_and_bad_input) {

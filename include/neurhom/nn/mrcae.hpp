@@ -91,6 +91,11 @@ torch::Tensor mrcae_mask(const torch::Tensor& summary, double tol);
 // Loss (3.1) of a batch [B, 1, n, n].
 torch::Tensor mrcae_loss(const torch::Tensor& data, const torch::Tensor& reconstruction, double w);
 
+// TorchScript export of the grown model (torch::jit::load-able, no neurhom needed): a
+// scripted module with the parameters and masks as attributes and a generated forward(x)
+// for the finest level plus forward_level_k(x) for every level; tested equal to forward.
+void export_mrcae_torchscript(MrCae& model, const std::string& path);
+
 // Model file: the architecture string and the module state (parameters and masks).
 void save_mrcae(const std::string& path, MrCae& model, const std::string& extra = "");
 MrCae load_mrcae(const std::string& path, std::string* extra = nullptr);
