@@ -58,10 +58,7 @@ class BasisFactory {
       n.net->eval();
       const std::vector<double> xy = ritz_input_coordinates(n.patch);
       n.coordinates = torch::tensor(xy, torch::kFloat64).reshape({-1, 2}).to(torch::kFloat32);
-      std::vector<double> mask(static_cast<size_t>(n.patch.fine_nodes()), 0.0);
-      for (int y = 1; y < n.patch.fine_ny(); ++y)
-        for (int x = 1; x < n.patch.fine_nx(); ++x) mask[static_cast<size_t>(n.patch.fine_node(x, y))] = 1.0;
-      n.mask = torch::tensor(mask, torch::kFloat64).to(torch::kFloat32);
+      n.mask = torch::tensor(free_node_mask(n.patch), torch::kFloat64).to(torch::kFloat32);
       networks_.push_back(std::move(n));
     }
   }
@@ -96,16 +93,7 @@ class BasisFactory {
     {  // element correctors of `neurhom lod`
       lod_.compute(field);
       element_seconds_ += lod_.offline_seconds();
-      std::vector<BasisCorrection> corrections;
-      for (const PatchMatrices& pm : lod_.local_patches()) {
-        int t_nodes[4];
-        pm.patch.t_nodes(t_nodes);
-        for (int k = 0; k < 4; ++k) {
-          const int a = t_nodes[k] % (pm.patch.cells_x + 1), c = t_nodes[k] / (pm.patch.cells_x + 1);
-          corrections.push_back({mesh.node_index(pm.patch.I0 + a, pm.patch.J0 + c), pm.patch, pm.correctors[static_cast<size_t>(k)]});
-        }
-      }
-      b.element = corrected_basis(space_, corrections);
+      b.element = corrected_basis(space_, element_corrections(mesh, lod_.local_patches()));
     }
     return b;
   }

@@ -120,6 +120,20 @@ void FineSpace::to_grid(Vec natural, Vec global) const {
   NH_PETSC(DMDANaturalToGlobalEnd(grid_.dm(), nat, INSERT_VALUES, global));
 }
 
+std::vector<BasisCorrection> element_corrections(const CoarseMesh& mesh, const std::vector<PatchMatrices>& patches) {
+  std::vector<BasisCorrection> corrections;
+  for (const PatchMatrices& pm : patches) {
+    require(pm.correctors.size() == 4, "element_corrections: the LOD patches were computed without keep_correctors");
+    int t_nodes[4];
+    pm.patch.t_nodes(t_nodes);
+    for (int k = 0; k < 4; ++k) {
+      const int a = t_nodes[k] % (pm.patch.cells_x + 1), b = t_nodes[k] / (pm.patch.cells_x + 1);
+      corrections.push_back({mesh.node_index(pm.patch.I0 + a, pm.patch.J0 + b), pm.patch, pm.correctors[static_cast<size_t>(k)]});
+    }
+  }
+  return corrections;
+}
+
 OwnedMat corrected_basis(const FineSpace& space, const std::vector<BasisCorrection>& local) {
   const StructuredGrid& grid = space.grid();
   const CoarseMesh& mesh = space.mesh();

@@ -62,10 +62,7 @@ RitzProblem build_ritz_problem(const CoarseMesh& mesh, const QuasiInterpolation&
   const std::int64_t n = patch.fine_nodes(), c = static_cast<std::int64_t>(patch.fine_nx()) * patch.fine_ny();
   RitzProblem p;
   p.coordinates = to_tensor(ritz_input_coordinates(patch), {n, 2});
-  std::vector<double> mask(static_cast<size_t>(n), 0.0);
-  for (int y = 1; y < patch.fine_ny(); ++y)
-    for (int x = 1; x < patch.fine_nx(); ++x) mask[static_cast<size_t>(patch.fine_node(x, y))] = 1.0;
-  p.free_mask = to_tensor(mask, {n});
+  p.free_mask = to_tensor(free_node_mask(patch), {n});
   const std::vector<int> cells = patch_cell_nodes(patch);
   std::vector<std::int64_t> cells64(cells.begin(), cells.end());
   p.cell_nodes = torch::tensor(cells64, torch::kInt64).reshape({c, 4});

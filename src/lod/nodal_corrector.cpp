@@ -23,18 +23,12 @@ std::vector<double> NodalCorrector::compute(const Patch& patch, int i, int j, co
   const std::vector<double> lambda = coarse_basis(patch, patch_coarse_node(patch, i, j));
   std::vector<double> k_lambda, z;
   apply_stiffness(patch, cells, CellSet::Patch, lambda, k_lambda);
-  std::vector<double> rhs(static_cast<size_t>(patch.free_nodes()));
-  for (int y = 1; y < patch.fine_ny(); ++y)
-    for (int x = 1; x < patch.fine_nx(); ++x)
-      rhs[static_cast<size_t>(patch.free_node(x, y))] = k_lambda[static_cast<size_t>(patch.fine_node(x, y))];
+  std::vector<double> rhs;
+  restrict_to_free(patch, k_lambda, rhs);
   factorization_.solve(rhs, z);
   constraint.remove_constraint(z);
-  std::vector<double> q(static_cast<size_t>(patch.fine_nodes()), 0.0);
-  for (int y = 1; y < patch.fine_ny(); ++y)
-    for (int x = 1; x < patch.fine_nx(); ++x)
-      q[static_cast<size_t>(patch.fine_node(x, y))] = z[static_cast<size_t>(patch.free_node(x, y))];
   seconds_ += timer.seconds();
-  return q;
+  return extend_from_free(patch, z);
 }
 
 }  // namespace neurhom

@@ -23,7 +23,6 @@ PatchMatrices PatchCorrector::compute(const Patch& patch, const std::vector<doub
                                       bool keep_correctors) {
   factorization_.factor(patch, cells);
   WallTimer timer;
-  const int nf = patch.free_nodes();
   std::vector<int> constrained;
   const ConstrainedSolve constraint(factorization_, qi_.constraint_matrix(patch, &constrained));
 
@@ -35,19 +34,14 @@ PatchMatrices PatchCorrector::compute(const Patch& patch, const std::vector<doub
   int t_nodes[4];
   patch.t_nodes(t_nodes);
   const double h = 1.0 / mesh_.fine_cells();
-  std::vector<double> k_lambda, rhs(static_cast<size_t>(nf)), z, q(static_cast<size_t>(patch.fine_nodes())), kq;
+  std::vector<double> k_lambda, rhs, z, q, kq;
   for (int j = 0; j < 4; ++j) {
     const std::vector<double> lambda = coarse_basis(patch, t_nodes[j]);
     apply_stiffness(patch, cells, CellSet::Center, lambda, k_lambda);
-    for (int y = 1; y < patch.fine_ny(); ++y)
-      for (int x = 1; x < patch.fine_nx(); ++x)
-        rhs[static_cast<size_t>(patch.free_node(x, y))] = k_lambda[static_cast<size_t>(patch.fine_node(x, y))];
+    restrict_to_free(patch, k_lambda, rhs);
     factorization_.solve(rhs, z);
     constraint.remove_constraint(z);  // q = z - Y S^{-1} B z
-    std::fill(q.begin(), q.end(), 0.0);
-    for (int y = 1; y < patch.fine_ny(); ++y)
-      for (int x = 1; x < patch.fine_nx(); ++x)
-        q[static_cast<size_t>(patch.fine_node(x, y))] = z[static_cast<size_t>(patch.free_node(x, y))];
+    q = extend_from_free(patch, z);
 
     // S_T[:, j] = P'(K_T lambda_j) - P'(K q_j);  M_T[:, j] = P'(M_T lambda_j) - P'(M q_j)
     apply_stiffness(patch, cells, CellSet::Patch, q, kq);

@@ -80,6 +80,25 @@ std::vector<int> patch_cell_nodes(const Patch& p) {
   return nodes;
 }
 
+void restrict_to_free(const Patch& p, const std::vector<double>& full, std::vector<double>& free) {
+  free.resize(static_cast<size_t>(p.free_nodes()));
+  for (int y = 1; y < p.fine_ny(); ++y)
+    for (int x = 1; x < p.fine_nx(); ++x)
+      free[static_cast<size_t>(p.free_node(x, y))] = full[static_cast<size_t>(p.fine_node(x, y))];
+}
+
+std::vector<double> extend_from_free(const Patch& p, const std::vector<double>& free) {
+  std::vector<double> full(static_cast<size_t>(p.fine_nodes()), 0.0);
+  for (int y = 1; y < p.fine_ny(); ++y)
+    for (int x = 1; x < p.fine_nx(); ++x)
+      full[static_cast<size_t>(p.fine_node(x, y))] = free[static_cast<size_t>(p.free_node(x, y))];
+  return full;
+}
+
+std::vector<double> free_node_mask(const Patch& p) {
+  return extend_from_free(p, std::vector<double>(static_cast<size_t>(p.free_nodes()), 1.0));
+}
+
 std::vector<double> restrict_to_coarse(const Patch& p, const std::vector<double>& v) {
   std::vector<double> out(static_cast<size_t>(p.coarse_nodes()), 0.0);
   const int r = p.ratio;

@@ -44,16 +44,7 @@ BOOST_AUTO_TEST_CASE(petrov_galerkin_element_basis_reproduces_pglod_parabolic) {
   for (int m = 1; m <= steps; ++m) {
     const auto field = path.at(m * T / steps);
     lod.compute(*field);
-    std::vector<BasisCorrection> corrections;
-    for (const PatchMatrices& pm : lod.local_patches()) {
-      int t_nodes[4];
-      pm.patch.t_nodes(t_nodes);
-      for (int k = 0; k < 4; ++k) {
-        const int a = t_nodes[k] % (pm.patch.cells_x + 1), b = t_nodes[k] / (pm.patch.cells_x + 1);
-        corrections.push_back({mesh.node_index(pm.patch.I0 + a, pm.patch.J0 + b), pm.patch, pm.correctors[static_cast<size_t>(k)]});
-      }
-    }
-    OwnedMat phi = corrected_basis(space, corrections);
+    OwnedMat phi = corrected_basis(space, element_corrections(mesh, lod.local_patches()));
     OwnedMat K = space.stiffness(*field);
     solver.step(phi, K);
   }

@@ -25,6 +25,7 @@
 
 #include "neurhom/coef/coefficient.hpp"
 #include "neurhom/core/petsc_util.hpp"
+#include "neurhom/lod/patch_corrector.hpp"
 #include "neurhom/mesh/coarse_mesh.hpp"
 #include "neurhom/mesh/structured_grid.hpp"
 
@@ -62,6 +63,10 @@ struct BasisCorrection {
   Patch patch;
   std::vector<double> values;   // at the patch's fine nodes
 };
+
+// The corrections of the element correctors q_{T,z} of `neurhom lod` (PgLod with
+// keep_correctors): four per local coarse cell T, one per node of T.
+std::vector<BasisCorrection> element_corrections(const CoarseMesh& mesh, const std::vector<PatchMatrices>& patches);
 
 // Phi = P - Q (collective; every rank passes its own corrections).
 OwnedMat corrected_basis(const FineSpace& space, const std::vector<BasisCorrection>& local);

@@ -33,6 +33,12 @@ std::vector<double> coarse_basis(const Patch& patch, int coarse_node);
 // (the Deep Ritz energy, nn/ritz_corrector.hpp). Size 4 * fine cells.
 std::vector<int> patch_cell_nodes(const Patch& patch);
 std::vector<double> restrict_to_coarse(const Patch& patch, const std::vector<double>& v);
+// Values at the free (interior) nodes of a function given at all patch fine nodes, and back
+// (zero on the patch boundary): the transfers around every patch saddle-point solve.
+void restrict_to_free(const Patch& patch, const std::vector<double>& full, std::vector<double>& free);
+std::vector<double> extend_from_free(const Patch& patch, const std::vector<double>& free);
+// 1 at the free nodes, 0 on the patch boundary (at all patch fine nodes).
+std::vector<double> free_node_mask(const Patch& patch);
 
 // Assembles sum over fine cells c of w_c E (E an element matrix: q1::reference_stiffness()
 // or q1::mass(h)) into *A, over all patch fine nodes (free_only = false: the Neumann matrices
