@@ -53,8 +53,9 @@ def main():
                 continue
             name, _, eps = key.partition(":")
             report = os.path.join(tmp, "r.json")
+            fields = os.path.join(RESULTS, f"nhpinn_{key.replace(':', '_')}.h5")  # read by nhpinn_plots.py
             cmd = ["mpiexec", "--bind-to", "none", "-n", str(args.ranks), exe, "nhpinn", "-case", name, "-baseline",
-                   "-report", report]
+                   "-report", report, "-o", fields]
             if eps:
                 cmd += ["-eps", eps]
             for opt, value in (("-cell_epochs", args.cell_epochs), ("-homog_epochs", args.homog_epochs),
@@ -71,7 +72,7 @@ def main():
             with open(report) as f:
                 row = json.load(f)
             row["wall_seconds"] = time.time() - t0
-            row["command"] = " ".join(cmd[5:])
+            row["command"] = "neurhom " + " ".join(cmd[6:10] + cmd[14:])
             result["runs"][key] = row
             write_json(args.out, result)
             print(f"{key}: e1 {row['e1']:.5f} e2 {row['e2']:.5f} e3 {row['e3']:.5f} e4 {row['e4']:.5f} "

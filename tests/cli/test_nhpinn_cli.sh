@@ -27,6 +27,8 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 for k in ("e1", "e2", "e3", "e4", "cell_error", "baseline_error", "transfer_error"):
     assert k in r and r[k] >= 0, (k, r)
+# the case defaults: constant cell rate, decaying homogenized rate (docs/pinn.md)
+assert r["cell_decay"] == 1 and r["homogenized_decay"] == 0.6 and r["homogenized_lr"] == 1e-3, r
 print("ok: nhpinn slow1d", {k: r[k] for k in ("e1", "e2", "e3", "e4", "cell_error")})
 PY
 [ -f n.h5 ] && [ ! -f n.h5.partial ] || fail "nhpinn output"
@@ -38,5 +40,7 @@ expect_error "-fine_per_period must be at least 4" -case slow1d -fine_per_period
 cmd=nhpinn
 expect_error "0 <= oversampling < n - 2 (got n = 5, oversampling = 4)" -case reaction1d -cell_points 5 -oversampling 4 -fine_per_period 8 -steps 5
 expect_error "unknown case 'heat' (-case)" -case heat
+expect_error "-homog_decay must be in (0, 1]" -case slow1d -homog_decay 1.5
+expect_error "-decay_steps must be at least 1" -case slow1d -decay_steps 0
 
 finish "nhpinn CLI"
