@@ -17,7 +17,7 @@ namespace {
 struct EvalOptions {
   CommonOptions common;
   std::string model;
-  std::string patch_solver = "petsc";
+  std::string patch_solver = "petsc", precision = "fp32";
   PetscInt coarse_n = 0, threads = 0, chunk = 0;
   PetscBool row_sums = PETSC_TRUE;
   PetscBool group_average = PETSC_FALSE;
@@ -39,6 +39,8 @@ PetscErrorCode read_options(MPI_Comm comm, EvalOptions* o) {
                              nullptr, o->row_sums, &o->row_sums, nullptr));
   PetscCall(PetscOptionsBool("-group_average", "Average the network over the 8 symmetries of the square (8 forward passes)",
                              nullptr, o->group_average, &o->group_average, nullptr));
+  PetscCall(read_string(PetscOptionsObject, "-precision", "Forward-pass arithmetic: fp32 or bf16 (bfloat16 GEMM, float32 accumulation)",
+                        &o->precision));
   PetscOptionsEnd();
   PetscFunctionReturn(0);
 }
@@ -51,7 +53,9 @@ int run_compress_eval(MPI_Comm comm) {
   NH_PETSC(read_options(comm, &o));
   o.common.validate();
   require(!o.model.empty(), "compress-eval needs a trained model: -model model.pt (from `neurhom train`)");
+  const Precision precision = precision_from_string(o.precision);
   ScriptedModel net = load_torchscript(o.model);
+  net.set_precision(precision);
   const auto coefficient = make_coefficient(o.common.coefficient, comm);
   const auto f = make_source(o.common.rhs, o.common.coefficient.seed);
   CompressEvalSettings settings;
@@ -87,6 +91,7 @@ int run_compress_eval(MPI_Comm comm) {
   report["speedup"] = r.lod_seconds / r.nn_seconds;
   report["zero_row_sums"] = static_cast<bool>(o.row_sums);
   report["group_average"] = static_cast<bool>(o.group_average);
+  report["precision"] = precision_name(precision);
   write_json_file(o.common.report, report, comm);
   if (is_root(comm)) {
     std::printf("neurhom compress-eval: coefficient %s, source %s, H = 1/%d, h = 1/%d, ell = %d, %d ranks\n",

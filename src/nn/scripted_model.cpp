@@ -50,6 +50,24 @@ void save_script_module(const std::string& path, const torch::jit::script::Modul
   write_atomically(path, [&](const std::string& temp) { module.save(temp); });
 }
 
+Precision precision_from_string(const std::string& name) {
+  if (name == "fp32") return Precision::Float32;
+  if (name == "bf16") return Precision::BFloat16;
+  throw Error("unknown precision '" + name + "' (-precision); known: fp32, bf16");
+}
+
+const char* precision_name(Precision p) { return p == Precision::BFloat16 ? "bf16" : "fp32"; }
+
+void ScriptedModel::set_precision(Precision p) {
+  require(p == Precision::Float32 || !layers.empty(),
+          "-precision bf16 needs a neurhom MLP export (model '" + model + "' has no native layers)");
+  precision = p;
+  layers_bf16.clear();
+  if (p == Precision::BFloat16)
+    for (size_t k = 0; k + 1 < layers.size(); ++k)
+      layers_bf16.emplace_back(layers[k].first.to(torch::kBFloat16).contiguous(), layers[k].second.to(torch::kBFloat16));
+}
+
 torch::Tensor ScriptedModel::forward(const torch::Tensor& x) {
   torch::NoGradGuard no_grad;
   return module.forward({x}).toTensor();
@@ -66,6 +84,17 @@ void ScriptedModel::predict(const float* rows, std::int64_t n, float* out, std::
     torch::Tensor y = torch::from_blob(out + first * width, {m, width}, torch::kFloat32);
     if (layers.empty()) {
       y.copy_(module.forward({x}).toTensor());
+      continue;
+    }
+    if (precision == Precision::BFloat16) {
+      // bfloat16 for the hidden layers (all but ~1 % of the FLOPs), float32 for the output
+      // layer so the outputs are not rounded to 8 mantissa bits.
+      x = x.to(torch::kBFloat16);
+      for (size_t k = 0; k < layers_bf16.size(); ++k) {
+        x = torch::addmm(layers_bf16[k].second, x, layers_bf16[k].first.t());
+        x.relu_();
+      }
+      torch::addmm_out(y, layers.back().second, x.to(torch::kFloat32), layers.back().first.t());
       continue;
     }
     for (size_t k = 0; k < layers.size(); ++k) {

@@ -16,6 +16,8 @@
 // With group_average, S^_T = 1/8 sum_g P_g^{-1} Psi(P_g R_T(A)) over the symmetries g of the
 // square (data/d4_symmetry.hpp): exact LOD matrices are equivariant, so this projects the
 // network onto equivariant maps at the price of 8 forward passes.
+// The forward pass runs in the model's precision (ScriptedModel::set_precision: float32, or
+// bfloat16 GEMMs with float32 accumulation; the rest of the path is float32 either way).
 // This layer sits above lod/ (PG-LOD, patch extraction, online assembly) and nn/ (the
 // TorchScript model); apps/cmd_compress_eval.cpp only reads options and writes the report.
 #include <mpi.h>

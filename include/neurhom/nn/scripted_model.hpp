@@ -23,6 +23,15 @@ torch::jit::script::Module script_mlp(Mlp& model, const CheckpointMeta& meta);
 // Saves a scripted module through a temporary file (never a half-written model file).
 void save_script_module(const std::string& path, const torch::jit::script::Module& module);
 
+// Arithmetic of the native forward pass. BFloat16: weights and activations rounded to
+// bfloat16 (8-bit mantissa, relative rounding 2^-9 = 2e-3 per value), products accumulated in
+// float32 by oneDNN's bf16 GEMM, outputs returned as float32. On CPUs with AVX512-BF16 (AMD
+// Zen 4, Intel Cooper Lake and later) that GEMM runs 4-5x the float32 rate; elsewhere it is
+// emulated (correct, not faster).
+enum class Precision { Float32, BFloat16 };
+Precision precision_from_string(const std::string& name);  // "fp32" | "bf16" (else Error naming -precision)
+const char* precision_name(Precision p);
+
 struct ScriptedModel {
   std::vector<std::int64_t> widths;
   std::string model, data_fingerprint;
@@ -31,6 +40,11 @@ struct ScriptedModel {
 
   // The MLP's layers (W_k, b_k), CPU float32, when the module is a neurhom MLP export.
   std::vector<std::pair<torch::Tensor, torch::Tensor>> layers;
+  Precision precision = Precision::Float32;
+  std::vector<std::pair<torch::Tensor, torch::Tensor>> layers_bf16;  // hidden layers, set by set_precision(BFloat16)
+
+  // Rounds the native layers to `p` once (an MLP export only; Error otherwise for BFloat16).
+  void set_precision(Precision p);
 
   torch::Tensor forward(const torch::Tensor& x);  // through the TorchScript interpreter
   // The online forward pass: n rows of widths.front() float32 inputs (row-major) -> n rows of
