@@ -82,6 +82,7 @@ int run_compress_eval(MPI_Comm comm) {
   report["l2_error_coarse_fem_relative"] = r.l2_error_coarse_fem_relative;
   report["lod_seconds"] = r.lod_seconds;
   report["nn_seconds"] = r.nn_seconds;
+  report["nn_warmup_seconds"] = r.nn_warmup_seconds;
   Json breakdown = Json::object();
   breakdown["extraction"] = r.extraction_seconds;
   breakdown["forward"] = r.forward_seconds;

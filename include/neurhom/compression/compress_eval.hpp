@@ -44,6 +44,11 @@ struct CompressEvalResult {
   int coarse_n = 0, fine_n = 0, ell = 0;
   double spectral_norm_error = 0, l2_error = 0, l2_error_relative = 0, l2_error_coarse_fem_relative = 0;
   double lod_seconds = 0, nn_seconds = 0;
+  // One untimed forward pass on zero inputs of the rank's batch shape before nn_seconds starts:
+  // the one-time cost of a process and batch shape (oneDNN creates and JIT-compiles its bf16
+  // GEMM kernels per shape, ~10-20 ms; OpenBLAS allocates its buffers), paid once per run like
+  // loading the model, not per coefficient. Reported so nothing is hidden (max over ranks).
+  double nn_warmup_seconds = 0;
   // rank 0's split of nn_seconds: R_T extraction, forward pass, zero-row-sum projection,
   // assembly of S^_A (the max over ranks of their sum is nn_seconds)
   double extraction_seconds = 0, forward_seconds = 0, projection_seconds = 0, assembly_seconds = 0;
