@@ -197,17 +197,22 @@ BOOST_AUTO_TEST_CASE(d4_augmentation_gives_exact_images_of_dataset_rows) {
   MPI_Barrier(MPI_COMM_WORLD);
 }
 
+// A random compression MLP (seeded), exported to `path` and loaded back as the online phase does.
+ScriptedModel exported_random_mlp(std::vector<std::int64_t> widths, std::uint64_t seed, const std::string& path) {
+  torch::manual_seed(seed);
+  Mlp net(std::move(widths));
+  CheckpointMeta meta;
+  meta.model = "compression";
+  save_script_module(path, script_mlp(net, meta));
+  return load_torchscript(path);
+}
+
 BOOST_AUTO_TEST_CASE(d4_average_of_any_network_is_equivariant) {
   // For a random (not equivariant) MLP, the group average f satisfies f(P_h x) = P_h f(x) for
   // every symmetry h, to float32 rounding.
   if (mpi_rank(MPI_COMM_WORLD) == 0) {
-    torch::manual_seed(4);
-    Mlp net(std::vector<std::int64_t>{36, 20, 64});
-    CheckpointMeta meta;
-    meta.model = "compression";
     const std::string path = "nn_d4_average.pt";
-    save_script_module(path, script_mlp(net, meta));
-    ScriptedModel model = load_torchscript(path);
+    ScriptedModel model = exported_random_mlp({36, 20, 64}, 4, path);
     const auto x = (1.0 + 4.0 * torch::rand({5, 36})).contiguous();
     std::vector<float> y(5 * 64);
     predict_d4_average(model, x.data_ptr<float>(), 5, 6, 4, y.data());
@@ -234,6 +239,7 @@ BOOST_AUTO_TEST_CASE(d4_average_of_any_network_is_equivariant) {
     double plain_worst = 0;
     for (int k = 0; k < 64; ++k) plain_worst = std::max(plain_worst, static_cast<double>(std::abs(plain5[k] - plain[gather5[k]])));
     BOOST_TEST(plain_worst > 100 * worst);
+    std::remove(path.c_str());
   }
   MPI_Barrier(MPI_COMM_WORLD);
 }
@@ -244,13 +250,8 @@ BOOST_AUTO_TEST_CASE(bf16_forward_pass_is_float32_to_bfloat16_rounding) {
   // mildly with depth), is not bit-equal (so the option is really used), and chunking does
   // not change it. Non-MLP modules and unknown names give clear errors.
   if (mpi_rank(MPI_COMM_WORLD) == 0) {
-    torch::manual_seed(7);
-    Mlp net(std::vector<std::int64_t>{100, 100, 50, 50, 16});
-    CheckpointMeta meta;
-    meta.model = "compression";
     const std::string path = "nn_bf16.pt";
-    save_script_module(path, script_mlp(net, meta));
-    ScriptedModel model = load_torchscript(path);
+    ScriptedModel model = exported_random_mlp({100, 100, 50, 50, 16}, 7, path);
     const auto x = (1.0 + 4.0 * torch::rand({64, 100})).contiguous();
     const std::vector<float> rows(x.data_ptr<float>(), x.data_ptr<float>() + x.numel());
     const auto y32 = model.predict(rows);
