@@ -18,7 +18,7 @@ namespace {
 
 struct NhpinnOptions {
   std::string name = "slow1d", output, report;
-  PetscReal eps = 0, cell_lr = 1e-3, homog_lr = 0, baseline_lr = 0, cell_decay = 0, homog_decay = 0;
+  PetscReal eps = 0, cell_lr = 1e-3, homog_lr = 0, baseline_lr = 0, cell_decay = 0, homog_decay = 0, homog_boundary_weight = 0.5;
   PetscInt decay_steps = 1000;
   PetscInt fine_per_period = 64, cell_n = 128, steps = 200, threads = 0, average_last = 500, print_every = 500;
   PetscInt cell_points = 101, oversampling = 2, cell_x = 21, cell_epochs = 0, homog_points = 0, homog_time_points = 100,
@@ -45,6 +45,7 @@ PetscErrorCode read_options(MPI_Comm comm, NhpinnOptions* o) {
   PetscCall(PetscOptionsInt("-homog_epochs", "Homogenized PINN epochs (0: case default)", nullptr, o->homog_epochs, &o->homog_epochs, nullptr));
   PetscCall(PetscOptionsReal("-homog_lr", "Homogenized PINN Adam step (0: case default)", nullptr, o->homog_lr, &o->homog_lr, nullptr));
   PetscCall(PetscOptionsReal("-homog_decay", "Homogenized PINN: lr * decay^(step / decay_steps) (0: case default, 1: constant)", nullptr, o->homog_decay, &o->homog_decay, nullptr));
+  PetscCall(PetscOptionsReal("-homog_boundary_weight", "Homogenized PINN (elliptic2d, slow1d): boundary weight w_2 (w_1 = 1 - w_2)", nullptr, o->homog_boundary_weight, &o->homog_boundary_weight, nullptr));
   PetscCall(PetscOptionsInt("-decay_steps", "Steps per decay factor of -cell_decay and -homog_decay", nullptr, o->decay_steps, &o->decay_steps, nullptr));
   PetscCall(PetscOptionsBool("-baseline", "Also the classical PINN on the multiscale equation and the transfer experiment", nullptr, o->baseline, &o->baseline, nullptr));
   PetscCall(PetscOptionsInt("-baseline_points", "Classical PINN points per side / in x (0: case default)", nullptr, o->baseline_points, &o->baseline_points, nullptr));
@@ -92,6 +93,7 @@ int run_nhpinn(MPI_Comm comm) {
   s.cell_train.hidden = c.name == "slow1d" ? std::vector<std::int64_t>{64, 64, 64, 64} : std::vector<std::int64_t>{64, 64, 64};
   s.homogenized.n = pick(o.homog_points, two_d ? 21 : reaction ? 100 : 101);
   s.homogenized.nt = static_cast<int>(o.homog_time_points);
+  s.homogenized.boundary_weight = o.homog_boundary_weight;
   s.homogenized_train.epochs = pick(o.homog_epochs, reaction ? 10000 : two_d ? 6000 : 4000);
   s.homogenized_train.lr = o.homog_lr > 0 ? o.homog_lr : reaction ? 1e-2 : 1e-3;
   s.homogenized_train.decay = o.homog_decay > 0 ? o.homog_decay : reaction ? 0.7 : 0.6;
@@ -141,6 +143,7 @@ int run_nhpinn(MPI_Comm comm) {
   report["homogenized_epochs"] = s.homogenized_train.epochs;
   report["homogenized_lr"] = s.homogenized_train.lr;
   report["homogenized_decay"] = s.homogenized_train.decay;
+  report["homogenized_boundary_weight"] = s.homogenized.boundary_weight;
   report["decay_steps"] = static_cast<double>(s.cell_train.decay_steps);
   report["average_last"] = s.average_last;
   report["cell_seconds"] = r.cell_seconds;

@@ -186,6 +186,8 @@ void CellPinnSetup::validate() const {
 
 void HomogenizedPinnSetup::validate() const {
   require(n >= 3 && nt >= 3, "homogenized PINN: need at least 3 points per direction (-homog_points, -homog_time_points)");
+  require(boundary_weight > 0 && boundary_weight < 1,
+          "homogenized PINN: -homog_boundary_weight must be in (0, 1) (got " + std::to_string(boundary_weight) + ")");
 }
 
 torch::Tensor local_rows(const torch::Tensor& points, MPI_Comm comm) {
@@ -367,6 +369,7 @@ Mlp train_homogenized_pinn(MPI_Comm comm, const HomogenizationCase& c, const std
   setup.validate();
   Mlp net = tanh_mlp(widths_for(c.name == "slow1d" ? 1 : 2, s), s.seed + 17);
   PinnFit f;
+  const double wb = setup.boundary_weight;
   if (c.name == "elliptic2d") {
     const BoxPoints pts = box_points({{0.0, 1.0}, {0.0, 1.0}}, {setup.n, setup.n}, comm);
     const torch::Tensor& p = pts.interior;
@@ -377,14 +380,14 @@ Mlp train_homogenized_pinn(MPI_Comm comm, const HomogenizationCase& c, const std
       const torch::Tensor g = gradient(u, p);
       const torch::Tensor gx = gradient(g.select(1, 0), p), gy = gradient(g.select(1, 1), p);
       const torch::Tensor residual = a11 * gx.select(1, 0) + 2 * a12 * gx.select(1, 1) + a22 * gy.select(1, 1) + rhs;
-      return term(0.5, residual, pts.interior_count) + term(0.5, net->forward(pts.boundary).squeeze(1), pts.boundary_count);
+      return term(1 - wb, residual, pts.interior_count) + term(wb, net->forward(pts.boundary).squeeze(1), pts.boundary_count);
     }, [&] { return error(net); });
   } else if (c.name == "slow1d") {
     require(static_cast<bool>(a_star_x) && static_cast<bool>(a_star_dx), "slow1d homogenized PINN: a*(x) needed");
     const BoxPoints pts = box_points({{c.x0, c.x1}}, {setup.n}, comm);
     const torch::Tensor p = pts.interior.detach();
     const torch::Tensor as = values_of(a_star_x, p), das = values_of(a_star_dx, p), rhs = values_of(c.f1d, p);
-    f = fit_pinn(comm, net, s, [&] { return divergence_loss_1d(net, pts, as, das, rhs, 0.5, 0.5); },
+    f = fit_pinn(comm, net, s, [&] { return divergence_loss_1d(net, pts, as, das, rhs, 1 - wb, wb); },
                  [&] { return error(net); });
   } else {
     const SpaceTimePoints pts = space_time_points(c, setup, comm);

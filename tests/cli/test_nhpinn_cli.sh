@@ -42,5 +42,6 @@ expect_error "0 <= oversampling < n - 2 (got n = 5, oversampling = 4)" -case rea
 expect_error "unknown case 'heat' (-case)" -case heat
 expect_error "-homog_decay must be in (0, 1]" -case slow1d -homog_decay 1.5
 expect_error "-decay_steps must be at least 1" -case slow1d -decay_steps 0
+expect_error "-homog_boundary_weight must be in (0, 1)" -case slow1d -fine_per_period 8 -cell_points 11 -cell_x 3 -cell_epochs 2 -homog_boundary_weight 1
 
 finish "nhpinn CLI"

@@ -89,6 +89,9 @@ double r_star_from_cell_pinn(Mlp& n_net, const HomogenizationCase& c, int m = 40
 struct HomogenizedPinnSetup {
   int n = 21;    // elliptic2d: grid per side; slow1d: points; reaction1d: points in x
   int nt = 100;  // reaction1d: points in t
+  // elliptic2d / slow1d: the boundary weight w_2 of the loss w_1 |residual|^2 + w_2 |u|^2 on the
+  // boundary, w_1 = 1 - w_2 (reaction1d keeps the paper's 1/7, 5/7, 1/7)
+  double boundary_weight = 0.5;
   void validate() const;
 };
 Mlp train_homogenized_pinn(MPI_Comm comm, const HomogenizationCase& c, const std::array<double, 4>& a_star,
