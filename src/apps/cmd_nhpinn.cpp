@@ -84,7 +84,7 @@ int run_nhpinn(MPI_Comm comm) {
   // Schedules (ours; the paper gives epochs only for some networks): the 2D cell PINNs need
   // 6000 epochs (chi_1 error 12.7, 3.6, 0.80, 0.52, 0.44 at 1000 ... 6000, constant rate), a
   // mild decay damps Adam's spikes; the homogenized PINNs converge with a decaying rate
-  // (elliptic2d e_3 0.36 -> 0.07, slow1d 0.009 -> 0.0001), and the reaction1d homogenized PINN
+  // (elliptic2d e_3 0.36 -> 0.28, slow1d 0.009 -> 0.0001), and the reaction1d homogenized PINN
   // (solution ~ sin(2 pi x) / 79, six periods) only leaves the trivial u = 0 with lr 1e-2.
   s.cell_train.epochs = pick(o.cell_epochs, two_d ? 6000 : 2000);
   s.cell_train.lr = o.cell_lr;
