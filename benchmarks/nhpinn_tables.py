@@ -9,13 +9,11 @@ usage: benchmarks/nhpinn_tables.py [--build build] [--ranks 2] [--cases elliptic
        [--cell-epochs N] [--homog-epochs N] [--baseline-epochs N]   (0: the command's defaults)
 """
 import argparse
-import json
 import os
-import subprocess
 import tempfile
 import time
 
-from neurhom_bench import RESULTS, ROOT, mpi_env, neurhom_exe, write_json
+from neurhom_bench import RESULTS, ROOT, load_results, mpi_env, neurhom_exe, run_report, write_json
 
 PAPER = {  # e1, e2, e3, e4, cell error, classical PINN, transfer
     "elliptic2d": dict(e1=0.082994, e2=0.0212534, e3=0.076604, e4=0.021316, cell=0.072034, cell_plain=0.326963,
@@ -42,10 +40,7 @@ def main():
     args = p.parse_args()
     exe = neurhom_exe(args.build, "nhpinn_tables")
     env = mpi_env()
-    result = {"runs": {}}
-    if os.path.exists(args.out) and not args.fresh:
-        with open(args.out) as f:
-            result = json.load(f)
+    result = load_results(args.out, args.fresh)
     log = os.path.splitext(args.out)[0] + ".log"
     with tempfile.TemporaryDirectory() as tmp:
         for key in args.cases:
@@ -63,14 +58,7 @@ def main():
                 if value > 0:
                     cmd += [opt, str(value)]
             t0 = time.time()
-            with open(log, "a") as f:
-                f.write("$ " + " ".join(cmd) + "\n")
-                f.flush()
-                r = subprocess.run(cmd, env=env, stdout=f, stderr=subprocess.STDOUT)
-            if r.returncode != 0:
-                raise SystemExit(f"failed: {' '.join(cmd)} (see {log})")
-            with open(report) as f:
-                row = json.load(f)
+            row = run_report(cmd, env, log, report)
             row["wall_seconds"] = time.time() - t0
             row["command"] = "neurhom " + " ".join(cmd[6:10] + cmd[14:])
             result["runs"][key] = row
