@@ -91,6 +91,7 @@ import json, sys
 e, c, a, b = (json.load(open(p)) for p in sys.argv[1:])
 # bfloat16 GEMMs: S^_A moves by the rounding (~1e-2 relative at most), not by the model error
 assert b["precision"] == "bf16" and e["precision"] == "fp32", b
+assert b["nn_warmup_seconds"] > 0 and e["nn_warmup_seconds"] > 0, b  # the untimed first pass ran
 assert abs(b["spectral_norm_error"] - e["spectral_norm_error"]) <= 0.05 * e["spectral_norm_error"], (b, e)
 assert abs(b["l2_error_relative"] - e["l2_error_relative"]) <= 0.05 * e["l2_error_relative"] + 1e-4, (b, e)
 assert abs(c["spectral_norm_error"] - e["spectral_norm_error"]) <= 1e-5 * e["spectral_norm_error"], (c, e)
