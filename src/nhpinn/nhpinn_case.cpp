@@ -175,9 +175,11 @@ NhpinnResult run_nhpinn_case(MPI_Comm comm, const HomogenizationCase& c, const N
   hs.name = "homogenized PINN";
   std::vector<double> e3_history;
   PinnFit fit;
+  const DirichletAnsatz ansatz = homogenized_ansatz(c, pinn_data.a_star, pinn_data.a_star_of_x, s.homogenized);
+  r.homogenized_output_scale = ansatz.exact() ? ansatz.scale() : 0.0;
   Mlp p = train_homogenized_pinn(comm, c, pinn_data.a_star, pinn_data.a_star_of_x, a_star_dx, pinn_data.r_star,
                                  s.homogenized, hs, [&](Mlp& net) {
-                                   const std::vector<double> values = evaluate_pinn(net, nodes.points);
+                                   const std::vector<double> values = evaluate_pinn(net, nodes.points, ansatz);
                                    e3_history.push_back(relative_l2_discrete(values, w_test));
                                    return relative_l2_discrete(values, u_test);
                                  }, &fit);
@@ -197,7 +199,7 @@ NhpinnResult run_nhpinn_case(MPI_Comm comm, const HomogenizationCase& c, const N
     r.baseline_history = bf.errors.values();
     r.baseline_error = average_last(r.baseline_history, std::min(s.average_last, 100));
     bs.name = "transfer (classical PINN from p)";
-    train_classical_pinn(comm, c, s.baseline_setup, bs, error, &p, &tf);
+    train_classical_pinn(comm, c, s.baseline_setup, bs, error, &p, &tf, ansatz);
     r.transfer_history = tf.errors.values();
     r.transfer_error = average_last(r.transfer_history, std::min(s.average_last, 100));
     r.baseline_seconds = max_ranks(comm, base_timer.seconds());
@@ -215,7 +217,7 @@ NhpinnResult run_nhpinn_case(MPI_Comm comm, const HomogenizationCase& c, const N
       write("/history/cell_error", r.cell_history);
       write("/history/baseline_error", r.baseline_history);
       write("/history/transfer_error", r.transfer_history);
-      const std::vector<double> p_test = evaluate_pinn(p, nodes.points);
+      const std::vector<double> p_test = evaluate_pinn(p, nodes.points, ansatz);
       write("/test/points", std::vector<double>(nodes.points.data_ptr<double>(),
                                                 nodes.points.data_ptr<double>() + nodes.points.numel()));
       write("/test/nhpinn", p_test);

@@ -1,6 +1,8 @@
 #include "neurhom/nn/nhpinn.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/mpi_util.hpp"
@@ -166,13 +168,29 @@ torch::Tensor space_time_loss(Mlp& net, const SpaceTimePoints& p, double D, cons
 }
 
 // The loss of (a u')' + f = 0 in 1D written as a' u' + a u'' + f, u = 0 at both ends.
+// With an exact ansatz the boundary term vanishes identically and is left out (w_pde = 1).
 torch::Tensor divergence_loss_1d(Mlp& net, const BoxPoints& p, const torch::Tensor& a, const torch::Tensor& da,
-                                 const torch::Tensor& rhs, double w_pde, double w_boundary) {
-  const torch::Tensor u = net->forward(p.interior).squeeze(1);
+                                 const torch::Tensor& rhs, double w_pde, double w_boundary,
+                                 const DirichletAnsatz& ansatz) {
+  const torch::Tensor u = ansatz(net, p.interior);
   const torch::Tensor du = gradient(u, p.interior).squeeze(1);
   const torch::Tensor d2u = gradient(du, p.interior).squeeze(1);
-  return term(w_pde, da * du + a * d2u + rhs, p.interior_count) +
-         term(w_boundary, net->forward(p.boundary).squeeze(1), p.boundary_count);
+  const torch::Tensor residual = da * du + a * d2u + rhs;
+  if (ansatz.exact()) return term(1.0, residual, p.interior_count);
+  return term(w_pde, residual, p.interior_count) + term(w_boundary, ansatz(net, p.boundary), p.boundary_count);
+}
+
+// The loss of a*_11 u_xx + 2 a*_12 u_xy + a*_22 u_yy + f = 0 (constant symmetric part of a) or
+// of div(a grad u) + f = 0 written as grad a . grad u + a lap u + f (a, grad a at the points),
+// u = 0 on the boundary of the square: w = 1/2, 1/2, or the residual alone with an exact ansatz.
+torch::Tensor elliptic_loss_2d(Mlp& net, const BoxPoints& pts, const std::function<torch::Tensor(
+                                   const torch::Tensor& g, const torch::Tensor& p)>& flux_divergence,
+                               const torch::Tensor& rhs, double w_boundary, const DirichletAnsatz& ansatz) {
+  const torch::Tensor& p = pts.interior;
+  const torch::Tensor residual = flux_divergence(gradient(ansatz(net, p), p), p) + rhs;
+  if (ansatz.exact()) return term(1.0, residual, pts.interior_count);
+  return term(1 - w_boundary, residual, pts.interior_count) +
+         term(w_boundary, ansatz(net, pts.boundary), pts.boundary_count);
 }
 
 }  // namespace
@@ -190,15 +208,46 @@ void HomogenizedPinnSetup::validate() const {
           "homogenized PINN: -homog_boundary_weight must be in (0, 1) (got " + std::to_string(boundary_weight) + ")");
 }
 
+DirichletAnsatz homogenized_ansatz(const HomogenizationCase& c, const std::array<double, 4>& A, const Fn1& a_star_x,
+                                   const HomogenizedPinnSetup& setup) {
+  if (!setup.exact_boundary) return {};
+  require(c.name == "elliptic2d" || c.name == "slow1d",
+          "-homog_boundary exact: only for elliptic2d and slow1d (reaction1d has an initial condition)");
+  const int m = 201;
+  double f_max = 0, a_min = 0, side = 0;
+  Box box;
+  if (c.name == "elliptic2d") {
+    box = {{0.0, 1.0}, {0.0, 1.0}};
+    for (int j = 0; j < m; ++j)
+      for (int i = 0; i < m; ++i) f_max = std::max(f_max, std::abs(c.f2d(i / (m - 1.0), j / (m - 1.0))));
+    const double mean = 0.5 * (A[0] + A[3]), off = 0.5 * (A[1] + A[2]), half = 0.5 * (A[0] - A[3]);
+    a_min = mean - std::sqrt(half * half + off * off);  // lambda_min of the symmetric part
+    side = 1.0;
+  } else {
+    require(static_cast<bool>(a_star_x), "slow1d homogenized PINN: a*(x) needed");
+    box = {{c.x0, c.x1}};
+    a_min = std::numeric_limits<double>::infinity();
+    for (int i = 0; i < m; ++i) {
+      const double x = c.x0 + (c.x1 - c.x0) * i / (m - 1.0);
+      f_max = std::max(f_max, std::abs(c.f1d(x)));
+      a_min = std::min(a_min, a_star_x(x));
+    }
+    side = c.x1 - c.x0;
+  }
+  require(a_min > 0, "homogenized PINN: the homogenized coefficient is not positive definite (lambda_min = " +
+                         std::to_string(a_min) + ")");
+  return DirichletAnsatz(box, std::max(f_max, 1e-12) * side * side / (8 * a_min));
+}
+
 torch::Tensor local_rows(const torch::Tensor& points, MPI_Comm comm) {
   const int rank = mpi_rank(comm), size = mpi_size(comm);
   const std::int64_t n = points.size(0);
   return points.slice(0, n * rank / size, n * (rank + 1) / size).contiguous();
 }
 
-std::vector<double> evaluate_pinn(Mlp& net, const torch::Tensor& points) {
+std::vector<double> evaluate_pinn(Mlp& net, const torch::Tensor& points, const DirichletAnsatz& ansatz) {
   torch::NoGradGuard no_grad;
-  const torch::Tensor u = net->forward(points.to(torch::kFloat64)).reshape({-1}).contiguous();
+  const torch::Tensor u = ansatz(net, points.to(torch::kFloat64)).reshape({-1}).contiguous();
   return std::vector<double>(u.data_ptr<double>(), u.data_ptr<double>() + u.numel());
 }
 
@@ -370,24 +419,23 @@ Mlp train_homogenized_pinn(MPI_Comm comm, const HomogenizationCase& c, const std
   Mlp net = tanh_mlp(widths_for(c.name == "slow1d" ? 1 : 2, s), s.seed + 17);
   PinnFit f;
   const double wb = setup.boundary_weight;
+  const DirichletAnsatz ansatz = homogenized_ansatz(c, A, a_star_x, setup);
   if (c.name == "elliptic2d") {
     const BoxPoints pts = box_points({{0.0, 1.0}, {0.0, 1.0}}, {setup.n, setup.n}, comm);
-    const torch::Tensor& p = pts.interior;
-    const torch::Tensor rhs = values_of(c.f2d, p.detach());
+    const torch::Tensor rhs = values_of(c.f2d, pts.interior.detach());
     const double a11 = A[0], a12 = 0.5 * (A[1] + A[2]), a22 = A[3];
-    f = fit_pinn(comm, net, s, [&] {
-      const torch::Tensor u = net->forward(p).squeeze(1);
-      const torch::Tensor g = gradient(u, p);
-      const torch::Tensor gx = gradient(g.select(1, 0), p), gy = gradient(g.select(1, 1), p);
-      const torch::Tensor residual = a11 * gx.select(1, 0) + 2 * a12 * gx.select(1, 1) + a22 * gy.select(1, 1) + rhs;
-      return term(1 - wb, residual, pts.interior_count) + term(wb, net->forward(pts.boundary).squeeze(1), pts.boundary_count);
-    }, [&] { return error(net); });
+    const auto flux = [a11, a12, a22](const torch::Tensor& g, const torch::Tensor& x) {
+      const torch::Tensor gx = gradient(g.select(1, 0), x), gy = gradient(g.select(1, 1), x);
+      return a11 * gx.select(1, 0) + 2 * a12 * gx.select(1, 1) + a22 * gy.select(1, 1);
+    };
+    f = fit_pinn(comm, net, s, [&] { return elliptic_loss_2d(net, pts, flux, rhs, wb, ansatz); },
+                 [&] { return error(net); });
   } else if (c.name == "slow1d") {
     require(static_cast<bool>(a_star_x) && static_cast<bool>(a_star_dx), "slow1d homogenized PINN: a*(x) needed");
     const BoxPoints pts = box_points({{c.x0, c.x1}}, {setup.n}, comm);
     const torch::Tensor p = pts.interior.detach();
     const torch::Tensor as = values_of(a_star_x, p), das = values_of(a_star_dx, p), rhs = values_of(c.f1d, p);
-    f = fit_pinn(comm, net, s, [&] { return divergence_loss_1d(net, pts, as, das, rhs, 1 - wb, wb); },
+    f = fit_pinn(comm, net, s, [&] { return divergence_loss_1d(net, pts, as, das, rhs, 1 - wb, wb, ansatz); },
                  [&] { return error(net); });
   } else {
     const SpaceTimePoints pts = space_time_points(c, setup, comm);
@@ -401,8 +449,10 @@ Mlp train_homogenized_pinn(MPI_Comm comm, const HomogenizationCase& c, const std
 }
 
 Mlp train_classical_pinn(MPI_Comm comm, const HomogenizationCase& c, const HomogenizedPinnSetup& setup,
-                         const PinnSettings& s, const std::function<double(Mlp&)>& error, Mlp* init, PinnFit* fit) {
+                         const PinnSettings& s, const std::function<double(Mlp&)>& error, Mlp* init, PinnFit* fit,
+                         const DirichletAnsatz& ansatz) {
   setup.validate();
+  require(!ansatz.exact() || c.name != "reaction1d", "classical PINN: no exact boundary ansatz for reaction1d");
   Mlp net = tanh_mlp(widths_for(c.name == "slow1d" ? 1 : 2, s), s.seed + 29);
   if (init) {
     torch::NoGradGuard no_grad;
@@ -416,22 +466,20 @@ Mlp train_classical_pinn(MPI_Comm comm, const HomogenizationCase& c, const Homog
   if (c.name == "elliptic2d") {
     const Fn2 a_eps = [&c, eps](double x, double y) { return c.a2d(x / eps, y / eps); };
     const BoxPoints pts = box_points({{0.0, 1.0}, {0.0, 1.0}}, {setup.n, setup.n}, comm);
-    const torch::Tensor& p = pts.interior;
-    const torch::Tensor a = values_of(a_eps, p.detach()), grad_a = gradient_fd(a_eps, p.detach());
-    const torch::Tensor rhs = values_of(c.f2d, p.detach());
-    f = fit_pinn(comm, net, s, [&] {
-      const torch::Tensor u = net->forward(p).squeeze(1);
-      const torch::Tensor g = gradient(u, p);
-      const torch::Tensor residual = (grad_a * g).sum(1) + a * divergence(g, p) + rhs;
-      return term(0.5, residual, pts.interior_count) + term(0.5, net->forward(pts.boundary).squeeze(1), pts.boundary_count);
-    }, [&] { return error(net); });
+    const torch::Tensor p = pts.interior.detach();
+    const torch::Tensor a = values_of(a_eps, p), grad_a = gradient_fd(a_eps, p), rhs = values_of(c.f2d, p);
+    const auto flux = [&a, &grad_a](const torch::Tensor& g, const torch::Tensor& x) {
+      return (grad_a * g).sum(1) + a * divergence(g, x);
+    };
+    f = fit_pinn(comm, net, s, [&] { return elliptic_loss_2d(net, pts, flux, rhs, 0.5, ansatz); },
+                 [&] { return error(net); });
   } else if (c.name == "slow1d") {
     const Fn1 a_eps = [&c, eps](double x) { return c.a1d(x, x / eps); };
     const Fn1 da_eps = [a_eps](double x) { return (a_eps(x + kFd) - a_eps(x - kFd)) / (2 * kFd); };
     const BoxPoints pts = box_points({{c.x0, c.x1}}, {setup.n}, comm);
     const torch::Tensor p = pts.interior.detach();
     const torch::Tensor a = values_of(a_eps, p), da = values_of(da_eps, p), rhs = values_of(c.f1d, p);
-    f = fit_pinn(comm, net, s, [&] { return divergence_loss_1d(net, pts, a, da, rhs, 1.0 / 11, 10.0 / 11); },
+    f = fit_pinn(comm, net, s, [&] { return divergence_loss_1d(net, pts, a, da, rhs, 1.0 / 11, 10.0 / 11, ansatz); },
                  [&] { return error(net); });
   } else {
     const SpaceTimePoints pts = space_time_points(c, setup, comm);

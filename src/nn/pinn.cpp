@@ -3,6 +3,7 @@
 #include <cmath>
 #include <numeric>
 #include <string>
+#include <utility>
 
 #include "neurhom/core/error.hpp"
 
@@ -13,6 +14,23 @@ Mlp tanh_mlp(const std::vector<std::int64_t>& widths, std::uint64_t seed) {
   net->to(torch::kFloat64);
   net->reset_glorot_normal(seed);
   return net;
+}
+
+DirichletAnsatz::DirichletAnsatz(Box box, double scale) : box_(std::move(box)), scale_(scale) {
+  require(!box_.empty() && scale_ > 0 && std::isfinite(scale_), "Dirichlet ansatz: need a box and a positive scale");
+  for (const auto& [lo, hi] : box_) require(hi > lo, "Dirichlet ansatz: empty box interval");
+}
+
+torch::Tensor DirichletAnsatz::operator()(Mlp& net, const torch::Tensor& x) const {
+  torch::Tensor u = net->forward(x).squeeze(1);
+  if (box_.empty()) return u;
+  torch::Tensor bubble = torch::full_like(u, scale_);
+  for (size_t j = 0; j < box_.size(); ++j) {
+    const auto [lo, hi] = box_[j];
+    const torch::Tensor xj = x.select(1, static_cast<std::int64_t>(j));
+    bubble = bubble * (4.0 / ((hi - lo) * (hi - lo))) * (xj - lo) * (hi - xj);
+  }
+  return bubble * u;
 }
 
 namespace {

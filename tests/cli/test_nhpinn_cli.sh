@@ -32,6 +32,13 @@ assert r["cell_decay"] == 1 and r["homogenized_decay"] == 0.6 and r["homogenized
 print("ok: nhpinn slow1d", {k: r[k] for k in ("e1", "e2", "e3", "e4", "cell_error")})
 PY
 [ -f n.h5 ] && [ ! -f n.h5.partial ] || fail "nhpinn output"
+"$mpiexec" -n 2 --oversubscribe "$neurhom" nhpinn -case slow1d -fine_per_period 16 -cell_points 21 -cell_x 5 \
+  -cell_epochs 20 -homog_points 21 -homog_epochs 20 -homog_boundary exact -average_last 5 -threads 1 \
+  -report x.json > out.txt 2>&1 || { cat out.txt; fail "nhpinn slow1d exact boundary"; }
+python3 -c "
+import json; r = json.load(open('x.json'))
+assert r['homogenized_boundary'] == 'exact' and r['homogenized_output_scale'] > 0 and r['e3'] >= 0, r
+r0 = json.load(open('n.json')); assert r0['homogenized_boundary'] == 'loss', r0" || fail "exact boundary report"
 
 cmd=homog
 expect_error "unknown case 'heat' (-case)" -case heat
@@ -43,5 +50,8 @@ expect_error "unknown case 'heat' (-case)" -case heat
 expect_error "-homog_decay must be in (0, 1]" -case slow1d -homog_decay 1.5
 expect_error "-decay_steps must be at least 1" -case slow1d -decay_steps 0
 expect_error "-homog_boundary_weight must be in (0, 1)" -case slow1d -fine_per_period 8 -cell_points 11 -cell_x 3 -cell_epochs 2 -homog_boundary_weight 1
+
+expect_error "-homog_boundary must be exact or loss (got 'hard')" -case slow1d -homog_boundary hard
+expect_error "-homog_boundary exact: only for elliptic2d and slow1d" -case reaction1d -homog_boundary exact
 
 finish "nhpinn CLI"

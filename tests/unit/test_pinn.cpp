@@ -62,6 +62,24 @@ BOOST_AUTO_TEST_CASE(autograd_derivatives_of_analytic_functions) {
   BOOST_TEST(lap_net == fd, tt::tolerance(1e-5));
 }
 
+BOOST_AUTO_TEST_CASE(dirichlet_ansatz_vanishes_on_the_box_boundary) {
+  Mlp net = tanh_mlp({2, 8, 1}, 3);
+  const Box box{{0.0, 2.0}, {-1.0, 1.0}};
+  const DirichletAnsatz ansatz(box, 0.25);
+  BOOST_TEST(ansatz.exact());
+  const torch::Tensor xb = boundary_points(box, {9, 7});
+  BOOST_TEST(ansatz(net, xb).abs().max().item<double>() == 0.0);
+  // at the centre the bubble is 1: u = scale * N
+  const torch::Tensor centre = torch::tensor({1.0, 0.0}, torch::kFloat64).view({1, 2});
+  const double n = net->forward(centre).item<double>();
+  BOOST_TEST(ansatz(net, centre).item<double>() == 0.25 * n, tt::tolerance(1e-14));
+  // the identity ansatz is the network itself
+  const torch::Tensor x = grid_points(box, {5, 5});
+  BOOST_TEST(torch::equal(DirichletAnsatz()(net, x), net->forward(x).squeeze(1)));
+  BOOST_CHECK_THROW(DirichletAnsatz(box, 0.0), Error);
+  BOOST_CHECK_THROW(DirichletAnsatz(Box{{1.0, 1.0}}, 1.0), Error);
+}
+
 BOOST_AUTO_TEST_CASE(loss_weights_are_checked_and_history_averages) {
   const auto r = torch::tensor({1.0, 3.0}, torch::kFloat64);
   const WeightedLoss l = weighted_mse({{"pde", 0.25, r}, {"boundary", 0.75, 2 * r}});

@@ -48,6 +48,7 @@ struct NhpinnResult {
   std::array<double, 4> a_star{}, a_star_fem{};
   double r_star = 0, r_star_fem = 0;
   double baseline_error = -1, transfer_error = -1;
+  double homogenized_output_scale = 0;  // s of the exact boundary ansatz (0: boundary by the loss)
   double cell_seconds = 0, homogenized_seconds = 0, baseline_seconds = 0, seconds = 0;
   std::vector<double> e1_history, e3_history, cell_history, baseline_history, transfer_history;
 };

@@ -17,7 +17,8 @@
 //   m^2 points); a*(x) = int_0^1 a(x,y)(1 + chi_y) dy and its x-derivative (autograd for
 //   chi_yx, central differences for a_x); r* = <r N> (periodic trapezoid).
 // Step 3, homogenized PINNs: a*_11 u_xx + 2 a*_12 u_xy + a*_22 u_yy + f = 0 on an n x n grid
-//   (u = 0 on the boundary, w = 1/2, 1/2); a*' u' + a* u'' + f = 0 (1D); u_t - D u_xx + r* u - f
+//   (u = 0 on the boundary, w = 1/2, 1/2, or exactly by the ansatz u = s B(x) N(x) of
+//   nn/pinn.hpp, our default for elliptic2d); a*' u' + a* u'' + f = 0 (1D); u_t - D u_xx + r* u - f
 //   = 0 on an x-t grid with u = 0 at x_0, x_1 and u(x, 0) = u_0 (w = 1/7, 5/7, 1/7).
 // Classical PINN (baseline): the same networks and points on the multiscale equation itself
 //   (a(x/eps) and its gradient by central differences of the case's function).
@@ -92,19 +93,28 @@ struct HomogenizedPinnSetup {
   // elliptic2d / slow1d: the boundary weight w_2 of the loss w_1 |residual|^2 + w_2 |u|^2 on the
   // boundary, w_1 = 1 - w_2 (reaction1d keeps the paper's 1/7, 5/7, 1/7)
   double boundary_weight = 0.5;
+  // elliptic2d / slow1d: u = 0 imposed exactly by u = s B(x) N(x) (nn/pinn.hpp DirichletAnsatz)
+  // instead of the boundary loss term; s = max|f| L^2 / (8 lambda_min(a*)) (L the shortest side,
+  // the size of the solution of -div(a* grad u) = f), so N is O(1). Not for reaction1d.
+  bool exact_boundary = false;
   void validate() const;
 };
+// The ansatz the homogenized PINN of case c trains and is evaluated with (the identity unless
+// setup.exact_boundary). a_star for elliptic2d, a_star_x (sampled on the domain) for slow1d.
+DirichletAnsatz homogenized_ansatz(const HomogenizationCase& c, const std::array<double, 4>& a_star,
+                                   const std::function<double(double)>& a_star_x, const HomogenizedPinnSetup& setup);
 Mlp train_homogenized_pinn(MPI_Comm comm, const HomogenizationCase& c, const std::array<double, 4>& a_star,
                            const std::function<double(double)>& a_star_x, const std::function<double(double)>& a_star_dx,
                            double r_star, const HomogenizedPinnSetup& setup, const PinnSettings& settings,
                            const std::function<double(Mlp&)>& error, PinnFit* fit = nullptr);
 // The classical PINN on the multiscale equation; `init` (if given) is the starting network
-// (the transfer experiment: the NH-PINN homogenized network).
+// (the transfer experiment: the NH-PINN homogenized network, trained with `ansatz`, which the
+// classical PINN then keeps so that the starting network means the same function).
 Mlp train_classical_pinn(MPI_Comm comm, const HomogenizationCase& c, const HomogenizedPinnSetup& setup,
                          const PinnSettings& settings, const std::function<double(Mlp&)>& error, Mlp* init = nullptr,
-                         PinnFit* fit = nullptr);
+                         PinnFit* fit = nullptr, const DirichletAnsatz& ansatz = {});
 
-// Network values at points [N, d] (no gradients), as doubles.
-std::vector<double> evaluate_pinn(Mlp& net, const torch::Tensor& points);
+// The solution values u = ansatz(net) at points [N, d] (no gradients), as doubles.
+std::vector<double> evaluate_pinn(Mlp& net, const torch::Tensor& points, const DirichletAnsatz& ansatz = {});
 
 }  // namespace neurhom

@@ -13,6 +13,9 @@
 //                  by torch::autograd::grad with create_graph, so a loss built from them is
 //                  differentiated again by backward() (second derivatives of the network)
 //   weighted_mse   the weighted sum of mean squared residuals above, checking w > 0, sum w = 1
+//   DirichletAnsatz  u = 0 on a box imposed exactly instead of by a loss term (Lagaris, Likas,
+//                  Fotiadis 1998): u(x) = s B(x) N(x), B(x) = prod_j 4 (x_j - lo_j)(hi_j - x_j) /
+//                  (hi_j - lo_j)^2 (1 at the centre, 0 on the boundary), s a fixed output scale
 //   ErrorHistory   the error after every epoch; average_last(500) is the figure the paper
 //                  reports ("the average of the last 500 epochs")
 // Training is the generic Trainer with a FullBatch data source (nn/trainer.hpp): its step
@@ -46,6 +49,21 @@ torch::Tensor with_grad(const torch::Tensor& x);
 torch::Tensor gradient(const torch::Tensor& u, const torch::Tensor& x);   // [N, d]
 torch::Tensor divergence(const torch::Tensor& v, const torch::Tensor& x); // v: [N, d] -> [N]
 torch::Tensor laplacian(const torch::Tensor& u, const torch::Tensor& x);  // [N]
+
+// The network's solution u(x) with or without the exact Dirichlet condition above. A
+// default-constructed ansatz is the identity u = N. Results keep the graph (x may require grad).
+class DirichletAnsatz {
+ public:
+  DirichletAnsatz() = default;
+  DirichletAnsatz(Box box, double scale);  // throws Error for an empty box or scale <= 0
+  torch::Tensor operator()(Mlp& net, const torch::Tensor& x) const;  // [N]
+  bool exact() const { return !box_.empty(); }
+  double scale() const { return scale_; }
+
+ private:
+  Box box_;
+  double scale_ = 1;
+};
 
 struct LossTerm {
   std::string name;
