@@ -3,6 +3,8 @@
 rows, with and without the exact D4 augmentation, from the JSON results of
 benchmarks/compression_accuracy.py (benchmarks/results/compression_accuracy*.json; each
 file: one dataset size, one schedule, one augmentation), next to the paper's values (dashed).
+Markers: the test coefficient of seed 2024 (the paper reports one); a vertical bar: min..max
+over the test coefficients of --test_seeds runs.
 Needs Debian's python3-matplotlib (run with /usr/bin/python3).
 
 usage: /usr/bin/python3 scripts/plot_compression_rows.py [docs/img/compression_rows.png]
@@ -26,16 +28,22 @@ for path in sorted(glob.glob(os.path.join(ROOT, "benchmarks", "results", "compre
         r["train_rows"] = len(r["families"]) * int(0.8 * r["samples_per_family"]) * r["coarse_n"] ** 2
     runs.append({"rows": r["train_rows"], "epochs": r["epochs"], "augment": r.get("augment", "none"),
                  "errors": {e["experiment"]: e["spectral_norm_error"] for e in r["experiments"]},
+                 "spread": {e["experiment"]: (e["seeds"]["spectral_norm_error"]["min"],
+                                              e["seeds"]["spectral_norm_error"]["max"])
+                            for e in r["experiments"] if "seeds" in e},
                  "paper": {e["experiment"]: e["paper_spectral_norm_error"] for e in r["experiments"]}})
 fig, axes = plt.subplots(1, 3, figsize=(13, 4))
 for ax, name in zip(axes, ("ms", "smooth", "cracks")):
     for augment, marker in (("none", "o"), ("d4", "s")):
-        for epochs, style in ((20, ":"), (40, "-"), (80, "--")):
-            points = sorted((r["rows"], r["errors"][name]) for r in runs
-                            if r["augment"] == augment and r["epochs"] == epochs)
-            if points:
-                ax.plot([p[0] for p in points], [p[1] for p in points], style, marker=marker,
-                        label=f"{'D4' if augment == 'd4' else 'no'} augmentation, {epochs} epochs")
+        for epochs, style in ((20, ":"), (40, "-"), (80, "--"), (160, "-.")):
+            chosen = sorted((r for r in runs if r["augment"] == augment and r["epochs"] == epochs),
+                            key=lambda r: r["rows"])
+            if chosen:
+                line, = ax.plot([r["rows"] for r in chosen], [r["errors"][name] for r in chosen], style,
+                                marker=marker, label=f"{'D4' if augment == 'd4' else 'no'} augmentation, {epochs} epochs")
+                for r in chosen:  # min..max over several test coefficients, where measured
+                    if name in r["spread"]:
+                        ax.vlines(r["rows"], *r["spread"][name], color=line.get_color(), lw=2, alpha=0.5)
     ax.axhline(runs[0]["paper"][name], color="gray", ls="--", lw=0.8, label="paper (5.1 M rows, GPU)")
     ax.set_xscale("log")
     ax.set_yscale("log")
