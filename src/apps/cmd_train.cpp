@@ -9,6 +9,7 @@
 #include "neurhom/core/json_report.hpp"
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/nn/compression_training.hpp"
+#include "neurhom/nn/mixed_precision.hpp"
 #include "neurhom/nn/multistage_training.hpp"
 
 namespace neurhom::app {
@@ -33,6 +34,7 @@ int train_compression_model(MPI_Comm comm, ArgOptions& args, const std::string& 
   s.threads = static_cast<int>(args.get_int("-threads", 0, "intra-op threads per rank (0: cores / ranks per node)"));
   s.device = args.get("-device", "cpu", "cpu or cuda");
   s.augment = args.get("-augment", "none", "training data augmentation: none, or d4 (a random symmetry of the square per row and epoch)");
+  s.precision = args.get("-precision", "fp32", "training arithmetic: fp32, or bf16 (bfloat16 forward GEMMs, float32 weights, Adam and losses)");
   s.output = args.get("-o", "", "trained model (TorchScript); the checkpoint is <o>.ckpt");
   const std::string report_path = args.get("-report", "", "JSON file with the key figures of the run");
   s.resume = args.flag("-resume", "continue from <o>.ckpt");
@@ -40,6 +42,7 @@ int train_compression_model(MPI_Comm comm, ArgOptions& args, const std::string& 
   args.finish(is_root(comm));
   if (args.help_requested()) return 0;
   require(!data.empty(), "train needs a dataset: -data lod.h5 (from `neurhom lod-datagen`)");
+  train_precision_from_string(s.precision);  // a bad -precision fails before any file is touched
   require(s.epochs >= 1, "-epochs must be at least 1 (got " + std::to_string(s.epochs) + ")");
   require(s.batch >= 1, "-batch must be at least 1 (got " + std::to_string(s.batch) + ")");
   require(s.threads >= 0, "-threads must be non-negative");
@@ -53,6 +56,7 @@ int train_compression_model(MPI_Comm comm, ArgOptions& args, const std::string& 
   report["data_fingerprint"] = r.data_fingerprint;
   report["batch"] = static_cast<long long>(s.batch);
   report["augment"] = s.augment;
+  report["precision"] = s.precision;
   report["test_loss"] = r.test_loss;
   write_json_file(report_path, report, comm);
   if (is_root(comm))

@@ -6,6 +6,7 @@
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/nn/lod_batches.hpp"
+#include "neurhom/nn/mixed_precision.hpp"
 
 namespace neurhom {
 
@@ -62,6 +63,7 @@ TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const
   require(s.learning_rate > 0 && s.late_rate > 0, "learning rates must be positive");
   require(!s.output.empty(), "train needs an output model file: -o model.pt");
   require(s.augment == "none" || s.augment == "d4", "unknown augmentation '" + s.augment + "' (-augment); known: none, d4");
+  const TrainPrecision precision = train_precision_from_string(s.precision);
   require_writable_location(s.output, "-o model file");
   TrainerSettings ts;
   ts.epochs = s.epochs;
@@ -86,7 +88,8 @@ TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const
                       {"fine_n", std::to_string(meta.fine_n)},
                       {"ell", std::to_string(meta.ell)},
                       {"normalization", "none"},
-                      {"augment", s.augment}};
+                      {"augment", s.augment},
+                      {"train_precision", train_precision_name(precision)}};
 
   if (s.resume) {  // the Trainer checks the same; this names what the data file needs
     const CheckpointMeta saved = read_checkpoint_meta(ts.checkpoint);
@@ -114,16 +117,22 @@ TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const
   if (meta.rows(Split::Val) > 0) trainer.set_validation([&] { return evaluate(model, val, comm, trainer.device()); });
   if (is_root(comm))
     std::printf("[train] compression MLP %s (%lld parameters), %lld train rows%s, batch %lld on %d ranks x %d threads, "
-                "%lld steps/epoch\n",
+                "%lld steps/epoch%s\n",
                 cmeta.architecture.c_str(), static_cast<long long>(parameter_count(*model)), train.rows(),
                 s.augment == "d4" ? " (D4 augmentation)" : "", static_cast<long long>(s.batch), mpi_size(comm),
-                trainer.threads(), train.steps_per_epoch());
+                trainer.threads(), train.steps_per_epoch(),
+                precision == TrainPrecision::BFloat16 ? ", bf16 mixed precision" : "");
 
   const double global_batch = static_cast<double>(s.batch);
   const torch::Device device = trainer.device();
   TrainResult result;
   static_cast<TrainerResult&>(result) = trainer.fit(train, [&](const Batch& b) {
-    const torch::Tensor local = relative_squared_error_sum(model->forward(b.inputs.to(device)), b.targets.to(device));
+    torch::Tensor prediction;
+    {
+      AutocastScope autocast(precision, device);
+      prediction = model->forward(b.inputs.to(device));
+    }
+    const torch::Tensor local = relative_squared_error_sum(prediction.to(torch::kFloat32), b.targets.to(device));
     StepOutput out;
     out.objective = local / global_batch;
     out.loss_sum = local.item<double>();

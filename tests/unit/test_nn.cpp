@@ -84,6 +84,43 @@ BOOST_AUTO_TEST_CASE(training_lowers_validation_loss_and_exports_torchscript) {
   BOOST_CHECK_THROW(scripted.predict(std::vector<float>(35)), Error);
 }
 
+BOOST_AUTO_TEST_CASE(bf16_mixed_precision_trains_as_well_as_fp32) {
+  // bfloat16 autocast rounds the GEMM inputs to 8 significant bits; with float32 weights, Adam
+  // and loss the training must still learn, and about as well as float32 on the same data.
+  const MPI_Comm comm = MPI_COMM_WORLD;
+  write_synthetic_dataset("nn_bf16.h5", comm, 50);
+  TrainSettings s;
+  s.epochs = 10;
+  s.batch = 32;
+  s.learning_rate = 1e-2;
+  s.late_rate = 2e-3;
+  s.lr_epochs = 8;
+  s.show_progress = false;
+  s.output = "nn_fp32.pt";
+  const TrainResult fp32 = train_compression(comm, "nn_bf16.h5", s);
+  s.output = "nn_bf16.pt";
+  s.precision = "bf16";
+  const TrainResult bf16 = train_compression(comm, "nn_bf16.h5", s);
+  const double first = bf16.history.front().val_loss, last = bf16.history.back().val_loss;
+  BOOST_TEST_MESSAGE("bf16: val loss " << first << " -> " << last << " (fp32 " << fp32.history.back().val_loss
+                                       << "), test " << bf16.test_loss << " (fp32 " << fp32.test_loss << ")");
+  BOOST_TEST(last < first / 2);
+  BOOST_TEST(bf16.test_loss < 1.5 * fp32.test_loss);
+  // Switching the precision on resume is allowed (the checkpoint holds float32 weights).
+  s.precision = "fp32";
+  s.epochs = 11;
+  s.resume = true;
+  BOOST_TEST(train_compression(comm, "nn_bf16.h5", s).first_epoch == 11);
+  s.precision = "fp16";
+  s.resume = false;
+  try {
+    train_compression(comm, "nn_bf16.h5", s);
+    BOOST_ERROR("fp16 accepted");
+  } catch (const Error& e) {
+    BOOST_TEST(std::string(e.what()).find("unknown training precision 'fp16' (-precision)") != std::string::npos);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(resume_continues_with_the_same_losses) {
   const MPI_Comm comm = MPI_COMM_WORLD;
   write_synthetic_dataset("nn_resume.h5", comm);

@@ -6,7 +6,9 @@
 // J of eq. (2.9) divided by the global batch. Validation loss every epoch, test loss at the
 // end; checkpoint `<output>.ckpt` and TorchScript export `<output>` every epoch. With
 // augment = "d4" every training row is replaced by its exact image under a random symmetry
-// of the square each epoch (data/d4_symmetry.hpp, nn/lod_batches.hpp).
+// of the square each epoch (data/d4_symmetry.hpp, nn/lod_batches.hpp). With precision = "bf16"
+// the forward GEMMs run in bfloat16 (float32 weights, Adam and loss; nn/mixed_precision.hpp);
+// the validation and test losses are float32 either way, and a resumed run may switch.
 #include <mpi.h>
 
 #include <cstdint>
@@ -33,6 +35,7 @@ struct TrainSettings {
   bool resume = false;
   int buffer_blocks = 8;
   std::string augment = "none";  // none, or d4: a random symmetry of the square per row and epoch
+  std::string precision = "fp32";  // fp32, or bf16: bfloat16 autocast of the forward GEMMs (nn/mixed_precision.hpp)
   bool show_progress = true;
   int stop_after_epochs = 0;  // testing aid: return after this many epochs of this run (0: off)
 };
