@@ -63,6 +63,17 @@ assert r["val_loss"] < 0.5 * r["initial_val_loss"], (r["val_loss"], r["initial_v
 print("ok: train -augment d4: val", r["val_loss"], "from", r["initial_val_loss"])
 PY
 
+# bf16 mixed precision: the report says so and the loss still falls.
+run2 train -data lod.h5 -epochs 2 -batch 100 -precision bf16 -o bf16.pt -report bf16.json > out.txt 2>&1 || { cat out.txt; fail "train -precision bf16"; }
+grep -q 'bf16 mixed precision' out.txt || fail "bf16 line"
+python3 - bf16.json <<'PY' || fail "bf16 training report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["precision"] == "bf16", r["precision"]
+assert r["val_loss"] < 0.5 * r["initial_val_loss"], (r["val_loss"], r["initial_val_loss"])
+print("ok: train -precision bf16: val", r["val_loss"], "from", r["initial_val_loss"])
+PY
+
 expect_error() {
   local expected=$1
   shift
@@ -77,6 +88,8 @@ expect_error() {
 "$neurhom" lod-datagen -coarse_n 4 -fine_n 16 -ell 1 -samples 10 -families ms -o other.h5 > /dev/null 2>&1
 expect_error "the data file needs 144-144-72" train -data other.h5 -epochs 5 -batch 50 -o model.pt -resume
 expect_error "does not exist" train -data missing.h5 -o m2.pt
+expect_error "unknown training precision 'fp16' (-precision); known: fp32, bf16" train -data lod.h5 -precision fp16 -o m3.pt
+[ ! -e m3.pt ] && [ ! -e m3.pt.ckpt ] || fail "a bad -precision left an output file"
 expect_error "unknown option -epoch" train -data lod.h5 -epoch 3 -o m2.pt
 expect_error "unknown model 'ritz'" train -model ritz -data lod.h5 -o m2.pt
 expect_error "-device cuda" train -data lod.h5 -device cuda -o m2.pt
