@@ -12,7 +12,7 @@ Prints our numbers next to the paper's and writes JSON (default
 benchmarks/results/compression_accuracy.json). The paper trains on 500 samples per family for
 20 epochs; a 2-core machine affords far less, so the run states what it used.
 
-usage: benchmarks/compression_accuracy.py [--build build] [--samples 20] [--epochs 20] [--test_seeds 1]
+usage: benchmarks/compression_accuracy.py [--build build] [--samples 20] [--epochs 20] [--test_seeds 1] [--group_average]
                                           [--augment none|d4] [--ranks 2] [--outdir out/compression]
 """
 import argparse
@@ -46,6 +46,10 @@ def main():
     p.add_argument("--outdir", default=os.path.join(ROOT, "out", "compression"))
     p.add_argument("--reuse", action="store_true", help="keep an existing dataset / model in outdir")
     p.add_argument("--out", default=os.path.join(RESULTS, "compression_accuracy.json"))
+    p.add_argument("--group_average", action="store_true",
+                   help="also evaluate the network averaged over the 8 symmetries of the square "
+                        "(compress-eval -group_average; 8 forward passes)")
+    p.add_argument("--note", default="", help="free text stored in the JSON (e.g. the schedule of a resumed run)")
     p.add_argument("--test_seeds", type=int, default=1,
                    help="test coefficients per experiment (seeds 2024, 2025, ...); the table's headline is "
                         "seed 2024 as in the paper, more seeds add the mean and the spread")
@@ -93,6 +97,18 @@ def main():
                      "paper_l2_error": paper_l2, "paper_spectral_norm_error": paper_spec})
         if args.test_seeds > 1 and coef in RANDOM_COEFFICIENTS:
             rows[-1]["seeds"] = seed_spread(mpi, env, model, coef, rhs, args.outdir, name, r, args.test_seeds)
+        if args.group_average:
+            ga_report = os.path.join(args.outdir, name + "-group-average.json")
+            subprocess.run(mpi + ["compress-eval", "-model", model, "-coef", coef, "-seed", "2024", "-rhs", rhs,
+                                  "-group_average", "-report", ga_report],
+                           check=True, env=env, stdout=subprocess.DEVNULL)
+            ga = json.load(open(ga_report))
+            rows[-1]["group_average"] = {k: ga[k] for k in ("spectral_norm_error", "l2_error", "l2_error_relative",
+                                                            "l2_error_coarse_fem_relative", "nn_seconds", "speedup")}
+            if args.test_seeds > 1 and coef in RANDOM_COEFFICIENTS:
+                rows[-1]["group_average"]["seeds"] = seed_spread(mpi, env, model, coef, rhs, args.outdir,
+                                                                 name + "-group-average", ga, args.test_seeds,
+                                                                 ["-group_average"])
     print(f"\ntraining: {datagen['rows']['train']} rows, {args.epochs} epochs, augmentation {args.augment}, "
           f"test loss {train['test_loss']:.3e} (paper {PAPER_TEST_LOSS:.2e} with 500 samples/family, 20 epochs)")
     print("(L2 error with the zero-row-sum projection of the network outputs; 'raw': without)")
@@ -103,15 +119,25 @@ def main():
               f"{r['l2_error_relative']:>9.2e} "
               f"{r['l2_error_coarse_fem_relative']:>10.2e} {r['spectral_norm_error']:>10.3e} "
               f"{r['paper_spectral_norm_error']:>9.2e} {r['speedup']:>8.1f}")
+    if args.group_average:
+        print("\naveraged over the 8 symmetries of the square (compress-eval -group_average), seed 2024:")
+        print(f"{'experiment':>10} {'rel. L2':>9} {'coarse FEM':>10} {'||S-S^||2':>10} {'paper':>9} {'speedup':>8}")
+        for r in rows:
+            g = r["group_average"]
+            print(f"{r['experiment']:>10} {g['l2_error_relative']:>9.2e} {g['l2_error_coarse_fem_relative']:>10.2e} "
+                  f"{g['spectral_norm_error']:>10.3e} {r['paper_spectral_norm_error']:>9.2e} {g['speedup']:>8.1f}")
     if args.test_seeds > 1:
         print(f"\nover {args.test_seeds} test coefficients per experiment (seeds 2024..{2023 + args.test_seeds}): "
               "mean [min, max]")
-        print(f"{'experiment':>10} {'||S-S^||2':>26} {'rel. L2':>28} {'coarse FEM rel. L2':>28}")
+        print(f"{'experiment':>16} {'||S-S^||2':>26} {'rel. L2':>28} {'coarse FEM rel. L2':>28}")
         for r in (r for r in rows if "seeds" in r):
-            s = r["seeds"]
-            print(f"{r['experiment']:>10} " + " ".join(
-                f"{s[k]['mean']:>9.3e} [{s[k]['min']:.2e}, {s[k]['max']:.2e}]"
-                for k in ("spectral_norm_error", "l2_error_relative", "l2_error_coarse_fem_relative")))
+            variants = [("", r["seeds"])]
+            if "seeds" in r.get("group_average", {}):
+                variants.append((" (avg.)", r["group_average"]["seeds"]))
+            for tag, s in variants:
+                print(f"{r['experiment'] + tag:>16} " + " ".join(
+                    f"{s[k]['mean']:>9.3e} [{s[k]['min']:.2e}, {s[k]['max']:.2e}]"
+                    for k in ("spectral_norm_error", "l2_error_relative", "l2_error_coarse_fem_relative")))
     write_json(args.out, {"benchmark": "compression_accuracy", "coarse_n": 32, "fine_n": 256, "ell": 2,
                           "samples_per_family": args.samples, "families": datagen.get("families"),
                           "train_rows": datagen["rows"]["train"],
@@ -119,11 +145,11 @@ def main():
                           "lr_late": args.lr_late, "augment": args.augment, "ranks": args.ranks, "datagen_seconds": t1 - t0,
                           "train_seconds": t2 - t1, "train": {k: train[k] for k in train if k != "history"},
                           "history": train.get("history"), "paper_test_loss": PAPER_TEST_LOSS,
-                          "test_seeds": args.test_seeds,
+                          "test_seeds": args.test_seeds, "note": args.note, "group_average": args.group_average,
                           "experiments": rows})
 
 
-def seed_spread(mpi, env, model, coef, rhs, outdir, name, first, count):
+def seed_spread(mpi, env, model, coef, rhs, outdir, name, first, count, extra=()):
     """Errors over the test coefficients of seeds 2024 .. 2024 + count - 1 (`first` is seed 2024's
     report): per key the values, their mean, min and max. One coefficient's spectral error is a
     norm of the assembled error, dominated by the worst patches, so it is noisy; the spread says
@@ -133,7 +159,7 @@ def seed_spread(mpi, env, model, coef, rhs, outdir, name, first, count):
     for seed in range(2025, 2024 + count):
         report = os.path.join(outdir, f"{name}-seed{seed}.json")
         subprocess.run(mpi + ["compress-eval", "-model", model, "-coef", coef, "-seed", str(seed), "-rhs", rhs,
-                              "-report", report], check=True, env=env, stdout=subprocess.DEVNULL)
+                              "-report", report] + list(extra), check=True, env=env, stdout=subprocess.DEVNULL)
         reports.append(json.load(open(report)))
     out = {"seeds": list(range(2024, 2024 + count))}
     for k in keys:

@@ -35,7 +35,7 @@ for path in sorted(glob.glob(os.path.join(ROOT, "benchmarks", "results", "compre
 fig, axes = plt.subplots(1, 3, figsize=(13, 4))
 for ax, name in zip(axes, ("ms", "smooth", "cracks")):
     for augment, marker in (("none", "o"), ("d4", "s")):
-        for epochs, style in ((20, ":"), (40, "-"), (80, "--"), (160, "-.")):
+        for epochs, style in zip(sorted({r["epochs"] for r in runs}), (":", "-", "--", "-.", (0, (1, 4)))):
             chosen = sorted((r for r in runs if r["augment"] == augment and r["epochs"] == epochs),
                             key=lambda r: r["rows"])
             if chosen:
