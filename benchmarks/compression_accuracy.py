@@ -100,7 +100,8 @@ def main():
         if args.group_average:
             ga_report = os.path.join(args.outdir, name + "-group-average.json")
             subprocess.run(mpi + ["compress-eval", "-model", model, "-coef", coef, "-seed", "2024", "-rhs", rhs,
-                                  "-group_average", "-report", ga_report],
+                                  "-group_average", "-o", os.path.join(args.outdir, name + "-group-average.h5"),
+                                  "-report", ga_report],
                            check=True, env=env, stdout=subprocess.DEVNULL)
             ga = json.load(open(ga_report))
             rows[-1]["group_average"] = {k: ga[k] for k in ("spectral_norm_error", "l2_error", "l2_error_relative",

@@ -4,7 +4,8 @@ rows, with and without the exact D4 augmentation, from the JSON results of
 benchmarks/compression_accuracy.py (benchmarks/results/compression_accuracy*.json; each
 file: one dataset size, one schedule, one augmentation), next to the paper's values (dashed).
 Markers: the test coefficient of seed 2024 (the paper reports one); a vertical bar: min..max
-over the test coefficients of --test_seeds runs.
+over the test coefficients of --test_seeds runs; a star: the same model averaged over the 8
+symmetries at evaluation time (--group_average).
 Needs Debian's python3-matplotlib (run with /usr/bin/python3).
 
 usage: /usr/bin/python3 scripts/plot_compression_rows.py [docs/img/compression_rows.png]
@@ -31,6 +32,8 @@ for path in sorted(glob.glob(os.path.join(ROOT, "benchmarks", "results", "compre
                  "spread": {e["experiment"]: (e["seeds"]["spectral_norm_error"]["min"],
                                               e["seeds"]["spectral_norm_error"]["max"])
                             for e in r["experiments"] if "seeds" in e},
+                 "averaged": {e["experiment"]: e["group_average"]["spectral_norm_error"]
+                              for e in r["experiments"] if "group_average" in e},
                  "paper": {e["experiment"]: e["paper_spectral_norm_error"] for e in r["experiments"]}})
 fig, axes = plt.subplots(1, 3, figsize=(13, 4))
 for ax, name in zip(axes, ("ms", "smooth", "cracks")):
@@ -44,6 +47,10 @@ for ax, name in zip(axes, ("ms", "smooth", "cracks")):
                 for r in chosen:  # min..max over several test coefficients, where measured
                     if name in r["spread"]:
                         ax.vlines(r["rows"], *r["spread"][name], color=line.get_color(), lw=2, alpha=0.5)
+    for r in runs:  # the same model averaged over the 8 symmetries (compress-eval -group_average)
+        if name in r["averaged"]:
+            ax.plot([r["rows"]], [r["averaged"][name]], "k*", ms=9,
+                    label=f"{r['epochs']} epochs, averaged over D4 (8 passes)")
     ax.axhline(runs[0]["paper"][name], color="gray", ls="--", lw=0.8, label="paper (5.1 M rows, GPU)")
     ax.set_xscale("log")
     ax.set_yscale("log")

@@ -52,27 +52,21 @@ PY
 run2 train -data lod.h5 -epochs 4 -batch 100 -o model.pt -resume > out.txt 2>&1 || { cat out.txt; fail "resume"; }
 grep -q 'resuming from .* after epoch 3' out.txt && grep -q 'epoch 4/4' out.txt || { cat out.txt; fail "resume output"; }
 
-# D4 augmentation: the report says so and the loss still falls.
-run2 train -data lod.h5 -epochs 2 -batch 100 -augment d4 -o aug.pt -report aug.json > out.txt 2>&1 || { cat out.txt; fail "train -augment d4"; }
-grep -q 'D4 augmentation' out.txt || fail "augmentation line"
-python3 - aug.json <<'PY' || fail "augmented training report"
+# Training variants (D4 augmentation, bf16 mixed precision): the progress line and the report
+# say so, and the loss still falls below half its initial value in 2 epochs.
+train_variant() {  # OPTION VALUE PROGRESS_TEXT REPORT_KEY
+  run2 train -data lod.h5 -epochs 2 -batch 100 "$1" "$2" -o "v$2.pt" -report "v$2.json" > out.txt 2>&1 || { cat out.txt; fail "train $1 $2"; }
+  grep -q "$3" out.txt || fail "train $1 $2: no '$3' line"
+  python3 - "v$2.json" "$4" "$2" <<'PY' || fail "train $1 $2 report"
 import json, sys
-r = json.load(open(sys.argv[1]))
-assert r["augment"] == "d4", r["augment"]
+r, key, value = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3]
+assert r[key] == value, (key, r[key])
 assert r["val_loss"] < 0.5 * r["initial_val_loss"], (r["val_loss"], r["initial_val_loss"])
-print("ok: train -augment d4: val", r["val_loss"], "from", r["initial_val_loss"])
+print(f"ok: train {key} {value}: val", r["val_loss"], "from", r["initial_val_loss"])
 PY
-
-# bf16 mixed precision: the report says so and the loss still falls.
-run2 train -data lod.h5 -epochs 2 -batch 100 -precision bf16 -o bf16.pt -report bf16.json > out.txt 2>&1 || { cat out.txt; fail "train -precision bf16"; }
-grep -q 'bf16 mixed precision' out.txt || fail "bf16 line"
-python3 - bf16.json <<'PY' || fail "bf16 training report"
-import json, sys
-r = json.load(open(sys.argv[1]))
-assert r["precision"] == "bf16", r["precision"]
-assert r["val_loss"] < 0.5 * r["initial_val_loss"], (r["val_loss"], r["initial_val_loss"])
-print("ok: train -precision bf16: val", r["val_loss"], "from", r["initial_val_loss"])
-PY
+}
+train_variant -augment d4 'D4 augmentation' augment
+train_variant -precision bf16 'bf16 mixed precision' precision
 
 expect_error() {
   local expected=$1
