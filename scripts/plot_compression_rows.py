@@ -42,7 +42,7 @@ for ax, name in zip(axes, ("ms", "smooth", "cracks")):
             chosen = sorted((r for r in runs if r["augment"] == augment and r["epochs"] == epochs),
                             key=lambda r: r["rows"])
             if chosen:
-                line, = ax.plot([r["rows"] for r in chosen], [r["errors"][name] for r in chosen], style,
+                line, = ax.plot([r["rows"] for r in chosen], [r["errors"][name] for r in chosen], linestyle=style,
                                 marker=marker, label=f"{'D4' if augment == 'd4' else 'no'} augmentation, {epochs} epochs")
                 for r in chosen:  # min..max over several test coefficients, where measured
                     if name in r["spread"]:
