@@ -54,6 +54,8 @@ def main():
                    help="test coefficients per experiment (seeds 2024, 2025, ...); the table's headline is "
                         "seed 2024 as in the paper, more seeds add the mean and the spread")
     args = p.parse_args()
+    if args.test_seeds < 1:
+        raise SystemExit("compression_accuracy: --test_seeds must be at least 1")
     exe = neurhom_exe(args.build, "compression_accuracy")
     env = mpi_env()
     os.makedirs(args.outdir, exist_ok=True)
@@ -74,20 +76,21 @@ def main():
     t2 = time.time()
     train = json.load(open(train_report))
     datagen = json.load(open(os.path.join(args.outdir, "datagen.json")))
-    if args.test_seeds < 1:
-        raise SystemExit("compression_accuracy: --test_seeds must be at least 1")
+
+    def evaluate(coef, rhs, seed, tag, extra=(), fields=False):
+        """`compress-eval` of the model on one coefficient; report <outdir>/<tag>.json (and the
+        fields <tag>.h5 with `fields`), returned as a dict."""
+        report = os.path.join(args.outdir, tag + ".json")
+        out = ["-o", os.path.join(args.outdir, tag + ".h5")] if fields else []
+        subprocess.run(mpi + ["compress-eval", "-model", model, "-coef", coef, "-seed", str(seed), "-rhs", rhs,
+                              "-report", report] + out + list(extra),
+                       check=True, env=env, stdout=subprocess.DEVNULL)
+        return json.load(open(report))
+
     rows = []
     for name, coef, rhs, paper_l2, paper_spec in EXPERIMENTS:
-        report = os.path.join(args.outdir, name + ".json")
-        subprocess.run(mpi + ["compress-eval", "-model", model, "-coef", coef, "-seed", "2024", "-rhs", rhs,
-                              "-o", os.path.join(args.outdir, name + ".h5"), "-report", report],
-                       check=True, env=env, stdout=subprocess.DEVNULL)
-        r = json.load(open(report))
-        raw_report = os.path.join(args.outdir, name + "-raw.json")  # the network outputs without projection
-        subprocess.run(mpi + ["compress-eval", "-model", model, "-coef", coef, "-seed", "2024", "-rhs", rhs,
-                              "-zero_row_sums", "false", "-report", raw_report],
-                       check=True, env=env, stdout=subprocess.DEVNULL)
-        raw = json.load(open(raw_report))
+        r = evaluate(coef, rhs, 2024, name, fields=True)
+        raw = evaluate(coef, rhs, 2024, name + "-raw", ["-zero_row_sums", "false"])  # without the projection
         rows.append({"experiment": name, "coefficient": coef, "source": rhs, "l2_error": r["l2_error"],
                      "l2_error_raw": raw["l2_error"], "l2_error_relative_raw": raw["l2_error_relative"],
                      "spectral_norm_error_raw": raw["spectral_norm_error"],
@@ -96,20 +99,16 @@ def main():
                      "spectral_norm_error": r["spectral_norm_error"], "speedup": r["speedup"],
                      "paper_l2_error": paper_l2, "paper_spectral_norm_error": paper_spec})
         if args.test_seeds > 1 and coef in RANDOM_COEFFICIENTS:
-            rows[-1]["seeds"] = seed_spread(mpi, env, model, coef, rhs, args.outdir, name, r, args.test_seeds)
+            rows[-1]["seeds"] = seed_spread(lambda seed: evaluate(coef, rhs, seed, f"{name}-seed{seed}"), r,
+                                            args.test_seeds)
         if args.group_average:
-            ga_report = os.path.join(args.outdir, name + "-group-average.json")
-            subprocess.run(mpi + ["compress-eval", "-model", model, "-coef", coef, "-seed", "2024", "-rhs", rhs,
-                                  "-group_average", "-o", os.path.join(args.outdir, name + "-group-average.h5"),
-                                  "-report", ga_report],
-                           check=True, env=env, stdout=subprocess.DEVNULL)
-            ga = json.load(open(ga_report))
+            ga = evaluate(coef, rhs, 2024, name + "-group-average", ["-group_average"], fields=True)
             rows[-1]["group_average"] = {k: ga[k] for k in ("spectral_norm_error", "l2_error", "l2_error_relative",
                                                             "l2_error_coarse_fem_relative", "nn_seconds", "speedup")}
             if args.test_seeds > 1 and coef in RANDOM_COEFFICIENTS:
-                rows[-1]["group_average"]["seeds"] = seed_spread(mpi, env, model, coef, rhs, args.outdir,
-                                                                 name + "-group-average", ga, args.test_seeds,
-                                                                 ["-group_average"])
+                rows[-1]["group_average"]["seeds"] = seed_spread(
+                    lambda seed: evaluate(coef, rhs, seed, f"{name}-group-average-seed{seed}", ["-group_average"]),
+                    ga, args.test_seeds)
     print(f"\ntraining: {datagen['rows']['train']} rows, {args.epochs} epochs, augmentation {args.augment}, "
           f"test loss {train['test_loss']:.3e} (paper {PAPER_TEST_LOSS:.2e} with 500 samples/family, 20 epochs)")
     print("(L2 error with the zero-row-sum projection of the network outputs; 'raw': without)")
@@ -150,18 +149,13 @@ def main():
                           "experiments": rows})
 
 
-def seed_spread(mpi, env, model, coef, rhs, outdir, name, first, count, extra=()):
+def seed_spread(evaluate_seed, first, count):
     """Errors over the test coefficients of seeds 2024 .. 2024 + count - 1 (`first` is seed 2024's
-    report): per key the values, their mean, min and max. One coefficient's spectral error is a
-    norm of the assembled error, dominated by the worst patches, so it is noisy; the spread says
-    how much."""
+    report, evaluate_seed(seed) gives the others): per key the values, their mean, min and max.
+    One coefficient's spectral error is a norm of the assembled error, dominated by the worst
+    patches, so it is noisy; the spread says how much."""
     keys = ("spectral_norm_error", "l2_error_relative", "l2_error_coarse_fem_relative")
-    reports = [first]
-    for seed in range(2025, 2024 + count):
-        report = os.path.join(outdir, f"{name}-seed{seed}.json")
-        subprocess.run(mpi + ["compress-eval", "-model", model, "-coef", coef, "-seed", str(seed), "-rhs", rhs,
-                              "-report", report] + list(extra), check=True, env=env, stdout=subprocess.DEVNULL)
-        reports.append(json.load(open(report)))
+    reports = [first] + [evaluate_seed(seed) for seed in range(2025, 2024 + count)]
     out = {"seeds": list(range(2024, 2024 + count))}
     for k in keys:
         v = [r[k] for r in reports]

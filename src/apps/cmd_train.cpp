@@ -9,7 +9,6 @@
 #include "neurhom/core/json_report.hpp"
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/nn/compression_training.hpp"
-#include "neurhom/nn/mixed_precision.hpp"
 #include "neurhom/nn/multistage_training.hpp"
 
 namespace neurhom::app {
@@ -42,7 +41,6 @@ int train_compression_model(MPI_Comm comm, ArgOptions& args, const std::string& 
   args.finish(is_root(comm));
   if (args.help_requested()) return 0;
   require(!data.empty(), "train needs a dataset: -data lod.h5 (from `neurhom lod-datagen`)");
-  train_precision_from_string(s.precision);  // a bad -precision fails before any file is touched
   require(s.epochs >= 1, "-epochs must be at least 1 (got " + std::to_string(s.epochs) + ")");
   require(s.batch >= 1, "-batch must be at least 1 (got " + std::to_string(s.batch) + ")");
   require(s.threads >= 0, "-threads must be non-negative");

@@ -63,7 +63,7 @@ TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const
   require(s.learning_rate > 0 && s.late_rate > 0, "learning rates must be positive");
   require(!s.output.empty(), "train needs an output model file: -o model.pt");
   require(s.augment == "none" || s.augment == "d4", "unknown augmentation '" + s.augment + "' (-augment); known: none, d4");
-  const TrainPrecision precision = train_precision_from_string(s.precision);
+  const Precision precision = precision_from_string(s.precision, "training precision");
   require_writable_location(s.output, "-o model file");
   TrainerSettings ts;
   ts.epochs = s.epochs;
@@ -89,7 +89,7 @@ TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const
                       {"ell", std::to_string(meta.ell)},
                       {"normalization", "none"},
                       {"augment", s.augment},
-                      {"train_precision", train_precision_name(precision)}};
+                      {"train_precision", precision_name(precision)}};
 
   if (s.resume) {  // the Trainer checks the same; this names what the data file needs
     const CheckpointMeta saved = read_checkpoint_meta(ts.checkpoint);
@@ -121,7 +121,7 @@ TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const
                 cmeta.architecture.c_str(), static_cast<long long>(parameter_count(*model)), train.rows(),
                 s.augment == "d4" ? " (D4 augmentation)" : "", static_cast<long long>(s.batch), mpi_size(comm),
                 trainer.threads(), train.steps_per_epoch(),
-                precision == TrainPrecision::BFloat16 ? ", bf16 mixed precision" : "");
+                precision == Precision::BFloat16 ? ", bf16 mixed precision" : "");
 
   const double global_batch = static_cast<double>(s.batch);
   const torch::Device device = trainer.device();

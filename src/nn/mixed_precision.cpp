@@ -2,20 +2,10 @@
 
 #include <ATen/autocast_mode.h>
 
-#include "neurhom/core/error.hpp"
-
 namespace neurhom {
 
-TrainPrecision train_precision_from_string(const std::string& name) {
-  if (name == "fp32") return TrainPrecision::Float32;
-  if (name == "bf16") return TrainPrecision::BFloat16;
-  throw Error("unknown training precision '" + name + "' (-precision); known: fp32, bf16");
-}
-
-const char* train_precision_name(TrainPrecision p) { return p == TrainPrecision::BFloat16 ? "bf16" : "fp32"; }
-
-AutocastScope::AutocastScope(TrainPrecision precision, const torch::Device& device) {
-  if (precision != TrainPrecision::BFloat16) return;
+AutocastScope::AutocastScope(Precision precision, const torch::Device& device) {
+  if (precision != Precision::BFloat16) return;
   active_ = true;
   cuda_ = device.is_cuda();
   if (cuda_) {

@@ -50,14 +50,6 @@ void save_script_module(const std::string& path, const torch::jit::script::Modul
   write_atomically(path, [&](const std::string& temp) { module.save(temp); });
 }
 
-Precision precision_from_string(const std::string& name) {
-  if (name == "fp32") return Precision::Float32;
-  if (name == "bf16") return Precision::BFloat16;
-  throw Error("unknown precision '" + name + "' (-precision); known: fp32, bf16");
-}
-
-const char* precision_name(Precision p) { return p == Precision::BFloat16 ? "bf16" : "fp32"; }
-
 void ScriptedModel::set_precision(Precision p) {
   require(p == Precision::Float32 || !layers.empty(),
           "-precision bf16 needs a neurhom MLP export (model '" + model + "' has no native layers)");

@@ -13,18 +13,14 @@
 // every step sees the weights the optimizer just updated.
 #include <torch/torch.h>
 
-#include <string>
+#include "neurhom/nn/precision.hpp"
 
 namespace neurhom {
-
-enum class TrainPrecision { Float32, BFloat16 };
-TrainPrecision train_precision_from_string(const std::string& name);  // "fp32" | "bf16" (else Error naming -precision)
-const char* train_precision_name(TrainPrecision p);
 
 class AutocastScope {
  public:
   // No-op for Float32. BFloat16 on CPU or CUDA (device.type()).
-  AutocastScope(TrainPrecision precision, const torch::Device& device);
+  AutocastScope(Precision precision, const torch::Device& device);
   ~AutocastScope();
   AutocastScope(const AutocastScope&) = delete;
   AutocastScope& operator=(const AutocastScope&) = delete;

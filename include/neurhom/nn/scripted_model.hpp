@@ -14,6 +14,7 @@
 
 #include "neurhom/nn/checkpoint.hpp"
 #include "neurhom/nn/compression_mlp.hpp"
+#include "neurhom/nn/precision.hpp"
 
 namespace neurhom {
 
@@ -28,9 +29,7 @@ void save_script_module(const std::string& path, const torch::jit::script::Modul
 // float32 by oneDNN's bf16 GEMM, outputs returned as float32. On CPUs with AVX512-BF16 (AMD
 // Zen 4, Intel Cooper Lake and later) that GEMM runs 4-5x the float32 rate; elsewhere it is
 // emulated (correct, not faster).
-enum class Precision { Float32, BFloat16 };
-Precision precision_from_string(const std::string& name);  // "fp32" | "bf16" (else Error naming -precision)
-const char* precision_name(Precision p);
+// (Precision, precision_from_string: nn/precision.hpp)
 
 struct ScriptedModel {
   std::vector<std::int64_t> widths;
