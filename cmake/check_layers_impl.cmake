@@ -1,12 +1,13 @@
 # neurhom_layer_violations(<layer> <allowed layers> <files> <out>): the lines of <files> that
-# include "neurhom/<X>/..." with X not in <allowed layers> ("file:line: include"), or "".
+# include "neurhom/<X>/<file>" with the header directory X (e.g. nn, methods/compression/net)
+# not in <allowed layers> ("file:line: include"), or "".
 function(neurhom_layer_violations layer allowed files out)
   set(_bad "")
   foreach(_f IN LISTS files)
-    file(STRINGS ${_f} _lines REGEX "^[ \t]*#[ \t]*include[ \t]*[\"<]neurhom/[A-Za-z0-9_]+/")
+    file(STRINGS ${_f} _lines REGEX "^[ \t]*#[ \t]*include[ \t]*[\"<]neurhom/[A-Za-z0-9_/]+/")
     foreach(_line IN LISTS _lines)
-      string(REGEX REPLACE ".*neurhom/([A-Za-z0-9_]+)/.*" "\\1" _target "${_line}")
-      list(FIND allowed ${_target} _at)
+      string(REGEX REPLACE ".*[\"<]neurhom/([A-Za-z0-9_/]+)/[A-Za-z0-9_.]+[\">].*" "\\1" _target "${_line}")
+      list(FIND allowed "${_target}" _at)
       if(_at LESS 0)
         string(APPEND _bad "  ${_f}: ${_line}  (layer '${_target}' is not below '${layer}')\n")
       endif()

@@ -6,7 +6,7 @@ export OMPI_MCA_rmaps_base_oversubscribe=1
 NEURHOM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 NEURHOM_BUILD=${NEURHOM_BUILD:-$NEURHOM_ROOT/build}
 export NEURHOM_ROOT NEURHOM_BUILD
-neurhom_build() {  # configure (Release) and build with all cores
+neurhom_build() {  # configure (Release) and build with all cores; NEURHOM_TARGET=neurhom: the program only
   cmake -S "$NEURHOM_ROOT" -B "$NEURHOM_BUILD" -DCMAKE_BUILD_TYPE=Release "$@"
-  cmake --build "$NEURHOM_BUILD" -j"$(nproc)"
+  cmake --build "$NEURHOM_BUILD" -j"$(nproc)" ${NEURHOM_TARGET:+--target "$NEURHOM_TARGET"}
 }

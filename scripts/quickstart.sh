@@ -11,7 +11,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 "$NEURHOM_ROOT/scripts/install-deps.sh"
 mkdir -p "$NEURHOM_BUILD"
-neurhom_build > "$NEURHOM_BUILD/quickstart-build.log" 2>&1 || { tail -40 "$NEURHOM_BUILD/quickstart-build.log"; exit 1; }
+# Builds the program only (not the test suites: scripts/test.sh builds those).
+NEURHOM_TARGET=neurhom neurhom_build > "$NEURHOM_BUILD/quickstart-build.log" 2>&1 || { tail -40 "$NEURHOM_BUILD/quickstart-build.log"; exit 1; }
 mkdir -p "$NEURHOM_ROOT/out"
 cd "$NEURHOM_ROOT"
 neurhom=("$NEURHOM_BUILD/src/neurhom")

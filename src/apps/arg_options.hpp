@@ -19,6 +19,7 @@ class ArgOptions {
   bool flag(const std::string& name, const std::string& help);
 
   bool help_requested() const { return help_; }
+  bool given(const std::string& name) const { return values_.count(name) > 0; }
   // Prints the help text (on rank 0) if requested; otherwise throws Error for any option
   // that no get() read.
   void finish(bool root) const;

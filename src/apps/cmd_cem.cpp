@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "commands.hpp"
+#include "report.hpp"
 #include "neurhom/cem/cem_study.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/json_report.hpp"
@@ -34,7 +35,7 @@ PetscErrorCode read_options(MPI_Comm comm, CemOptions* o) {
   PetscCall(PetscOptionsInt("-cem_modes", "Auxiliary eigenfunctions L_i per coarse cell", nullptr, o->modes, &o->modes, nullptr));
   PetscCall(PetscOptionsInt("-cem_oversampling", "Oversampling layers m of K_i^+ = K_{i,m}", nullptr, o->oversampling,
                             &o->oversampling, nullptr));
-  PetscCall(read_string(PetscOptionsObject, "-cem_patch_solver", "Region Cholesky: petsc, cholmod or mumps", &o->patch_solver));
+  PetscCall(read_patch_solver(PetscOptionsObject, "-cem_patch_solver", &o->patch_solver));
   PetscCall(PetscOptionsReal("-T", "Final time (parabolic, nonlinear)", nullptr, o->final_time, &o->final_time, nullptr));
   PetscCall(PetscOptionsInt("-steps", "Backward Euler steps (parabolic, nonlinear)", nullptr, o->steps, &o->steps, nullptr));
   PetscCall(PetscOptionsReal("-gamma", "Nonlinearity a = kappa exp(gamma u)", nullptr, o->gamma, &o->gamma, nullptr));
@@ -70,7 +71,7 @@ int run_verify(MPI_Comm comm, const CemOptions& o, const Source& f) {
     levels.push_back(j);
   }
   report["levels"] = levels;
-  write_json_file(o.common.report, report, comm);
+  write_report(o.common.report, report, comm);
   if (is_root(comm)) {
     std::printf("observed order in H of the energy error:");
     for (size_t k = 0; k < r.h_rates.size(); ++k) std::printf(" %.3f (contrast %.0e)", r.h_rates[k], s.contrasts[k]);
@@ -86,6 +87,7 @@ int run_cem(MPI_Comm comm) {
   CemOptions o;
   o.common.rhs = "one";
   NH_PETSC(read_options(comm, &o));
+  if (finish_options(comm)) return 0;  // -help: the options are listed; unknown options: Error
   o.common.validate();
   CemProblem problem;
   problem.kind = parse_problem_kind(o.problem);
@@ -143,7 +145,7 @@ int run_cem(MPI_Comm comm) {
   breakdown["basis_solves"] = c.timings.basis_solves;
   breakdown["global_assembly"] = c.timings.global;
   report["offline_breakdown_rank0"] = breakdown;
-  write_json_file(o.common.report, report, comm);
+  write_report(o.common.report, report, comm);
   if (is_root(comm)) {
     std::printf("neurhom cem: %s, coefficient %s, source %s\n", to_string(problem.kind).c_str(),
                 kappa->describe().c_str(), f->describe().c_str());

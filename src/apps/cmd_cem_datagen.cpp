@@ -1,9 +1,10 @@
 // `neurhom cem-datagen`: reduced-model datasets of Chung, Leung, Pun, Zhang 2020, Sec. 4.1 and 5
-// (see include/neurhom/cem/cem_datagen.hpp).
+// (see include/neurhom/methods/multistage/cem_datagen.hpp).
 #include <cstdio>
 
 #include "commands.hpp"
-#include "neurhom/cem/cem_datagen.hpp"
+#include "report.hpp"
+#include "neurhom/methods/multistage/cem_datagen.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/json_report.hpp"
 #include "neurhom/core/mpi_util.hpp"
@@ -44,6 +45,7 @@ int run_cem_datagen(MPI_Comm comm) {
   CemDatagenOptions o;
   o.common.coefficient.family = "channels";
   NH_PETSC(read_options(comm, &o));
+  if (finish_options(comm)) return 0;  // -help: the options are listed; unknown options: Error
   o.common.validate();
   CemDatagenSettings s;
   parse_cem_problems(o.problems, s);
@@ -75,7 +77,7 @@ int run_cem_datagen(MPI_Comm comm) {
   report["seconds"] = r.seconds;
   report["samples_per_second"] = s.samples / r.seconds;
   report["ranks"] = mpi_size(comm);
-  write_json_file(o.common.report, report, comm);
+  write_report(o.common.report, report, comm);
   if (is_root(comm))
     std::printf("neurhom cem-datagen: %d samples in %.2f s (%.2f samples/s) on %d ranks -> %s\n", s.samples, r.seconds,
                 s.samples / r.seconds, mpi_size(comm), s.output.c_str());

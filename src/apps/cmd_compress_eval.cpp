@@ -1,9 +1,10 @@
 // `neurhom compress-eval`: the online phase of the neural operator compression against
-// PG-LOD for one coefficient (compression/compress_eval.hpp has the math and the figures).
+// PG-LOD for one coefficient (methods/compression/compress_eval.hpp has the math and the figures).
 #include <cstdio>
 
 #include "commands.hpp"
-#include "neurhom/compression/compress_eval.hpp"
+#include "report.hpp"
+#include "neurhom/methods/compression/compress_eval.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/json_report.hpp"
 #include "neurhom/core/mpi_util.hpp"
@@ -17,7 +18,7 @@ namespace {
 struct EvalOptions {
   CommonOptions common;
   std::string model;
-  std::string patch_solver = "petsc", precision = "fp32";
+  std::string patch_solver = "petsc", precision = "fp32", fields;
   PetscInt coarse_n = 0, threads = 0, chunk = 0;
   PetscBool row_sums = PETSC_TRUE;
   PetscBool group_average = PETSC_FALSE;
@@ -30,11 +31,13 @@ PetscErrorCode read_options(MPI_Comm comm, EvalOptions* o) {
   PetscCall(read_string(PetscOptionsObject, "-model", "Trained model (TorchScript from `neurhom train`)", &o->model));
   PetscCall(PetscOptionsInt("-coarse_n", "Coarse cells per side (0: the training setting; h = H / r as trained)", nullptr,
                             o->coarse_n, &o->coarse_n, nullptr));
-  PetscCall(PetscOptionsInt("-threads", "Intra-op threads for the forward pass (0: cores / ranks on the node)", nullptr, o->threads,
+  PetscCall(PetscOptionsInt("-threads", "Intra-op threads per rank (0: cores / ranks per node)", nullptr, o->threads,
                             &o->threads, nullptr));
   PetscCall(PetscOptionsInt("-nn_chunk", "Rows per forward-pass chunk (0: all patches of a rank at once)", nullptr, o->chunk,
                             &o->chunk, nullptr));
-  PetscCall(read_string(PetscOptionsObject, "-lod_patch_solver", "Patch Cholesky: petsc, cholmod or mumps", &o->patch_solver));
+  PetscCall(read_patch_solver(PetscOptionsObject, "-lod_patch_solver", &o->patch_solver));
+  PetscCall(read_string(PetscOptionsObject, "-fields", "HDF5/XDMF file with u_lod, u_nn and their difference (alias: -o)",
+                        &o->fields));
   PetscCall(PetscOptionsBool("-zero_row_sums", "Project the network's S_T onto zero row sums, as exact S_T have (-zero_row_sums false: raw outputs)",
                              nullptr, o->row_sums, &o->row_sums, nullptr));
   PetscCall(PetscOptionsBool("-group_average", "Average the network over the 8 symmetries of the square (8 forward passes)",
@@ -51,7 +54,9 @@ int run_compress_eval(MPI_Comm comm) {
   EvalOptions o;
   o.common.rhs = "one";
   NH_PETSC(read_options(comm, &o));
+  if (finish_options(comm)) return 0;  // -help: the options are listed; unknown options: Error
   o.common.validate();
+  check_output_path(o.fields, "-fields");
   require(!o.model.empty(), "compress-eval needs a trained model: -model model.pt (from `neurhom train`)");
   const Precision precision = precision_from_string(o.precision);
   ScriptedModel net = load_torchscript(o.model);
@@ -65,11 +70,12 @@ int run_compress_eval(MPI_Comm comm) {
   settings.patch_solver = o.patch_solver;
   settings.zero_row_sums = o.row_sums;
   settings.group_average = o.group_average;
-  settings.output = o.common.output;
+  settings.output = o.fields.empty() ? o.common.output : o.fields;
   const CompressEvalResult r = evaluate_compression(comm, net, o.model, *coefficient, *f, settings);
 
   Json report = Json::object();
-  report["model"] = o.model;
+  report["model"] = "compression";
+  report["model_file"] = o.model;
   report["coefficient"] = coefficient->describe();
   report["source"] = f->describe();
   report["coarse_n"] = r.coarse_n;
@@ -93,7 +99,7 @@ int run_compress_eval(MPI_Comm comm) {
   report["zero_row_sums"] = static_cast<bool>(o.row_sums);
   report["group_average"] = static_cast<bool>(o.group_average);
   report["precision"] = precision_name(precision);
-  write_json_file(o.common.report, report, comm);
+  write_report(o.common.report, report, comm);
   if (is_root(comm)) {
     std::printf("neurhom compress-eval: coefficient %s, source %s, H = 1/%d, h = 1/%d, ell = %d, %d ranks\n",
                 coefficient->describe().c_str(), f->describe().c_str(), r.coarse_n, r.fine_n, r.ell, mpi_size(comm));

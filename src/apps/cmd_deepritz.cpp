@@ -1,6 +1,6 @@
 // Deep Ritz LOD subcommands: `neurhom train -model deepritz` (per-node corrector networks,
-// deepritz/ritz_offline.hpp) and `neurhom deepritz-eval` (LOD-ANN against the LOD along a
-// moving coefficient, deepritz/deepritz_eval.hpp). Read options, call one library function,
+// methods/deepritz/ritz_offline.hpp) and `neurhom deepritz-eval` (LOD-ANN against the LOD along a
+// moving coefficient, methods/deepritz/deepritz_eval.hpp). Read options, call one library function,
 // write the report.
 #include <petscsys.h>
 
@@ -9,13 +9,15 @@
 
 #include "arg_options.hpp"
 #include "commands.hpp"
+#include "report.hpp"
 #include "neurhom/core/atomic_file.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/json_report.hpp"
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/core/petsc_util.hpp"
-#include "neurhom/deepritz/deepritz_eval.hpp"
-#include "neurhom/deepritz/ritz_offline.hpp"
+#include "neurhom/core/text_lists.hpp"
+#include "neurhom/methods/deepritz/deepritz_eval.hpp"
+#include "neurhom/methods/deepritz/ritz_offline.hpp"
 #include "neurhom/nn/mlp.hpp"
 #include "options.hpp"
 #include "petsc_session.hpp"
@@ -25,22 +27,14 @@ namespace neurhom::app {
 namespace {
 
 std::vector<std::int64_t> hidden_from_string(const std::string& text) {
+  const std::string message = "-hidden must be a comma-separated list of positive widths (got '" + text + "')";
   std::vector<std::int64_t> w;
-  std::stringstream s(text);
-  std::string item;
-  while (std::getline(s, item, ',')) {
-    try {
-      size_t used = 0;
-      const long v = std::stol(item, &used);
-      if (used == item.size() && v >= 1) {
-        w.push_back(v);
-        continue;
-      }
-    } catch (const std::exception&) {
-    }
-    throw Error("-hidden must be a comma-separated list of positive widths (got '" + text + "')");
+  try {
+    w = parse_list<std::int64_t>(text, "-hidden");
+  } catch (const Error&) {
+    throw Error(message);
   }
-  require(!w.empty(), "-hidden must name at least one hidden layer");
+  for (const auto v : w) require(v >= 1, message);
   return w;
 }
 
@@ -61,8 +55,8 @@ int train_deepritz_model(MPI_Comm comm, ArgOptions& args) {
   t.lr_mu = args.get_real("-lr_mu", t.lr_mu, "Adam step size of the self-adaptive weights mu (gradient ascent)");
   t.decay = args.get_real("-decay", t.decay, "exponential learning-rate decay factor");
   t.decay_steps = args.get_int("-decay_steps", t.decay_steps, "steps per decay factor");
-  t.seed = static_cast<std::uint64_t>(args.get_int("-seed", 1, "seed of the weights (node z uses seed + z)"));
-  t.threads = static_cast<int>(args.get_int("-threads", 1, "intra-op threads per rank"));
+  t.seed = static_cast<std::uint64_t>(args.get_int("-seed", static_cast<long long>(t.seed), "seed of the weights (node z uses seed + z)"));
+  t.threads = static_cast<int>(args.get_int("-threads", t.threads, "intra-op threads per rank (0: cores / ranks per node)"));
   t.stagnation = args.get_real("-stagnation", t.stagnation, "early stop: relative spread of the last 10 logged energies");
   t.interpolation_tol = args.get_real("-interp_tol", t.interpolation_tol,
                                       "early stop: mean square of I_H alpha below this (0: never stop early)");
@@ -80,7 +74,7 @@ int train_deepritz_model(MPI_Comm comm, ArgOptions& args) {
   require(dtype == "float32" || dtype == "float64", "-dtype must be float32 or float64 (got '" + dtype + "')");
   t.dtype = dtype == "float64" ? torch::kFloat64 : torch::kFloat32;
   t.hidden = hidden_from_string(hidden);
-  require(t.threads >= 1, "-threads must be at least 1");
+  require(t.threads >= 0, "-threads must be non-negative");
   require(!s.output.empty(), "train -model deepritz needs an output bundle: -o bundle.pt");
   require_writable_location(s.output, "-o bundle");
   if (!report_path.empty()) require_writable_location(report_path, "-report file");
@@ -107,7 +101,7 @@ int train_deepritz_model(MPI_Comm comm, ArgOptions& args) {
   report["node_seconds_total"] = r.node_seconds_total;
   report["ranks"] = mpi_size(comm);
   report["threads_per_rank"] = t.threads;
-  write_json_file(report_path, report, comm);
+  write_report(report_path, report, comm);
   if (is_root(comm))
     std::printf("neurhom train: deepritz %s, %d networks in %.1f s on %d ranks (%.1f s per network, %.0f steps on average) -> %s\n",
                 s.example.name.c_str(), r.nodes, r.seconds, mpi_size(comm), r.node_seconds_mean, r.steps_mean,
@@ -139,16 +133,15 @@ PetscErrorCode read_eval_options(MPI_Comm comm, EvalOptions* o) {
   PetscCall(PetscOptionsInt("-test_samples", "Random test parameters (each fixed in time)", nullptr, o->test_samples,
                             &o->test_samples, nullptr));
   PetscCall(PetscOptionsInt("-seed", "Seed of the test parameters", nullptr, o->seed, &o->seed, nullptr));
-  PetscCall(read_string(PetscOptionsObject, "-fields", "HDF5/XDMF file with u_lod_ann, u_lod and |error| at -field_times", &o->fields));
+  PetscCall(read_fields(PetscOptionsObject, "HDF5/XDMF file with u_lod_ann, u_lod and |error| at -field_times", &o->fields));
   PetscInt count = 16;
   PetscReal times[16];
   PetscBool set = PETSC_FALSE;
   PetscCall(PetscOptionsRealArray("-field_times", "Times of the field output", nullptr, times, &count, &set));
   if (set) o->field_times.assign(times, times + count);
-  PetscCall(PetscOptionsInt("-threads", "Intra-op threads for the forward passes (0: LibTorch's default)", nullptr,
+  PetscCall(PetscOptionsInt("-threads", "Intra-op threads per rank (0: cores / ranks per node)", nullptr,
                             o->threads, &o->threads, nullptr));
-  PetscCall(read_string(PetscOptionsObject, "-patch_solver", "Cholesky of the exact correctors (petsc, cholmod, mumps)",
-                        &o->patch_solver));
+  PetscCall(read_patch_solver(PetscOptionsObject, "-lod_patch_solver", &o->patch_solver));
   PetscCall(read_string(PetscOptionsObject, "-report", "JSON report", &o->report));
   PetscOptionsEnd();
   PetscFunctionReturn(0);
@@ -159,6 +152,7 @@ PetscErrorCode read_eval_options(MPI_Comm comm, EvalOptions* o) {
 int run_deepritz_eval(MPI_Comm comm) {
   EvalOptions o;
   NH_PETSC(read_eval_options(comm, &o));
+  if (finish_options(comm)) return 0;  // -help: the options are listed; unknown options: Error
   DeepRitzEvalSettings s;
   s.model = o.model;
   s.coarse_n = static_cast<int>(o.coarse_n);
@@ -180,7 +174,8 @@ int run_deepritz_eval(MPI_Comm comm) {
   const DeepRitzEvalResult r = evaluate_deep_ritz(comm, s);
 
   Json report = Json::object();
-  report["model"] = s.model;
+  report["model"] = "deepritz";
+  report["model_file"] = s.model;
   report["example"] = r.example;
   report["form"] = r.form;
   report["coarse_n"] = r.coarse_n;
@@ -210,7 +205,7 @@ int run_deepritz_eval(MPI_Comm comm) {
   report["times"] = Json::array_of(r.times);
   report["error_history"] = Json::array_of(r.error_history);
   report["ranks"] = mpi_size(comm);
-  write_json_file(o.report, report, comm);
+  write_report(o.report, report, comm);
   if (is_root(comm))
     std::printf("neurhom deepritz-eval: %s (%s): relative L2 error at T %.4f (paper: %s), basis error %.4f, test mean %.4f "
                 "over %d parameters, online speedup %.1f (nodal) / %.1f (element)\n",

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "commands.hpp"
+#include "report.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/json_report.hpp"
 #include "neurhom/core/mpi_util.hpp"
@@ -93,7 +94,7 @@ int run_verify(MPI_Comm comm, const FemOptions& o) {
   report["levels"] = levels;
   if (is_root(comm))
     std::printf("observed orders (finest pair): L2 %.3f (theory 2), H1 %.3f (theory 1)\n", result.l2_rate, result.h1_rate);
-  write_json_file(o.common.report, report, comm);
+  write_report(o.common.report, report, comm);
   return 0;
 }
 
@@ -153,7 +154,7 @@ int run_solve(MPI_Comm comm, const FemOptions& o) {
   report["u_max"] = static_cast<double>(u_max);
   report["u_l2"] = static_cast<double>(u_l2);
   if (!o.common.output.empty()) report["output"] = o.common.output;
-  write_json_file(o.common.report, report, comm);
+  write_report(o.common.report, report, comm);
 
   if (is_root(comm)) {
     std::printf("neurhom fem: %s problem, coefficient %s, source %s\n", to_string(settings.kind).c_str(),
@@ -178,6 +179,7 @@ int run_solve(MPI_Comm comm, const FemOptions& o) {
 int run_fem(MPI_Comm comm) {
   FemOptions o;
   NH_PETSC(read_options(comm, &o));
+  if (finish_options(comm)) return 0;  // -help: the options are listed; unknown options: Error
   o.common.validate();
   return o.verify ? run_verify(comm, o) : run_solve(comm, o);
 }

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "commands.hpp"
+#include "report.hpp"
 #include "neurhom/core/atomic_file.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/json_report.hpp"
@@ -42,6 +43,7 @@ PetscErrorCode read_options(MPI_Comm comm, HomogOptions* o) {
 int run_homog(MPI_Comm comm) {
   HomogOptions o;
   NH_PETSC(read_options(comm, &o));
+  if (finish_options(comm)) return 0;  // -help: the options are listed; unknown options: Error
   const HomogenizationCase c = make_homogenization_case(o.name, o.eps);
   HomogCaseSettings s;
   s.fine_per_period = static_cast<int>(o.fine_per_period);
@@ -77,7 +79,7 @@ int run_homog(MPI_Comm comm) {
   report["e4"] = r.e4;
   report["seconds"] = r.seconds;
   report["ranks"] = mpi_size(comm);
-  write_json_file(o.report, report, comm);
+  write_report(o.report, report, comm);
   if (is_root(comm)) {
     std::printf("neurhom homog: case %s, eps = %g, h/eps = 1/%.0f, ", r.name.c_str(), r.eps, 1.0 / r.h_over_eps);
     if (c.dim == 2) std::printf("a* = [%.6f %.6f; %.6f %.6f], ", r.a_star[0], r.a_star[1], r.a_star[2], r.a_star[3]);

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "commands.hpp"
+#include "report.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/json_report.hpp"
 #include "neurhom/core/mpi_util.hpp"
@@ -32,7 +33,7 @@ PetscErrorCode read_options(MPI_Comm comm, LodOptions* o) {
   PetscCall(PetscOptionsInt("-coarse_n", "Coarse cells per side (H = 1/coarse_n)", nullptr, o->coarse_n, &o->coarse_n, nullptr));
   PetscCall(PetscOptionsInt("-fine_n", "Fine cells per side (a multiple of -coarse_n)", nullptr, o->fine_n, &o->fine_n, nullptr));
   PetscCall(PetscOptionsInt("-ell", "Patch layers ell of N^ell(T)", nullptr, o->ell, &o->ell, nullptr));
-  PetscCall(read_string(PetscOptionsObject, "-lod_patch_solver", "Patch Cholesky: petsc, cholmod or mumps", &o->patch_solver));
+  PetscCall(read_patch_solver(PetscOptionsObject, "-lod_patch_solver", &o->patch_solver));
   PetscCall(PetscOptionsReal("-T", "Final time (parabolic)", nullptr, o->final_time, &o->final_time, nullptr));
   PetscCall(PetscOptionsInt("-steps", "Backward Euler steps (parabolic)", nullptr, o->steps, &o->steps, nullptr));
   PetscCall(PetscOptionsBool("-verify", "Convergence study in H and ell", nullptr, o->verify, &o->verify, nullptr));
@@ -75,7 +76,7 @@ int run_verify(MPI_Comm comm, const LodOptions& o, const CellField& coefficient,
     for (double d : r.ell_decay) std::printf(" %.3f", d);
     std::printf("\n");
   }
-  write_json_file(o.common.report, report, comm);
+  write_report(o.common.report, report, comm);
   return 0;
 }
 
@@ -85,6 +86,7 @@ int run_lod(MPI_Comm comm) {
   LodOptions o;
   o.common.rhs = "one";
   NH_PETSC(read_options(comm, &o));
+  if (finish_options(comm)) return 0;  // -help: the options are listed; unknown options: Error
   o.common.validate();
   require(o.problem == "elliptic" || o.problem == "parabolic",
           "unknown problem '" + o.problem + "' (-problem); known for lod: elliptic, parabolic");
@@ -136,7 +138,7 @@ int run_lod(MPI_Comm comm) {
   breakdown["factorization"] = c.timings.factorization;
   breakdown["solves_and_local_matrices"] = c.timings.solves;
   report["offline_breakdown_rank0"] = breakdown;
-  write_json_file(o.common.report, report, comm);
+  write_report(o.common.report, report, comm);
   if (is_root(comm)) {
     std::printf("neurhom lod: %s, coefficient %s, source %s\n", o.problem.c_str(), coefficient->describe().c_str(),
                 f->describe().c_str());

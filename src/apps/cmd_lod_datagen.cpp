@@ -2,11 +2,12 @@
 #include <cstdio>
 
 #include "commands.hpp"
+#include "report.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/json_report.hpp"
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/core/petsc_util.hpp"
-#include "neurhom/lod/lod_datagen.hpp"
+#include "neurhom/methods/compression/lod_datagen.hpp"
 #include "options.hpp"
 
 namespace neurhom::app {
@@ -33,7 +34,7 @@ PetscErrorCode read_options(MPI_Comm comm, DatagenOptions* o) {
   PetscCall(PetscOptionsInt("-family_index", "Only family K (0-based) of -families, seeds as in the full run (job arrays; join with lod-merge)",
                             nullptr, o->family_index, &o->family_index, nullptr));
   PetscCall(read_string(PetscOptionsObject, "-precision", "float32 or float64", &o->precision));
-  PetscCall(read_string(PetscOptionsObject, "-lod_patch_solver", "Patch Cholesky: petsc, cholmod or mumps", &o->patch_solver));
+  PetscCall(read_patch_solver(PetscOptionsObject, "-lod_patch_solver", &o->patch_solver));
   PetscCall(read_string(PetscOptionsObject, "-o", "Output HDF5 dataset", &o->output));
   PetscCall(read_string(PetscOptionsObject, "-report", "JSON file with the key figures of the run", &o->report));
   PetscOptionsEnd();
@@ -45,6 +46,7 @@ PetscErrorCode read_options(MPI_Comm comm, DatagenOptions* o) {
 int run_lod_datagen(MPI_Comm comm) {
   DatagenOptions o;
   NH_PETSC(read_options(comm, &o));
+  if (finish_options(comm)) return 0;  // -help: the options are listed; unknown options: Error
   require(o.precision == "float32" || o.precision == "float64",
           "unknown precision '" + o.precision + "' (-precision); known: float32, float64");
   require(!o.output.empty(), "lod-datagen needs an output file: -o data.h5");
@@ -83,7 +85,7 @@ int run_lod_datagen(MPI_Comm comm) {
   report["seconds"] = r.seconds;
   report["patches_per_second"] = r.patches / r.seconds;
   report["ranks"] = mpi_size(comm);
-  write_json_file(o.report, report, comm);
+  write_report(o.report, report, comm);
   if (is_root(comm))
     std::printf("neurhom lod-datagen: %lld patches in %.2f s (%.0f patches/s on %d ranks) -> %s\n", r.patches, r.seconds,
                 r.patches / r.seconds, mpi_size(comm), o.output.c_str());

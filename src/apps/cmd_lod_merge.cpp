@@ -1,16 +1,18 @@
 // `neurhom lod-merge`: joins the per-family files of a `lod-datagen -family_index K` job
-// array into the dataset one run would have written (data/lod_dataset.hpp). No PETSc.
+// array into the dataset one run would have written (methods/compression/net/lod_dataset.hpp). No PETSc.
 #include <cstdio>
 #include <sstream>
 
 #include "arg_options.hpp"
 #include "commands.hpp"
+#include "report.hpp"
 #include "neurhom/core/atomic_file.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/json_report.hpp"
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/core/progress.hpp"
-#include "neurhom/data/lod_dataset.hpp"
+#include "neurhom/core/text_lists.hpp"
+#include "neurhom/methods/compression/net/lod_dataset.hpp"
 
 namespace neurhom::app {
 
@@ -24,9 +26,7 @@ int run_lod_merge(MPI_Comm comm, int argc, char** argv) {
   require(!output.empty(), "lod-merge needs an output file: -o merged.h5");
   if (!report_path.empty()) require_writable_location(report_path, "-report file");
   std::vector<std::string> inputs;
-  std::stringstream ss(list);
-  std::string item;
-  while (std::getline(ss, item, ','))
+  for (const auto& item : split_list(list))
     if (!item.empty()) inputs.push_back(item);
   WallTimer timer;
   const LodDatasetMeta m = merge_lod_datasets(comm, inputs, output);
@@ -40,7 +40,7 @@ int run_lod_merge(MPI_Comm comm, int argc, char** argv) {
   for (Split s : {Split::Train, Split::Val, Split::Test}) rows[split_name(s)] = m.rows(s);
   report["rows"] = rows;
   report["seconds"] = seconds;
-  write_json_file(report_path, report, comm);
+  write_report(report_path, report, comm);
   if (is_root(comm))
     std::printf("neurhom lod-merge: %zu files, %zu families x %d samples (%lld + %lld + %lld rows) -> %s in %.1f s\n",
                 inputs.size(), m.families.size(), m.samples, m.rows(Split::Train), m.rows(Split::Val),

@@ -1,45 +1,32 @@
 // MrCAE subcommands (no PETSc except for the multiscale example's fine solves):
 // `neurhom mrcae-data` (snapshot datasets), `neurhom train -model mrcae` (progressive
-// training, nn/mrcae_training.hpp) and `neurhom mrcae-eval` (nn/mrcae_eval.hpp). Read
+// training, methods/mrcae/net/mrcae_training.hpp) and `neurhom mrcae-eval` (methods/mrcae/net/mrcae_eval.hpp). Read
 // options, call one library function, write the report.
 #include <cstdio>
 #include <sstream>
 
 #include "arg_options.hpp"
 #include "commands.hpp"
+#include "report.hpp"
 #include "neurhom/core/atomic_file.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/json_report.hpp"
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/core/progress.hpp"
-#include "neurhom/data/snapshot_dataset.hpp"
-#include "neurhom/nn/conv_autoencoder.hpp"
-#include "neurhom/nn/mrcae_eval.hpp"
-#include "neurhom/nn/mrcae_examples.hpp"
-#include "neurhom/nn/mrcae_training.hpp"
+#include "neurhom/core/text_lists.hpp"
+#include "neurhom/methods/mrcae/net/snapshot_dataset.hpp"
+#include "neurhom/methods/mrcae/net/conv_autoencoder.hpp"
+#include "neurhom/methods/mrcae/net/mrcae_eval.hpp"
+#include "neurhom/methods/mrcae/net/mrcae_examples.hpp"
+#include "neurhom/methods/mrcae/net/mrcae_training.hpp"
 #ifdef NEURHOM_WITH_PETSC
-#include "neurhom/fem/snapshot_series.hpp"
+#include "neurhom/methods/mrcae/snapshot_series.hpp"
 #include "petsc_session.hpp"
 #endif
 
 namespace neurhom::app {
 
 namespace {
-
-template <class T>
-std::vector<T> list_from_string(const std::string& text, const std::string& option) {
-  std::vector<T> out;
-  std::stringstream s(text);
-  std::string item;
-  while (std::getline(s, item, ',')) {
-    std::istringstream is(item);
-    T v{};
-    if (!(is >> v) || !is.eof()) throw Error(option + " must be a comma-separated list of numbers (got '" + text + "')");
-    out.push_back(v);
-  }
-  require(!out.empty(), option + " must not be empty");
-  return out;
-}
 
 Json history_json(const std::vector<MrCaeOperation>& ops) {
   Json h = Json::array();
@@ -104,7 +91,7 @@ int run_mrcae_data(MPI_Comm comm, int argc, char** argv) {
   report["snapshots"] = count;
   report["description"] = s.description;
   report["seconds"] = timer.seconds();
-  write_json_file(report_path, report, comm);
+  write_report(report_path, report, comm);
   if (is_root(comm))
     std::printf("neurhom mrcae-data: %s, %lld snapshots of %d x %d -> %s (%.1f s)\n", example.c_str(), count, size, size,
                 output.c_str(), timer.seconds());
@@ -125,8 +112,8 @@ int train_mrcae_model(MPI_Comm comm, ArgOptions& args) {
   s.lr = args.get_real("-lr", s.lr, "Adam step size");
   s.noise = args.get_real("-noise", s.noise, "initialisation noise epsilon (Appendix A)");
   s.patience = static_cast<int>(args.get_int("-patience", s.patience, "early stop after this many epochs without 0.1 % progress (Appendix B: 10)"));
-  s.seed = static_cast<std::uint64_t>(args.get_int("-seed", 1, "seed of the initialisation noise and the shuffling"));
-  s.threads = static_cast<int>(args.get_int("-threads", 0, "intra-op threads per rank (0: cores / ranks per node)"));
+  s.seed = static_cast<std::uint64_t>(args.get_int("-seed", static_cast<long long>(s.seed), "seed of the initialisation noise and the shuffling"));
+  s.threads = static_cast<int>(args.get_int("-threads", s.threads, "intra-op threads per rank (0: cores / ranks per node)"));
   s.output = args.get("-o", "", "the trained model (written after every operation)");
   s.resume = args.flag("-resume", "continue after the last finished operation stored in -o");
   const std::string export_path = args.get("-export", "", "TorchScript file of the trained model (torch::jit::load-able)");
@@ -134,8 +121,8 @@ int train_mrcae_model(MPI_Comm comm, ArgOptions& args) {
   args.finish(is_root(comm));
   if (args.help_requested()) return 0;
   if (!export_path.empty()) require_writable_location(export_path, "-export file");
-  s.tolerances = list_from_string<double>(tol, "-tol");
-  s.channels = list_from_string<int>(channels, "-channels");
+  s.tolerances = parse_list<double>(tol, "-tol");
+  s.channels = parse_list<int>(channels, "-channels");
   require(activation == "linear" || activation == "relu", "-activation must be linear or relu (got '" + activation + "')");
   s.activation = activation == "relu" ? MrCaeActivation::ReLU : MrCaeActivation::Linear;
   require(!s.output.empty(), "train -model mrcae needs an output model: -o model.pt");
@@ -159,7 +146,7 @@ int train_mrcae_model(MPI_Comm comm, ArgOptions& args) {
   report["seconds"] = r.seconds;
   report["ranks"] = mpi_size(comm);
   report["history"] = history_json(r.operations);
-  write_json_file(report_path, report, comm);
+  write_report(report_path, report, comm);
   if (is_root(comm))
     std::printf("neurhom train: mrcae %s, %zu operations, %lld parameters, encoding %lld, %.1f s -> %s\n", r.architecture.c_str(),
                 r.operations.size(), static_cast<long long>(r.parameters), static_cast<long long>(r.encoding_size), r.seconds,
@@ -177,8 +164,8 @@ int train_cae_model(MPI_Comm comm, ArgOptions& args) {
   s.batch = args.get_int("-batch", s.batch, "global minibatch (0: the whole training split)");
   s.lr = args.get_real("-lr", s.lr, "Adam step size");
   s.patience = static_cast<int>(args.get_int("-patience", s.patience, "early stop after this many epochs without 0.1 % progress"));
-  s.seed = static_cast<std::uint64_t>(args.get_int("-seed", 1, "seed of the weights and the shuffling"));
-  s.threads = static_cast<int>(args.get_int("-threads", 0, "intra-op threads per rank"));
+  s.seed = static_cast<std::uint64_t>(args.get_int("-seed", static_cast<long long>(s.seed), "seed of the weights and the shuffling"));
+  s.threads = static_cast<int>(args.get_int("-threads", s.threads, "intra-op threads per rank"));
   const std::string report_path = args.get("-report", "", "JSON report");
   args.finish(is_root(comm));
   if (args.help_requested()) return 0;
@@ -186,7 +173,7 @@ int train_cae_model(MPI_Comm comm, ArgOptions& args) {
   if (!report_path.empty()) require_writable_location(report_path, "-report file");
   s.verbose = false;
   const SnapshotSet data = read_snapshots(data_path, comm);
-  const ConvAutoencoderResult r = train_conv_autoencoder(comm, data, list_from_string<int>(channels, "-channels"),
+  const ConvAutoencoderResult r = train_conv_autoencoder(comm, data, parse_list<int>(channels, "-channels"),
                                                          activation == "relu" ? MrCaeActivation::ReLU : MrCaeActivation::Linear, s);
   Json report = Json::object();
   report["model"] = "cae";
@@ -198,7 +185,7 @@ int train_cae_model(MPI_Comm comm, ArgOptions& args) {
   report["test_loss"] = r.test_loss;
   report["epochs"] = r.epochs;
   report["seconds"] = r.seconds;
-  write_json_file(report_path, report, comm);
+  write_report(report_path, report, comm);
   if (is_root(comm))
     std::printf("neurhom train: %s, %lld parameters, encoding %lld, val %.4e, test %.4e (%.1f s)\n", r.architecture.c_str(),
                 static_cast<long long>(r.parameters), static_cast<long long>(r.encoding_size), r.val_loss, r.test_loss, r.seconds);
@@ -210,18 +197,21 @@ int run_mrcae_eval(MPI_Comm comm, int argc, char** argv) {
   const std::string model = args.get("-model", "", "trained model (`neurhom train -model mrcae`)");
   const std::string data_path = args.get("-data", "", "its snapshot dataset (the test split is evaluated)");
   const double w = args.get_real("-w", 0.5, "omega of the metric (3.4)");
-  const std::string fields = args.get("-o", "", "HDF5/XDMF with test reconstructions and refinement maps");
+  const std::string fields_option = args.get("-fields", "", "HDF5/XDMF with test reconstructions and refinement maps");
+  const std::string fields_alias = args.get("-o", "", "alias of -fields");
+  const std::string fields = fields_option.empty() ? fields_alias : fields_option;
   const int snapshots = static_cast<int>(args.get_int("-field_snapshots", 3, "test snapshots written to -o"));
   const std::string report_path = args.get("-report", "", "JSON report");
   args.finish(is_root(comm));
   if (args.help_requested()) return 0;
   require(!model.empty(), "mrcae-eval needs a model: -model model.pt");
   if (!report_path.empty()) require_writable_location(report_path, "-report file");
-  if (!fields.empty()) require_writable_location(fields, "-o file");
+  if (!fields.empty()) require_writable_location(fields, "-fields file");
   const SnapshotSet data = read_snapshots(data_path, comm);
   const MrCaeEvalResult r = evaluate_mrcae(comm, model, data, w, fields, snapshots);
   Json report = Json::object();
-  report["model"] = model;
+  report["model"] = "mrcae";
+  report["model_file"] = model;
   report["data"] = data_path;
   report["example"] = data.example;
   report["architecture"] = r.architecture;
@@ -231,7 +221,7 @@ int run_mrcae_eval(MPI_Comm comm, int argc, char** argv) {
   report["encoding_size"] = static_cast<long long>(r.encoding_size);
   report["test_snapshots"] = r.test_snapshots;
   report["history"] = history_json(r.history);
-  write_json_file(report_path, report, comm);
+  write_report(report_path, report, comm);
   if (is_root(comm)) {
     std::printf("neurhom mrcae-eval: %s, test error (3.4) per level:", data.example.c_str());
     for (double e : r.level_errors) std::printf(" %.4e", e);

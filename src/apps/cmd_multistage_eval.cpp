@@ -1,14 +1,15 @@
 // `neurhom multistage-eval`: a trained multi-stage network on its CEM test split, eq. (7) per
-// stage and eq. (8) against re-solved fine solutions (multistage/multistage_eval.hpp).
+// stage and eq. (8) against re-solved fine solutions (methods/multistage/multistage_eval.hpp).
 #include <cstdio>
 
 #include "commands.hpp"
+#include "report.hpp"
 #include "neurhom/core/atomic_file.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/json_report.hpp"
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/core/petsc_util.hpp"
-#include "neurhom/multistage/multistage_eval.hpp"
+#include "neurhom/methods/multistage/multistage_eval.hpp"
 #include "options.hpp"
 
 namespace neurhom::app {
@@ -29,9 +30,9 @@ PetscErrorCode read_options(MPI_Comm comm, MultistageEvalOptions* o) {
   PetscCall(read_string(PetscOptionsObject, "-data", "The CEM dataset (`neurhom cem-datagen`)", &o->data));
   PetscCall(PetscOptionsInt("-l2_samples", "Test samples re-solved for the relative L2 error of eq. (8)", nullptr,
                             o->l2_samples, &o->l2_samples, nullptr));
-  PetscCall(read_string(PetscOptionsObject, "-fields", "HDF5/XDMF file with R u_H,learnt, u_h and the error of one test sample", &o->fields));
+  PetscCall(read_fields(PetscOptionsObject, "HDF5/XDMF file with R u_H,learnt, u_h and the error of one test sample", &o->fields));
   PetscCall(PetscOptionsInt("-field_sample", "Test row written to -fields", nullptr, o->field_sample, &o->field_sample, nullptr));
-  PetscCall(PetscOptionsInt("-threads", "Intra-op threads for the forward pass (0: LibTorch's default)", nullptr,
+  PetscCall(PetscOptionsInt("-threads", "Intra-op threads per rank (0: cores / ranks per node)", nullptr,
                             o->threads, &o->threads, nullptr));
   PetscOptionsEnd();
   PetscFunctionReturn(0);
@@ -43,6 +44,7 @@ int run_multistage_eval(MPI_Comm comm) {
   MultistageEvalOptions o;
   o.common.coefficient.family = "channels";  // cem-datagen's default kappa
   NH_PETSC(read_options(comm, &o));
+  if (finish_options(comm)) return 0;  // -help: the options are listed; unknown options: Error
   o.common.validate();
   MultistageEvalSettings s;
   s.model = o.model;
@@ -56,7 +58,8 @@ int run_multistage_eval(MPI_Comm comm) {
   const MultistageEvalResult r = evaluate_multistage(comm, s);
 
   Json report = Json::object();
-  report["model"] = s.model;
+  report["model"] = "multistage";
+  report["model_file"] = s.model;
   report["data"] = s.data;
   report["problem"] = r.problem;
   report["architecture"] = r.architecture;
@@ -71,7 +74,7 @@ int run_multistage_eval(MPI_Comm comm) {
   report["l2_error_computed"] = r.l2_error_computed;
   report["seconds"] = r.seconds;
   report["ranks"] = mpi_size(comm);
-  write_json_file(o.common.report, report, comm);
+  write_report(o.common.report, report, comm);
   if (is_root(comm)) {
     std::printf("neurhom multistage-eval: %s, %lld test rows, relative l2 error (eq. 7) per stage:", r.problem.c_str(),
                 r.test_rows);

@@ -1,15 +1,16 @@
 // `neurhom nhpinn`: homogenization-based PINNs for one case of Leung, Lin, Zhang 2021 against
-// the FEM references (nhpinn/nhpinn_case.hpp). Defaults per case follow the paper where it
+// the FEM references (methods/nhpinn/nhpinn_case.hpp). Defaults per case follow the paper where it
 // gives the setting (networks, points, baseline optimizer) and are ours where it does not.
 #include <cstdio>
 
 #include "commands.hpp"
+#include "report.hpp"
 #include "neurhom/core/atomic_file.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/json_report.hpp"
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/core/petsc_util.hpp"
-#include "neurhom/nhpinn/nhpinn_case.hpp"
+#include "neurhom/methods/nhpinn/nhpinn_case.hpp"
 #include "options.hpp"
 
 namespace neurhom::app {
@@ -69,6 +70,7 @@ int pick(PetscInt value, int fallback) { return value > 0 ? static_cast<int>(val
 int run_nhpinn(MPI_Comm comm) {
   NhpinnOptions o;
   NH_PETSC(read_options(comm, &o));
+  if (finish_options(comm)) return 0;  // -help: the options are listed; unknown options: Error
   const HomogenizationCase c = make_homogenization_case(o.name, o.eps);
   for (const auto& [name, value] : {std::pair{"-cell_decay", o.cell_decay}, std::pair{"-homog_decay", o.homog_decay}})
     require(value >= 0 && value <= 1, std::string(name) + " must be in (0, 1] (0: case default; got " + std::to_string(value) + ")");
@@ -162,7 +164,7 @@ int run_nhpinn(MPI_Comm comm) {
   report["baseline_seconds"] = r.baseline_seconds;
   report["seconds"] = r.seconds;
   report["ranks"] = mpi_size(comm);
-  write_json_file(o.report, report, comm);
+  write_report(o.report, report, comm);
   if (is_root(comm)) {
     std::printf("neurhom nhpinn: case %s, eps = %g: e1 = %.5f, e2 = %.5f, e3 = %.5f, e4 = %.5f, cell error %.5f", r.name.c_str(),
                 r.eps, r.e1, r.e2, r.e3, r.e4, r.cell_error);

@@ -4,12 +4,13 @@
 
 #include "arg_options.hpp"
 #include "commands.hpp"
+#include "report.hpp"
 #include "neurhom/core/atomic_file.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/json_report.hpp"
 #include "neurhom/core/mpi_util.hpp"
-#include "neurhom/nn/compression_training.hpp"
-#include "neurhom/nn/multistage_training.hpp"
+#include "neurhom/methods/compression/net/compression_training.hpp"
+#include "neurhom/methods/multistage/net/multistage_training.hpp"
 
 namespace neurhom::app {
 
@@ -29,11 +30,11 @@ int train_compression_model(MPI_Comm comm, ArgOptions& args, const std::string& 
   s.learning_rate = args.get_real("-lr", s.learning_rate, "Adam step size of the first -lr_epochs epochs");
   s.late_rate = args.get_real("-lr_late", s.late_rate, "Adam step size afterwards");
   s.lr_epochs = static_cast<int>(args.get_int("-lr_epochs", s.lr_epochs, "epochs at -lr"));
-  s.seed = static_cast<std::uint64_t>(args.get_int("-seed", 1, "seed of the initial weights and the shuffling"));
-  s.threads = static_cast<int>(args.get_int("-threads", 0, "intra-op threads per rank (0: cores / ranks per node)"));
-  s.device = args.get("-device", "cpu", "cpu or cuda");
-  s.augment = args.get("-augment", "none", "training data augmentation: none, or d4 (a random symmetry of the square per row and epoch)");
-  s.precision = args.get("-precision", "fp32", "training arithmetic: fp32, or bf16 (bfloat16 forward GEMMs, float32 weights, Adam and losses)");
+  s.seed = static_cast<std::uint64_t>(args.get_int("-seed", static_cast<long long>(s.seed), "seed of the initial weights and the shuffling"));
+  s.threads = static_cast<int>(args.get_int("-threads", s.threads, "intra-op threads per rank (0: cores / ranks per node)"));
+  s.device = args.get("-device", s.device, "cpu or cuda");
+  s.augment = args.get("-augment", s.augment, "training data augmentation: none, or d4 (a random symmetry of the square per row and epoch)");
+  s.precision = args.get("-precision", s.precision, "training arithmetic: fp32, or bf16 (bfloat16 forward GEMMs, float32 weights, Adam and losses)");
   s.output = args.get("-o", "", "trained model (TorchScript); the checkpoint is <o>.ckpt");
   const std::string report_path = args.get("-report", "", "JSON file with the key figures of the run");
   s.resume = args.flag("-resume", "continue from <o>.ckpt");
@@ -56,7 +57,7 @@ int train_compression_model(MPI_Comm comm, ArgOptions& args, const std::string& 
   report["augment"] = s.augment;
   report["precision"] = s.precision;
   report["test_loss"] = r.test_loss;
-  write_json_file(report_path, report, comm);
+  write_report(report_path, report, comm);
   if (is_root(comm))
     std::printf("neurhom train: %d epochs, train %.4e, val %.4e, test %.4e, %.0f samples/s on %d ranks -> %s\n",
                 static_cast<int>(r.history.size()), last.train_loss, last.val_loss, r.test_loss, r.samples_per_second,
@@ -79,9 +80,9 @@ int train_multistage_model(MPI_Comm comm, ArgOptions& args) {
   s.batch = args.get_int("-batch", s.batch, "global minibatch size (split over the ranks)");
   s.learning_rate = args.get_real("-lr", s.learning_rate, "initial Adam step size of every stage");
   s.final_rate = args.get_real("-lr_final", s.final_rate, "step size reached at the end of every stage (exponential decay)");
-  s.seed = static_cast<std::uint64_t>(args.get_int("-seed", 1, "seed of the initial weights and the shuffling"));
-  s.threads = static_cast<int>(args.get_int("-threads", 0, "intra-op threads per rank (0: cores / ranks per node)"));
-  s.device = args.get("-device", "cpu", "cpu or cuda");
+  s.seed = static_cast<std::uint64_t>(args.get_int("-seed", static_cast<long long>(s.seed), "seed of the initial weights and the shuffling"));
+  s.threads = static_cast<int>(args.get_int("-threads", s.threads, "intra-op threads per rank (0: cores / ranks per node)"));
+  s.device = args.get("-device", s.device, "cpu or cuda");
   s.print_every = static_cast<int>(args.get_int("-print_every", s.print_every, "epochs between progress lines"));
   s.output = args.get("-o", "", "trained model; stage checkpoints <o>.stage<k>.ckpt");
   const std::string report_path = args.get("-report", "", "JSON file with the key figures of the run");
@@ -131,7 +132,7 @@ int train_multistage_model(MPI_Comm comm, ArgOptions& args) {
   if (r.arch.uses_learned()) report["reduction_training"] = training_report(r.reduction, comm);
   report["seconds"] = r.seconds;
   report["ranks"] = static_cast<long long>(mpi_size(comm));
-  write_json_file(report_path, report, comm);
+  write_report(report_path, report, comm);
   if (is_root(comm)) {
     std::printf("neurhom train: multistage %s, %d stages, test error (eq. 7) per stage:", s.problem.c_str(),
                 r.arch.stages());
@@ -146,6 +147,23 @@ int train_multistage_model(MPI_Comm comm, ArgOptions& args) {
 
 int run_train(MPI_Comm comm, int argc, char** argv) {
   ArgOptions args(argc, argv, "train");
+  if (args.help_requested() && !args.given("-model")) {
+    if (is_root(comm))
+      std::printf("neurhom train -model MODEL [options]: data-parallel training of a surrogate network\n"
+                  "models (`neurhom train -model MODEL -help` lists each one's options):\n"
+                  "  compression  operator-compression MLP on a `compression datagen` (lod-datagen) dataset\n"
+                  "  multistage   multi-stage networks on a `multistage datagen` (cem-datagen) dataset\n"
+                  "  deepritz     Deep Ritz LOD correctors, one network per coarse node%s\n"
+                  "  mrcae        multiresolution convolutional autoencoder on a `mrcae datagen` dataset\n"
+                  "  cae          its fixed-depth convolutional autoencoder baselines\n",
+#ifdef NEURHOM_WITH_PETSC
+                  ""
+#else
+                  " (needs a build with PETSc)"
+#endif
+      );
+    return 0;
+  }
   const std::string model = args.get("-model", "compression",
                                      "network: compression (operator compression MLP), multistage (CEM multi-stage networks), "
                                      "deepritz (Deep Ritz LOD correctors), mrcae (multiresolution autoencoder), cae (its fixed-depth baseline)");

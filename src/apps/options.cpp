@@ -6,6 +6,7 @@
 #include "neurhom/core/atomic_file.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/mpi_util.hpp"
+#include "neurhom/core/petsc_util.hpp"
 
 namespace neurhom::app {
 
@@ -17,6 +18,21 @@ PetscErrorCode read_string(PetscOptionItems* PetscOptionsObject, const char* nam
   PetscCall(PetscStrncpy(buffer, value->c_str(), sizeof buffer));
   PetscCall(PetscOptionsString(name, help, nullptr, value->c_str(), buffer, sizeof buffer, &set));
   if (set) *value = buffer;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode read_patch_solver(PetscOptionItems* PetscOptionsObject, const char* alias, std::string* value) {
+  PetscFunctionBeginUser;
+  PetscCall(read_string(PetscOptionsObject, alias, "Alias of -patch_solver", value));
+  PetscCall(read_string(PetscOptionsObject, "-patch_solver", "Sparse Cholesky of the patch problems: petsc, cholmod or mumps",
+                        value));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode read_fields(PetscOptionItems* PetscOptionsObject, const char* help, std::string* value) {
+  PetscFunctionBeginUser;
+  PetscCall(read_string(PetscOptionsObject, "-o", "Alias of -fields", value));
+  PetscCall(read_string(PetscOptionsObject, "-fields", help, value));
   PetscFunctionReturn(0);
 }
 
@@ -53,6 +69,47 @@ PetscErrorCode read_common_options(PetscOptionItems* PetscOptionsObject, CommonO
   c.level = static_cast<int>(level);
   c.cracks = static_cast<int>(cracks);
   PetscFunctionReturn(0);
+}
+
+namespace {
+
+// Options read later by PETSc/SLEPc objects (KSPSetFromOptions, ...) or by PETSc itself, also
+// under the options prefixes of neurhom's solvers (-lod_ksp_type, -cell_pc_type, ...).
+bool is_library_option(std::string name) {
+  static const char* const solver_prefixes[] = {"cell_", "cem_", "deepritz_", "homog_", "lod_", "nl_", "norm_"};
+  for (const char* p : solver_prefixes)
+    if (name.rfind(p, 0) == 0) {
+      name = name.substr(std::string(p).size());
+      break;
+    }
+  static const char* const prefixes[] = {"ksp_", "pc_", "snes_", "eps_", "st_", "bv_", "ds_", "rg_", "fn_", "svd_",
+                                         "mat_", "vec_", "dm_", "da_", "ts_", "sub_", "mg_", "log", "malloc",
+                                         "options_", "info", "viewer", "history", "memory", "objects", "on_error",
+                                         "fp_trap", "no_signal_handler", "debugger", "start_in_debugger", "mpi_",
+                                         "device_", "cuda", "hip", "citations", "petsc", "check_pointer_intensity",
+                                         "use_gpu_aware_mpi", "skip_petscrc", "saws", "display", "help", "version"};
+  for (const char* p : prefixes)
+    if (name.rfind(p, 0) == 0) return true;
+  return false;
+}
+
+}  // namespace
+
+bool finish_options(MPI_Comm comm) {
+  PetscBool help = PETSC_FALSE;
+  NH_PETSC(PetscOptionsHasHelp(nullptr, &help));
+  if (help) return true;
+  PetscInt count = 0;
+  char** names = nullptr;
+  char** values = nullptr;
+  NH_PETSC(PetscOptionsLeftGet(nullptr, &count, &names, &values));
+  std::string unknown;
+  for (PetscInt k = 0; k < count && unknown.empty(); ++k)
+    if (!is_library_option(names[k])) unknown = names[k];
+  NH_PETSC(PetscOptionsLeftRestore(nullptr, &count, &names, &values));
+  (void)comm;
+  require(unknown.empty(), "unknown option -" + unknown + " (see -help)");
+  return false;
 }
 
 void warn_unused_options(MPI_Comm comm) {

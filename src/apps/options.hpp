@@ -31,7 +31,21 @@ PetscErrorCode read_common_options(PetscOptionItems* PetscOptionsObject, CommonO
 PetscErrorCode read_string(PetscOptionItems* PetscOptionsObject, const char* name, const char* help,
                            std::string* value);
 
-// Prints one warning line on rank 0 for every option that nothing read (a likely typo).
+// Call right after a subcommand read its options. Returns true when -help was given (the options
+// are listed; the caller returns 0 without running); throws Error naming the first option that
+// nothing read, unless it belongs to a PETSc/SLEPc object configured later (-ksp_*, -pc_*,
+// -snes_*, -eps_*, -svd_*, -log_view, ...), so a misspelled option fails before any work.
+bool finish_options(MPI_Comm comm);
+
+// -patch_solver (petsc, cholmod or mumps: the sparse Cholesky of the patch/region problems),
+// also read under its older spelling `alias` (-lod_patch_solver, -cem_patch_solver).
+PetscErrorCode read_patch_solver(PetscOptionItems* PetscOptionsObject, const char* alias, std::string* value);
+
+// -fields FILE (the HDF5/XDMF fields of an evaluation), also read as -o.
+PetscErrorCode read_fields(PetscOptionItems* PetscOptionsObject, const char* help, std::string* value);
+
+// After the run: one warning line on rank 0 for every PETSc/SLEPc option that no object read
+// (e.g. -ksp_rtoll, or -snes_* in a linear run).
 void warn_unused_options(MPI_Comm comm);
 
 // Throws Error unless the path is usable for output (directory exists).

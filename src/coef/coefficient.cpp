@@ -1,4 +1,5 @@
 #include "neurhom/coef/coefficient.hpp"
+#include "neurhom/core/constants.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -12,7 +13,6 @@ namespace neurhom {
 
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
 
 double centre(long i, long n) { return (static_cast<double>(i) + 0.5) / static_cast<double>(n); }
 

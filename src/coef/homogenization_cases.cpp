@@ -1,4 +1,5 @@
 #include "neurhom/coef/homogenization_cases.hpp"
+#include "neurhom/core/constants.hpp"
 
 #include <cmath>
 
@@ -7,7 +8,6 @@
 namespace neurhom {
 
 namespace {
-constexpr double kPi = 3.14159265358979323846;
 }
 
 std::string homogenization_case_names() { return "elliptic2d, slow1d, reaction1d"; }

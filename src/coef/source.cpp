@@ -1,4 +1,5 @@
 #include "neurhom/coef/source.hpp"
+#include "neurhom/core/constants.hpp"
 
 #include <array>
 #include <cmath>
@@ -10,7 +11,6 @@ namespace neurhom {
 
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
 
 class FunctionSource final : public Source {
  public:

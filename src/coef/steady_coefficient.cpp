@@ -1,4 +1,5 @@
 #include "neurhom/coef/steady_coefficient.hpp"
+#include "neurhom/core/constants.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -13,7 +14,6 @@ namespace neurhom {
 
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
 
 double steady_kappa(double x, double y, const double p[3]) {
   return steady_kappa_component(0, x, y, p) + steady_kappa_component(1, x, y, p) + steady_kappa_component(2, x, y, p);

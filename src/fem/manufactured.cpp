@@ -1,11 +1,11 @@
 #include "neurhom/fem/manufactured.hpp"
+#include "neurhom/core/constants.hpp"
 
 #include <cmath>
 
 namespace neurhom {
 
 namespace {
-constexpr double kPi = 3.14159265358979323846;
 }
 
 ManufacturedSolution::ManufacturedSolution(ProblemKind kind, double gamma)

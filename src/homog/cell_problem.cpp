@@ -81,8 +81,8 @@ CellProblemResult solve_cell_problems(MPI_Comm comm, const CellCoefficient& a, i
   if (rank_bad >= 0) throw Error("cell problem: the coefficient is not positive and finite: " + broadcast_string(comm, rank_bad, bad));
   NH_PETSC(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
   NH_PETSC(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
-  MatNullSpace constants = nullptr;
-  NH_PETSC(MatNullSpaceCreate(comm, PETSC_TRUE, 0, nullptr, &constants));
+  OwnedNullSpace constants;
+  NH_PETSC(MatNullSpaceCreate(comm, PETSC_TRUE, 0, nullptr, constants.out()));
   NH_PETSC(MatSetNullSpace(A, constants));
   NH_PETSC(MatSetNearNullSpace(A, constants));
   CellProblemResult result;
@@ -95,7 +95,6 @@ CellProblemResult solve_cell_problems(MPI_Comm comm, const CellCoefficient& a, i
       NH_PETSC(MatNullSpaceRemove(constants, chi[d]));  // zero mean
     }
   }
-  NH_PETSC(MatNullSpaceDestroy(&constants));
 
   // a*_de = sum_K a_c (h^2 delta_de + sum_k chi_e(k) s_d(k) h / 2), from ghosted values.
   double a_star[4] = {0, 0, 0, 0};

@@ -6,29 +6,20 @@
 #include <sstream>
 
 #include "neurhom/core/error.hpp"
+#include "neurhom/core/text_lists.hpp"
 
 namespace neurhom {
 
-std::string widths_to_string(const std::vector<std::int64_t>& widths) {
-  std::string s;
-  for (size_t k = 0; k < widths.size(); ++k) s += (k ? "-" : "") + std::to_string(widths[k]);
-  return s;
-}
+std::string widths_to_string(const std::vector<std::int64_t>& widths) { return join_list(widths, '-'); }
 
 std::vector<std::int64_t> widths_from_string(const std::string& text) {
   std::vector<std::int64_t> widths;
-  std::stringstream ss(text);
-  std::string item;
-  while (std::getline(ss, item, '-')) {
-    try {
-      size_t used = 0;
-      const long long w = std::stoll(item, &used);
-      require(used == item.size() && w > 0, "");
-      widths.push_back(w);
-    } catch (...) {
-      throw Error("malformed layer widths '" + text + "' (expected e.g. 1600-800-144)");
-    }
+  try {
+    widths = parse_list<std::int64_t>(text, "layer widths", '-');
+  } catch (const Error&) {
   }
+  for (const auto w : widths) require(w > 0, "malformed layer widths '" + text + "' (expected e.g. 1600-800-144)");
+  require(!widths.empty(), "malformed layer widths '" + text + "' (expected e.g. 1600-800-144)");
   require(widths.size() >= 2, "malformed layer widths '" + text + "' (need at least two)");
   return widths;
 }

@@ -115,10 +115,10 @@ WeightedLoss weighted_mse(const std::vector<LossTerm>& terms) {
   return out;
 }
 
-double ErrorHistory::average_last(size_t n) const {
-  if (values_.empty()) return 0;
-  const size_t k = std::min(n, values_.size());
-  return std::accumulate(values_.end() - static_cast<long>(k), values_.end(), 0.0) / static_cast<double>(k);
+double average_last(const std::vector<double>& v, size_t n) {
+  if (v.empty()) return 0;
+  const size_t k = std::min(n, v.size());
+  return std::accumulate(v.end() - static_cast<long>(k), v.end(), 0.0) / static_cast<double>(k);
 }
 
 }  // namespace neurhom

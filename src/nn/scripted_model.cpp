@@ -50,6 +50,11 @@ void save_script_module(const std::string& path, const torch::jit::script::Modul
   write_atomically(path, [&](const std::string& temp) { module.save(temp); });
 }
 
+std::int64_t ScriptedModel::int_attribute(const std::string& key) const {
+  const auto it = int_attributes.find(key);
+  return it == int_attributes.end() ? 0 : it->second;
+}
+
 void ScriptedModel::set_precision(Precision p) {
   require(p == Precision::Float32 || !layers.empty(),
           "-precision bf16 needs a neurhom MLP export (model '" + model + "' has no native layers)");
@@ -125,12 +130,8 @@ ScriptedModel load_torchscript(const std::string& path) {
   s.widths = widths_from_string(s.module.attr("widths").toStringRef());
   s.model = s.module.attr("model").toStringRef();
   s.data_fingerprint = s.module.hasattr("data_fingerprint") ? s.module.attr("data_fingerprint").toStringRef() : "";
-  auto int_attr = [&](const char* key) {
-    return s.module.hasattr(key) && s.module.attr(key).isInt() ? static_cast<int>(s.module.attr(key).toInt()) : 0;
-  };
-  s.coarse_n = int_attr("coarse_n");
-  s.fine_n = int_attr("fine_n");
-  s.ell = int_attr("ell");
+  for (const auto& attribute : s.module.named_attributes(/*recurse=*/false))
+    if (attribute.value.isInt()) s.int_attributes[attribute.name] = attribute.value.toInt();
   s.module.eval();
   // The layers of an MLP export (w0, b0, w1, b1, ...), for the native forward pass.
   for (size_t k = 0; k + 1 < s.widths.size(); ++k) {

@@ -9,7 +9,7 @@ neurhom=$1
 root=$2
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-subcommands=$("$neurhom" help | sed -n 's/^  \([a-z][a-z-]*\) .*/\1/p' | sort -u)
+subcommands=$("$neurhom" help commands | sort -u)
 bash -n "$root/jobscripts/lib.sh" || fail "lib.sh does not parse"
 for script in "$root"/jobscripts/*.slurm; do
   name=$(basename "$script")

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "neurhom/cem/cem_datagen.hpp"
+#include "neurhom/methods/multistage/cem_datagen.hpp"
 #include "neurhom/cem/cem_space.hpp"
 #include "neurhom/coef/random.hpp"
 #include "neurhom/coef/source.hpp"

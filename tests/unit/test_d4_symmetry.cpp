@@ -1,5 +1,5 @@
 // Exact data augmentation of the operator compression by the symmetries of the square
-// (data/d4_symmetry.hpp): for random coefficients and every g in D4, the PG-LOD local matrix
+// (methods/compression/net/d4_symmetry.hpp): for random coefficients and every g in D4, the PG-LOD local matrix
 // S_{g(T)} of the transformed coefficient A o g^{-1}, computed by lod/, equals the permuted
 // S_T of A, and the extracted coefficient patch equals the permuted R_T, for interior, edge
 // and corner patches (the whole domain is transformed, so the zero extension outside it
@@ -13,7 +13,7 @@
 #include <set>
 
 #include "neurhom/coef/coefficient.hpp"
-#include "neurhom/data/d4_symmetry.hpp"
+#include "neurhom/methods/compression/net/d4_symmetry.hpp"
 #include "neurhom/lod/patch_extraction.hpp"
 #include "neurhom/lod/pglod.hpp"
 #include "petsc_fixture.hpp"

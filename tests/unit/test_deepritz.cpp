@@ -1,4 +1,4 @@
-// Deep Ritz LOD correctors (nn/ritz_corrector.hpp, deepritz/): the batched energy against
+// Deep Ritz LOD correctors (methods/deepritz/net/ritz_corrector.hpp, deepritz/): the batched energy against
 // patch/ and the exact nodal LOD corrector (lod/nodal_corrector.hpp), the self-adaptive
 // weights, a tiny setting that learns the corrector, the bundle, and the parametric
 // coefficient families.
@@ -11,9 +11,9 @@
 
 #include "neurhom/core/dense.hpp"
 #include "neurhom/core/error.hpp"
-#include "neurhom/deepritz/ritz_setting.hpp"
+#include "neurhom/methods/deepritz/ritz_setting.hpp"
 #include "neurhom/lod/nodal_corrector.hpp"
-#include "neurhom/nn/ritz_bundle.hpp"
+#include "neurhom/methods/deepritz/net/ritz_bundle.hpp"
 #include "neurhom/patch/patch_operators.hpp"
 #include "petsc_fixture.hpp"
 

@@ -1,4 +1,4 @@
-// Deep Ritz LOD on 2 ranks: the online solver in an explicit basis (deepritz/online_basis.hpp)
+// Deep Ritz LOD on 2 ranks: the online solver in an explicit basis (methods/deepritz/online_basis.hpp)
 // reproduces the parabolic PG-LOD of `neurhom lod` with a moving coefficient when given the
 // element correctors, and the training gives the same bundle on 1 and 2 ranks.
 #define BOOST_TEST_MODULE deepritz_parallel
@@ -9,10 +9,10 @@
 #include "neurhom/coef/parametric_coefficient.hpp"
 #include "neurhom/coef/source.hpp"
 #include "neurhom/core/mpi_util.hpp"
-#include "neurhom/deepritz/online_basis.hpp"
-#include "neurhom/deepritz/ritz_offline.hpp"
+#include "neurhom/methods/deepritz/online_basis.hpp"
+#include "neurhom/methods/deepritz/ritz_offline.hpp"
 #include "neurhom/lod/pglod.hpp"
-#include "neurhom/nn/ritz_bundle.hpp"
+#include "neurhom/methods/deepritz/net/ritz_bundle.hpp"
 #include "petsc_fixture.hpp"
 
 using namespace neurhom;

@@ -8,7 +8,7 @@
 
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/mpi_util.hpp"
-#include "neurhom/lod/lod_datagen.hpp"
+#include "neurhom/methods/compression/lod_datagen.hpp"
 #include "neurhom/lod/online_assembly.hpp"
 #include "neurhom/lod/patch_extraction.hpp"
 #include "neurhom/lod/pglod.hpp"

@@ -1,4 +1,4 @@
-// MrCAE (nn/mrcae.hpp, nn/mrcae_training.hpp): Appendix A's exact transfer at zero noise,
+// MrCAE (methods/mrcae/net/mrcae.hpp, methods/mrcae/net/mrcae_training.hpp): Appendix A's exact transfer at zero noise,
 // O(eps^2) widening, masked groups, the growth of a small example level by level, checkpoint
 // round trip, the snapshot dataset, and bad input.
 #define BOOST_TEST_MODULE mrcae
@@ -8,11 +8,11 @@
 #include <cstdlib>
 
 #include "neurhom/core/error.hpp"
-#include "neurhom/data/snapshot_dataset.hpp"
-#include "neurhom/nn/mrcae.hpp"
-#include "neurhom/nn/mrcae_examples.hpp"
-#include "neurhom/nn/mrcae_training.hpp"
-#include "nn_fixture.hpp"
+#include "neurhom/methods/mrcae/net/snapshot_dataset.hpp"
+#include "neurhom/methods/mrcae/net/mrcae.hpp"
+#include "neurhom/methods/mrcae/net/mrcae_examples.hpp"
+#include "neurhom/methods/mrcae/net/mrcae_training.hpp"
+#include "mpi_fixture.hpp"
 
 #include <torch/script.h>
 

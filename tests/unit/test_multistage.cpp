@@ -12,9 +12,9 @@
 #include "neurhom/coef/source.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/hdf5_file.hpp"
-#include "neurhom/nn/multistage_training.hpp"
+#include "neurhom/methods/multistage/net/multistage_training.hpp"
 #include "neurhom/nn/trainer.hpp"
-#include "nn_fixture.hpp"
+#include "multistage_fixture.hpp"
 
 using namespace neurhom;
 

@@ -4,8 +4,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include "neurhom/core/mpi_util.hpp"
-#include "neurhom/nn/multistage_training.hpp"
-#include "nn_fixture.hpp"
+#include "neurhom/methods/multistage/net/multistage_training.hpp"
+#include "multistage_fixture.hpp"
 
 using namespace neurhom;
 

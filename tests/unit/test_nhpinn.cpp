@@ -1,4 +1,4 @@
-// NH-PINN networks (nn/nhpinn.hpp) on 2 ranks: the data-parallel full-batch training (points
+// NH-PINN networks (methods/nhpinn/net/nhpinn.hpp) on 2 ranks: the data-parallel full-batch training (points
 // split over the ranks, partial sums over global counts) takes the steps of one rank with all
 // points; the periodic cell PINN of the diffusion-reaction case learns N = -cos(y)/D and
 // r* = -1/4 by autodiff; the elliptic2d homogenized PINN with the exact boundary ansatz solves a
@@ -11,8 +11,8 @@
 
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/mpi_util.hpp"
-#include "neurhom/nn/nhpinn.hpp"
-#include "nn_fixture.hpp"
+#include "neurhom/methods/nhpinn/net/nhpinn.hpp"
+#include "mpi_fixture.hpp"
 
 using namespace neurhom;
 

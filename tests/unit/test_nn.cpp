@@ -9,11 +9,11 @@
 
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/mpi_util.hpp"
-#include "neurhom/data/d4_symmetry.hpp"
-#include "neurhom/nn/compression_training.hpp"
-#include "neurhom/nn/d4_average.hpp"
-#include "neurhom/nn/lod_batches.hpp"
-#include "nn_fixture.hpp"
+#include "neurhom/methods/compression/net/d4_symmetry.hpp"
+#include "neurhom/methods/compression/net/compression_training.hpp"
+#include "neurhom/methods/compression/net/d4_average.hpp"
+#include "neurhom/methods/compression/net/lod_batches.hpp"
+#include "compression_fixture.hpp"
 
 using namespace neurhom;
 
@@ -68,8 +68,8 @@ BOOST_AUTO_TEST_CASE(training_lowers_validation_loss_and_exports_torchscript) {
   // The TorchScript export computes what the checkpointed model computes.
   ScriptedModel scripted = load_torchscript("nn_model.pt");
   BOOST_TEST(widths_to_string(scripted.widths) == "36-36-18-18-9-9-64-64-64");
-  BOOST_TEST(scripted.coarse_n == 4);
-  BOOST_TEST(scripted.ell == 1);
+  BOOST_TEST(scripted.int_attribute("coarse_n") == 4);
+  BOOST_TEST(scripted.int_attribute("ell") == 1);
   Mlp net(scripted.widths);
   torch::optim::Adam adam(net->parameters(), torch::optim::AdamOptions(1e-3));
   load_checkpoint(checkpoint_path_for("nn_model.pt"), net, adam);

@@ -8,11 +8,11 @@
 #include <set>
 
 #include "neurhom/core/mpi_util.hpp"
-#include "neurhom/nn/compression_mlp.hpp"
+#include "neurhom/methods/compression/net/compression_mlp.hpp"
 #include "neurhom/nn/distributed.hpp"
 #include "neurhom/nn/gradient_reducer.hpp"
-#include "neurhom/nn/lod_batches.hpp"
-#include "nn_fixture.hpp"
+#include "neurhom/methods/compression/net/lod_batches.hpp"
+#include "compression_fixture.hpp"
 
 using namespace neurhom;
 

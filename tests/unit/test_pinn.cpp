@@ -11,7 +11,7 @@
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/nn/pinn.hpp"
 #include "neurhom/nn/trainer.hpp"
-#include "nn_fixture.hpp"
+#include "mpi_fixture.hpp"
 
 using namespace neurhom;
 namespace tt = boost::test_tools;

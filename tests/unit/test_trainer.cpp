@@ -13,7 +13,7 @@
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/nn/scripted_model.hpp"
 #include "neurhom/nn/trainer.hpp"
-#include "nn_fixture.hpp"
+#include "mpi_fixture.hpp"
 
 using namespace neurhom;
 namespace tt = boost::test_tools;

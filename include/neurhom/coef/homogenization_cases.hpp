@@ -1,6 +1,6 @@
 #pragma once
 // The four test cases of Leung, Lin, Zhang 2021 (NH-PINN, Sec. 5), shared by the FEM
-// references (homog/homog_cases.hpp) and the PINNs (nn/nhpinn.hpp). PETSc-free.
+// references (homog/homog_cases.hpp) and the PINNs (methods/nhpinn/net/nhpinn.hpp). PETSc-free.
 //
 //   elliptic2d  -div(a(x/eps) grad u) = f on (0,1)^2, u = 0;  a(y) = 2 + sin(2 pi y1) cos(2 pi y2),
 //               f = sin x1 + cos x2, eps = 1/8 (Sec. 5.2); cell Y = (0,1)^2

@@ -19,7 +19,7 @@ namespace neurhom {
     if (nh_petsc_code_) ::neurhom::throw_petsc_error(nh_petsc_code_, #call, __FILE__, __LINE__); \
   } while (0)
 
-// Move-only owner of a PETSc object handle (Vec, Mat, KSP, SNES, DM, IS, VecScatter).
+// Move-only owner of a PETSc object handle (Vec, Mat, KSP, SNES, DM, IS, VecScatter, MatNullSpace).
 template <class T, PetscErrorCode (*Destroy)(T*)>
 class Owned {
  public:
@@ -57,6 +57,7 @@ using OwnedSNES = Owned<SNES, SNESDestroy>;
 using OwnedDM = Owned<DM, DMDestroy>;
 using OwnedIS = Owned<IS, ISDestroy>;
 using OwnedScatter = Owned<VecScatter, VecScatterDestroy>;
+using OwnedNullSpace = Owned<MatNullSpace, MatNullSpaceDestroy>;
 
 // Copies a parallel Vec into a std::vector on every rank, in the Vec's own (PETSc) order.
 std::vector<double> gather_to_all(Vec v);

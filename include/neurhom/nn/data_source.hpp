@@ -4,7 +4,7 @@
 // epoch, and the global batch is the same whatever the number of ranks, so a step's summed
 // gradient (nn/distributed.hpp) does not depend on how the data is split.
 //
-//   LodBatches      sharded HDF5 rows of a `lod-datagen` file (nn/lod_batches.hpp)
+//   LodBatches      sharded HDF5 rows of a `lod-datagen` file (methods/compression/net/lod_batches.hpp)
 //   TensorBatches   rows of in-memory tensors: each epoch one permutation of all rows (seeded
 //                   by (seed, epoch), the same on every rank), cut into global batches of
 //                   `global_batch` rows, of which rank p takes its contiguous slice

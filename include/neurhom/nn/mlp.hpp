@@ -2,7 +2,7 @@
 // A dense feed-forward network x -> W_L s(... s(W_1 x + b_1) ...) + b_L with the activation s
 // (ReLU or tanh) after every layer but the last; layers are registered as linear0, linear1,
 // ... (the names in checkpoints). Shared by the operator-compression network (ReLU, Glorot
-// uniform; nn/compression_mlp.hpp) and the physics-informed networks (tanh, Glorot normal,
+// uniform; methods/compression/net/compression_mlp.hpp) and the physics-informed networks (tanh, Glorot normal,
 // float64; nn/pinn.hpp).
 #include <torch/torch.h>
 

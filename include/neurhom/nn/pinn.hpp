@@ -77,11 +77,14 @@ struct WeightedLoss {
 // Throws Error unless every weight is positive and they sum to 1 (to 1e-12).
 WeightedLoss weighted_mse(const std::vector<LossTerm>& terms);
 
+// Mean of the last n values of v (all if fewer); 0 when empty.
+double average_last(const std::vector<double>& v, size_t n);
+
 class ErrorHistory {
  public:
   void push(double error) { values_.push_back(error); }
   // Mean of the last n values (all if fewer); 0 when empty.
-  double average_last(size_t n) const;
+  double average_last(size_t n) const { return neurhom::average_last(values_, n); }
   const std::vector<double>& values() const { return values_; }
 
  private:

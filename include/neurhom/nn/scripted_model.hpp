@@ -6,6 +6,7 @@
 // The Trainer writes them atomically after every checkpoint (nn/trainer.hpp); the online
 // phase loads them with load_torchscript() and calls predict() without touching torch.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,7 +14,7 @@
 #include <torch/script.h>
 
 #include "neurhom/nn/checkpoint.hpp"
-#include "neurhom/nn/compression_mlp.hpp"
+#include "neurhom/nn/mlp.hpp"
 #include "neurhom/nn/precision.hpp"
 
 namespace neurhom {
@@ -34,7 +35,7 @@ void save_script_module(const std::string& path, const torch::jit::script::Modul
 struct ScriptedModel {
   std::vector<std::int64_t> widths;
   std::string model, data_fingerprint;
-  int coarse_n = 0, fine_n = 0, ell = 0;  // the LOD setting of a compression model (0 if absent)
+  std::map<std::string, std::int64_t> int_attributes;  // the client's integer setting (compression: coarse_n, fine_n, ell)
   torch::jit::script::Module module;
 
   // The MLP's layers (W_k, b_k), CPU float32, when the module is a neurhom MLP export.
@@ -44,6 +45,9 @@ struct ScriptedModel {
 
   // Rounds the native layers to `p` once (an MLP export only; Error otherwise for BFloat16).
   void set_precision(Precision p);
+
+  // An integer attribute of the export, 0 if absent.
+  std::int64_t int_attribute(const std::string& key) const;
 
   torch::Tensor forward(const torch::Tensor& x);  // through the TorchScript interpreter
   // The online forward pass: n rows of widths.front() float32 inputs (row-major) -> n rows of

@@ -30,7 +30,7 @@ void apply_mass(const Patch& patch, double h, CellSet set, const std::vector<dou
 std::vector<double> coarse_basis(const Patch& patch, int coarse_node);
 // The 4 patch fine nodes of every fine cell (Q1 order, cells lexicographic, x fastest): the
 // connectivity through which apply_stiffness() acts, for batched re-implementations of K v
-// (the Deep Ritz energy, nn/ritz_corrector.hpp). Size 4 * fine cells.
+// (the Deep Ritz energy, methods/deepritz/net/ritz_corrector.hpp). Size 4 * fine cells.
 std::vector<int> patch_cell_nodes(const Patch& patch);
 std::vector<double> restrict_to_coarse(const Patch& patch, const std::vector<double>& v);
 // Values at the free (interior) nodes of a function given at all patch fine nodes, and back

@@ -1,0 +1,62 @@
+#pragma once
+// The online phase of the neural operator compression (Kroepfl, Maier, Peterseim 2022,
+// Sec. 4.4-4.6), evaluated against PG-LOD for one coefficient A:
+//   LOD:    S_A by PG-LOD (patch correctors; lod_seconds = patches + assembly)
+//   neural: S^_A = sum_T Phi_T(Psi(R_T(A))) (nn_seconds = extraction + forward + projection
+//           + assembly; float32 from the coefficient samples to the network outputs),
+//           optionally with every S^_T projected onto zero row sums (exact S_T have them)
+// both with the same sparsity, then S_A U = F and S^_A U^ = F (coarse Dirichlet), and
+//   spectral_norm_error = ||S_A - S^_A||_2 on the free (interior) coarse nodes (SLEPc SVD,
+//                         options prefix -norm_),
+//   l2_error            = ||u_H - u^_H||_L2 (coarse Q1 functions, exact on the fine mesh),
+//   l2_error_relative   = l2_error / ||u_H||_L2,
+// and the baseline a surrogate must beat, the classical coarse Q1 FEM u_Q1 with the
+// coefficient sampled at the coarse cell centres:
+//   l2_error_coarse_fem_relative = ||u_H - u_Q1||_L2 / ||u_H||_L2.
+// With group_average, S^_T = 1/8 sum_g P_g^{-1} Psi(P_g R_T(A)) over the symmetries g of the
+// square (methods/compression/net/d4_symmetry.hpp): exact LOD matrices are equivariant, so this projects the
+// network onto equivariant maps at the price of 8 forward passes.
+// The forward pass runs in the model's precision (ScriptedModel::set_precision: float32, or
+// bfloat16 GEMMs with float32 accumulation; the rest of the path is float32 either way).
+// This layer sits above lod/ (PG-LOD, patch extraction, online assembly) and nn/ (the
+// TorchScript model); apps/cmd_compress_eval.cpp only reads options and writes the report.
+#include <mpi.h>
+
+#include <string>
+
+#include "neurhom/coef/coefficient.hpp"
+#include "neurhom/coef/source.hpp"
+#include "neurhom/nn/scripted_model.hpp"
+
+namespace neurhom {
+
+struct CompressEvalSettings {
+  int coarse_n = 0;                    // 0: the training setting (h = H / r as trained)
+  int threads = 0;                     // intra-op threads of the forward pass (0: cores / ranks on the node)
+  long long forward_chunk = 0;         // rows per forward-pass chunk (0: all of the rank's patches at once)
+  std::string patch_solver = "petsc";  // PG-LOD patch Cholesky
+  bool zero_row_sums = true;
+  bool group_average = false;          // average the network over the 8 symmetries of the square (8 passes)
+  std::string output;                  // HDF5 + XDMF fields (coefficient, u_lod, u_nn, difference); "": none
+};
+
+struct CompressEvalResult {
+  int coarse_n = 0, fine_n = 0, ell = 0;
+  double spectral_norm_error = 0, l2_error = 0, l2_error_relative = 0, l2_error_coarse_fem_relative = 0;
+  double lod_seconds = 0, nn_seconds = 0;
+  // One untimed forward pass on zero inputs of the rank's batch shape before nn_seconds starts:
+  // the one-time cost of a process and batch shape (oneDNN creates and JIT-compiles its bf16
+  // GEMM kernels per shape, ~10-20 ms; OpenBLAS allocates its buffers), paid once per run like
+  // loading the model, not per coefficient. Reported so nothing is hidden (max over ranks).
+  double nn_warmup_seconds = 0;
+  // rank 0's split of nn_seconds: R_T extraction, forward pass, zero-row-sum projection,
+  // assembly of S^_A (the max over ranks of their sum is nn_seconds)
+  double extraction_seconds = 0, forward_seconds = 0, projection_seconds = 0, assembly_seconds = 0;
+};
+
+// Collective. Throws Error if the model does not fit its recorded setting.
+CompressEvalResult evaluate_compression(MPI_Comm comm, ScriptedModel& model, const std::string& model_path,
+                                        const CellField& coefficient, const Source& f,
+                                        const CompressEvalSettings& settings);
+
+}  // namespace neurhom

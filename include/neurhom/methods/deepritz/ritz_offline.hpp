@@ -1,0 +1,38 @@
+#pragma once
+// Offline phase of the Deep Ritz LOD: one network per interior coarse node, trained on the
+// node's patch for all training parameters at once (methods/deepritz/ritz_setting.hpp,
+// methods/deepritz/net/ritz_corrector.hpp), the nodes distributed over the ranks in contiguous blocks (the
+// scaling axis: the networks are independent, there is no communication while training).
+// Node k's network is initialised from seed + global node index, so the bundle does not
+// depend on the number of ranks. Rank 0 gathers the flat parameter vectors and writes one
+// bundle (methods/deepritz/net/ritz_bundle.hpp) with the setting as attributes; it prints one progress line
+// per node of its block with rate and ETA.
+#include <mpi.h>
+
+#include <string>
+
+#include "neurhom/methods/deepritz/ritz_setting.hpp"
+#include "neurhom/methods/deepritz/net/ritz_corrector.hpp"
+
+namespace neurhom {
+
+struct DeepRitzTrainSettings {
+  DeepRitzExample example;
+  RitzTrainSettings train;
+  std::string output;  // bundle file (required)
+};
+
+struct DeepRitzTrainSummary {
+  int nodes = 0;
+  double seconds = 0;              // wall time of the whole training
+  double node_seconds_mean = 0;    // per network
+  double node_seconds_total = 0;   // summed over all networks (the serial cost)
+  double steps_mean = 0;
+  int stopped_early = 0;           // networks stopped by the convergence criterion
+  double energy_mean = 0, interpolation_max = 0;
+  long long parameters_per_network = 0;
+};
+
+DeepRitzTrainSummary train_deep_ritz(MPI_Comm comm, const DeepRitzTrainSettings& settings);
+
+}  // namespace neurhom

@@ -1,0 +1,51 @@
+#pragma once
+// `neurhom multistage-eval`: a trained multi-stage network (methods/multistage/net/multistage_training.hpp) on the
+// test split of its CEM dataset (Chung, Leung, Pun, Zhang 2020, Sec. 4.2 and 4.4.1):
+//
+//   stage_errors[k]       mean over test rows of ||u_H - u^c_{H,s_k}||_2 / ||u_H||_2   eq. (7)
+//   mean_predictor_error  the same for the mean of the training targets
+//   l2_error_learnt       mean over `l2_samples` test rows of ||R u_{H,learnt} - u_h|| / ||u_h||
+//                         with the L2 norm of the fine Q1 mass matrix                  eq. (8)
+//   l2_error_computed     the same with the learning target u_H (the CEM projection error)
+//
+// eq. (8) needs u_h(T) and R: each rank rebuilds the dataset's setting (fine grid, CEM space
+// of the dataset's kappa, checked against the file's coefficient description) and solves its
+// share of the selected test samples again (methods/multistage/cem_time_sample.hpp). Steady models report
+// eq. (7) only. One test sample's R u_{H,learnt}, u_h and their difference are written to
+// HDF5/XDMF (fields `learnt`, `fine`, `error`).
+#include <mpi.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "neurhom/coef/coefficient.hpp"
+
+namespace neurhom {
+
+struct MultistageEvalSettings {
+  std::string model, data;
+  int l2_samples = 20;           // test rows for eq. (8) (0: none; capped at the test split)
+  int field_sample = 0;          // the test row written to `fields` (-1: none)
+  std::string fields;            // HDF5 output of one sample ("": none)
+  CoefficientOptions coefficient;  // must rebuild the dataset's kappa (default: cem-datagen's)
+  int threads = 0;
+  MultistageEvalSettings() { coefficient.family = "channels"; }
+};
+
+struct MultistageEvalResult {
+  std::string problem, architecture;
+  std::vector<std::string> reductions;
+  std::vector<double> stage_errors;
+  double mean_predictor_error = 0;
+  std::int64_t parameters = 0;
+  std::vector<std::int64_t> stage_parameters;
+  int l2_samples = 0;
+  double l2_error_learnt = 0, l2_error_computed = 0;
+  long long test_rows = 0;
+  double seconds = 0;
+};
+
+MultistageEvalResult evaluate_multistage(MPI_Comm comm, const MultistageEvalSettings& settings);
+
+}  // namespace neurhom

@@ -1,0 +1,18 @@
+#pragma once
+// The JSON report of every subcommand (-report FILE): the same keys everywhere for what every
+// run has, `seconds` (wall time of the command, from its start in main) and `ranks`, added
+// here unless the command set them itself; the rest is the command's own.
+#include <mpi.h>
+
+#include <string>
+
+#include "neurhom/core/json_report.hpp"
+
+namespace neurhom::app {
+
+void start_command_clock();      // main, before the command runs
+double command_seconds();        // since start_command_clock()
+// Adds `seconds` and `ranks` when absent and writes the file (rank 0, atomically; "" : nothing).
+void write_report(const std::string& path, Json report, MPI_Comm comm);
+
+}  // namespace neurhom::app

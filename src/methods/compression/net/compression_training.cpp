@@ -1,0 +1,147 @@
+#include "neurhom/methods/compression/net/compression_training.hpp"
+
+#include <cstdio>
+
+#include "neurhom/core/atomic_file.hpp"
+#include "neurhom/core/error.hpp"
+#include "neurhom/core/mpi_util.hpp"
+#include "neurhom/methods/compression/net/lod_batches.hpp"
+#include "neurhom/nn/mixed_precision.hpp"
+
+namespace neurhom {
+
+std::string checkpoint_path_for(const std::string& model_path) { return model_path + ".ckpt"; }
+
+namespace {
+
+std::uint64_t fnv1a(std::uint64_t h, const void* data, size_t n) {
+  const auto* p = static_cast<const unsigned char*>(data);
+  for (size_t k = 0; k < n; ++k) h = (h ^ p[k]) * 1099511628211ULL;
+  return h;
+}
+
+// Mean relative loss over a whole split (every row once), summed across ranks.
+double evaluate(Mlp& model, LodBatches& batches, MPI_Comm comm, const torch::Device& device) {
+  torch::NoGradGuard no_grad;
+  model->eval();
+  double sums[2] = {0, 0};
+  batches.start_evaluation();
+  Batch b;
+  while (batches.next_evaluation(b)) {
+    sums[0] += relative_squared_error_sum(model->forward(b.inputs.to(device)), b.targets.to(device)).item<double>();
+    sums[1] += static_cast<double>(b.rows());
+  }
+  MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPI_DOUBLE, MPI_SUM, comm);
+  model->train();
+  return sums[1] > 0 ? sums[0] / sums[1] : 0.0;
+}
+
+}  // namespace
+
+std::string dataset_fingerprint(const Hdf5File& file, const LodDatasetMeta& meta) {
+  std::uint64_t h = 1469598103934665603ULL;
+  std::string text = std::to_string(meta.coarse_n) + "/" + std::to_string(meta.fine_n) + "/" + std::to_string(meta.ell) +
+                     "/" + std::to_string(meta.samples) + "/" + std::to_string(meta.seed) + "/" + meta.precision;
+  for (const auto& f : meta.families) text += "/" + f;
+  h = fnv1a(h, text.data(), text.size());
+  const long long rows = meta.rows(Split::Train);
+  if (rows > 0) {
+    std::vector<float> row(static_cast<size_t>(meta.input_size + meta.output_size()));
+    for (long long r : {0LL, rows - 1}) {
+      file.read_rows("/train/inputs", static_cast<hsize_t>(r), 1, row.data());
+      file.read_rows("/train/outputs", static_cast<hsize_t>(r), 1, row.data() + meta.input_size);
+      h = fnv1a(h, row.data(), row.size() * sizeof(float));
+    }
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const TrainSettings& s) {
+  require(s.batch >= 1, "-batch must be at least 1");
+  require(s.learning_rate > 0 && s.late_rate > 0, "learning rates must be positive");
+  require(!s.output.empty(), "train needs an output model file: -o model.pt");
+  require(s.augment == "none" || s.augment == "d4", "unknown augmentation '" + s.augment + "' (-augment); known: none, d4");
+  const Precision precision = precision_from_string(s.precision, "training precision");
+  require_writable_location(s.output, "-o model file");
+  TrainerSettings ts;
+  ts.epochs = s.epochs;
+  ts.threads = s.threads;
+  ts.device = s.device;
+  ts.checkpoint = checkpoint_path_for(s.output);
+  ts.export_path = s.output;
+  ts.resume = s.resume;
+  ts.show_progress = s.show_progress;
+  ts.stop_after_epochs = s.stop_after_epochs;
+  Trainer trainer(comm, ts);
+
+  Hdf5File file(data_path, Hdf5File::Mode::Read, comm);
+  const LodDatasetMeta meta = LodDatasetMeta::read(file);
+  require(meta.rows(Split::Train) > 0, "data file '" + data_path + "' has no training rows");
+  CheckpointMeta cmeta;
+  cmeta.model = "compression";
+  const auto widths = compression_widths(meta.input_size, meta.output_size());
+  cmeta.architecture = widths_to_string(widths);
+  cmeta.data_fingerprint = dataset_fingerprint(file, meta);
+  cmeta.attributes = {{"coarse_n", std::to_string(meta.coarse_n)},
+                      {"fine_n", std::to_string(meta.fine_n)},
+                      {"ell", std::to_string(meta.ell)},
+                      {"normalization", "none"},
+                      {"augment", s.augment},
+                      {"train_precision", precision_name(precision)}};
+
+  if (s.resume) {  // the Trainer checks the same; this names what the data file needs
+    const CheckpointMeta saved = read_checkpoint_meta(ts.checkpoint);
+    require(saved.model != cmeta.model || saved.architecture == cmeta.architecture,
+            "checkpoint '" + ts.checkpoint + "' has layer widths " + saved.architecture + ", the data file needs " +
+                cmeta.architecture);
+  }
+  torch::manual_seed(s.seed);
+  Mlp model(widths);
+  model->reset_glorot(s.seed);
+  trainer.set_model(model.ptr(), cmeta);
+  trainer.add_optimizer(
+      [&](torch::nn::Module& m) {
+        return std::make_unique<torch::optim::Adam>(m.parameters(), torch::optim::AdamOptions(s.learning_rate));
+      },
+      LrSchedule::step(s.learning_rate, s.lr_epochs, s.late_rate));
+  trainer.set_export([&] { return script_mlp(model, trainer.meta()); });
+
+  LodBatches train(file, meta, Split::Train, comm, s.batch, s.seed, s.buffer_blocks, s.augment == "d4");
+  LodBatches val(file, meta, Split::Val, comm, s.batch, s.seed);
+  LodBatches test(file, meta, Split::Test, comm, s.batch, s.seed);
+  require(train.steps_per_epoch() >= 1, "-batch " + std::to_string(s.batch) + " is larger than the training shard (" +
+                                            std::to_string(train.rows()) + " rows over " +
+                                            std::to_string(mpi_size(comm)) + " ranks)");
+  if (meta.rows(Split::Val) > 0) trainer.set_validation([&] { return evaluate(model, val, comm, trainer.device()); });
+  if (is_root(comm))
+    std::printf("[train] compression MLP %s (%lld parameters), %lld train rows%s, batch %lld on %d ranks x %d threads, "
+                "%lld steps/epoch%s\n",
+                cmeta.architecture.c_str(), static_cast<long long>(parameter_count(*model)), train.rows(),
+                s.augment == "d4" ? " (D4 augmentation)" : "", static_cast<long long>(s.batch), mpi_size(comm),
+                trainer.threads(), train.steps_per_epoch(),
+                precision == Precision::BFloat16 ? ", bf16 mixed precision" : "");
+
+  const double global_batch = static_cast<double>(s.batch);
+  const torch::Device device = trainer.device();
+  TrainResult result;
+  static_cast<TrainerResult&>(result) = trainer.fit(train, [&](const Batch& b) {
+    torch::Tensor prediction;
+    {
+      AutocastScope autocast(precision, device);
+      prediction = model->forward(b.inputs.to(device));
+    }
+    const torch::Tensor local = relative_squared_error_sum(prediction.to(torch::kFloat32), b.targets.to(device));
+    StepOutput out;
+    out.objective = local / global_batch;
+    out.loss_sum = local.item<double>();
+    out.samples = static_cast<double>(b.rows());
+    return out;
+  });
+  result.data_fingerprint = cmeta.data_fingerprint;
+  result.test_loss = meta.rows(Split::Test) > 0 ? evaluate(model, test, comm, device) : 0.0;
+  return result;
+}
+
+}  // namespace neurhom

@@ -1,0 +1,113 @@
+#include "neurhom/methods/deepritz/ritz_offline.hpp"
+
+#include <cstdio>
+
+#include "neurhom/core/error.hpp"
+#include "neurhom/core/mpi_util.hpp"
+#include "neurhom/core/progress.hpp"
+#include "neurhom/core/text_lists.hpp"
+#include "neurhom/methods/deepritz/net/ritz_bundle.hpp"
+
+namespace neurhom {
+
+
+DeepRitzTrainSummary train_deep_ritz(MPI_Comm comm, const DeepRitzTrainSettings& s) {
+  require(!s.output.empty(), "train -model deepritz needs an output bundle: -o bundle.pt");
+  s.train.validate();
+  const DeepRitzExample& e = s.example;
+  require(e.ell >= 1, "-ell must be at least 1 (got " + std::to_string(e.ell) + ")");
+  require(e.samples >= 1, "-samples must be at least 1 (got " + std::to_string(e.samples) + ")");
+  const CoarseMesh mesh(e.coarse_n, e.fine_n);
+  require(mesh.cells >= 2, "-coarse_n must be at least 2 for interior coarse nodes");
+  const QuasiInterpolation qi(mesh);
+  const std::vector<double> params = linspace_parameters(e.family, e.samples);
+  const std::vector<CoarseNode> nodes = interior_coarse_nodes(mesh);
+  const int count = static_cast<int>(nodes.size()), rank = mpi_rank(comm), size = mpi_size(comm);
+  const auto [begin, end] = node_block(count, rank, size);
+  const bool root = is_root(comm);
+  if (root)
+    std::printf("[deepritz] %s: H = 1/%d, h = 1/%d, ell = %d, %d interior nodes on %d ranks, %d training parameters, "
+                "network %s, up to %d steps\n",
+                e.name.c_str(), e.coarse_n, e.fine_n, e.ell, count, size, e.samples,
+                widths_to_string(ritz_widths(s.train.hidden)).c_str(), s.train.steps);
+
+  WallTimer timer;
+  std::vector<double> local_params, local_stats;
+  std::vector<long long> local_nodes;
+  long long per_network = 0;
+  for (int k = begin; k < end; ++k) {
+    const CoarseNode& node = nodes[static_cast<size_t>(k)];
+    const RitzProblem problem = build_ritz_problem(mesh, qi, node, e.ell, e.family, params);
+    RitzTrainSettings ts = s.train;
+    ts.seed = s.train.seed + static_cast<std::uint64_t>(node.index(mesh));
+    RitzNet net(ritz_widths(ts.hidden), ts.seed, ts.dtype);
+    const RitzTrainResult r = train_ritz_corrector(net, problem, ts);
+    const std::vector<double> flat = flatten_parameters(*net);
+    per_network = static_cast<long long>(flat.size());
+    local_params.insert(local_params.end(), flat.begin(), flat.end());
+    local_stats.insert(local_stats.end(), {r.energy, r.interpolation, static_cast<double>(r.steps), r.seconds});
+    local_nodes.push_back(node.index(mesh));
+    if (root) {
+      const int done = k - begin + 1;
+      const double elapsed = timer.seconds();
+      std::printf("[deepritz] node %d/%d (%d,%d): energy %.5e  |I_H alpha|^2 %.2e  %d steps%s  %.1f s  (%.1f steps/s)  ETA %.0f s\n",
+                  done, end - begin, node.i, node.j, r.energy, r.interpolation, r.steps, r.stopped_early ? " (converged)" : "",
+                  r.seconds, r.steps / std::max(r.seconds, 1e-9), elapsed / done * (end - begin - done));
+      std::fflush(stdout);
+    }
+  }
+  const double seconds = max_ranks(comm, timer.seconds());
+
+  // The networks on rank 0 (the bundle), the per-node statistics on every rank (the summary).
+  long long P = per_network;
+  MPI_Allreduce(MPI_IN_PLACE, &P, 1, MPI_LONG_LONG, MPI_MAX, comm);
+  const std::vector<long long> all_nodes = gather_concat(comm, local_nodes);
+  const std::vector<double> all_params = gather_concat(comm, local_params);
+  const std::vector<double> all_stats = gather_concat(comm, local_stats, /*everywhere=*/true);
+
+  DeepRitzTrainSummary summary;
+  summary.nodes = count;
+  summary.seconds = seconds;
+  summary.parameters_per_network = P;
+  std::string failure;
+  if (root) try {
+    RitzBundle b;
+    b.widths = ritz_widths(s.train.hidden);
+    b.attributes = {{"example", e.name},
+                    {"coarse_n", std::to_string(e.coarse_n)},
+                    {"fine_n", std::to_string(e.fine_n)},
+                    {"ell", std::to_string(e.ell)},
+                    {"samples", std::to_string(e.samples)},
+                    {"p_min", format_number(e.family.p_min)},
+                    {"p_max", format_number(e.family.p_max)},
+                    {"scale", format_number(e.family.scale)},
+                    {"steps", std::to_string(s.train.steps)},
+                    {"hidden", join_list(s.train.hidden, 'x')},
+                    {"dtype", s.train.dtype == torch::kFloat64 ? "float64" : "float32"},
+                    {"seed", std::to_string(s.train.seed)},
+                    {"ranks", std::to_string(size)}};
+    for (int k = 0; k < count; ++k) {
+      b.nodes.push_back(all_nodes[static_cast<size_t>(k)]);
+      b.parameters.emplace_back(all_params.begin() + static_cast<long>(k) * P, all_params.begin() + static_cast<long>(k + 1) * P);
+      const double* st = &all_stats[static_cast<size_t>(k) * 4];
+      b.stats.push_back({st[0], st[1], st[2], st[3]});
+    }
+    save_ritz_bundle(s.output, b);
+  } catch (const Error& err) {
+    failure = err.what();
+  }
+  failure = broadcast_string(comm, 0, failure);
+  if (!failure.empty()) throw Error(failure);
+  for (int k = 0; k < count; ++k) {  // the same sums on every rank
+    const double* st = &all_stats[static_cast<size_t>(k) * 4];
+    summary.energy_mean += st[0] / count;
+    summary.interpolation_max = std::max(summary.interpolation_max, st[1]);
+    summary.steps_mean += st[2] / count;
+    summary.node_seconds_total += st[3];
+    if (st[2] < s.train.steps) ++summary.stopped_early;
+  }
+  summary.node_seconds_mean = summary.node_seconds_total / count;
+  return summary;
+}
+
+}  // namespace neurhom

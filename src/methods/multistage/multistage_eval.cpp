@@ -1,0 +1,138 @@
+#include "neurhom/methods/multistage/multistage_eval.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "neurhom/methods/multistage/cem_time_sample.hpp"
+#include "neurhom/core/error.hpp"
+#include "neurhom/core/hdf5_file.hpp"
+#include "neurhom/core/mpi_util.hpp"
+#include "neurhom/core/progress.hpp"
+#include "neurhom/methods/multistage/net/cem_dataset.hpp"
+#include "neurhom/fem/field_output.hpp"
+#include "neurhom/methods/multistage/net/multistage_training.hpp"
+
+namespace neurhom {
+
+namespace {
+
+CemDatagenSettings dataset_setting(const CemDatasetMeta& meta, const MultistageEvalSettings& s,
+                                   const std::string& problem) {
+  CemDatagenSettings d;
+  d.coarse_n = meta.coarse_n;
+  d.fine_n = meta.fine_n;
+  d.modes = meta.modes;
+  d.oversampling = meta.oversampling;
+  d.steps = meta.steps;
+  d.final_time = meta.final_time;
+  d.gamma = meta.gamma;
+  d.coefficient = s.coefficient;
+  d.linear = problem == "linear";
+  d.nonlinear = problem == "nonlinear";
+  d.steady = false;
+  return d;
+}
+
+std::vector<double> row_values(const torch::Tensor& t, std::int64_t row) {
+  const torch::Tensor r = t[row].to(torch::kFloat64).contiguous();
+  return std::vector<double>(r.data_ptr<double>(), r.data_ptr<double>() + r.numel());
+}
+
+}  // namespace
+
+MultistageEvalResult evaluate_multistage(MPI_Comm comm, const MultistageEvalSettings& s) {
+  require(!s.model.empty(), "multistage-eval needs a trained model: -model model.pt (from `neurhom train -model multistage`)");
+  require(!s.data.empty(), "multistage-eval needs the dataset: -data cem.h5");
+  require(s.l2_samples >= 0, "-l2_samples must be non-negative");
+  WallTimer timer;
+  CheckpointMeta cmeta;
+  MultistageNet net = load_multistage_model(s.model, &cmeta);
+  const MultistageArch& arch = net->arch();
+  torch::set_num_threads(s.threads > 0 ? s.threads : default_threads_per_rank(comm));  // as in training
+
+  Hdf5File file(s.data, Hdf5File::Mode::Read, comm);
+  const CemDatasetMeta meta = CemDatasetMeta::read(file);
+  require_multistage_problem(meta, s.data, arch.problem);
+  for (int k = 0; k < arch.stages(); ++k) {
+    const int width = multistage_reduction_width(meta, arch.problem, arch.reductions[static_cast<size_t>(k)]);
+    require(width == arch.r0[static_cast<size_t>(k)], "model '" + s.model + "' stage " + std::to_string(k + 1) +
+                                                           " expects inputs of width " +
+                                                           std::to_string(arch.r0[static_cast<size_t>(k)]) + ", '" +
+                                                           s.data + "' gives " + std::to_string(width));
+  }
+  require(multistage_outputs(meta, arch.problem) == arch.outputs,
+          "model '" + s.model + "' predicts " + std::to_string(arch.outputs) + " coefficients, '" + s.data + "' has " +
+              std::to_string(multistage_outputs(meta, arch.problem)));
+  const MultistageSplit train = read_multistage_split(file, meta, arch.problem, arch.reductions, 0);
+  MultistageSplit test = read_multistage_split(file, meta, arch.problem, arch.reductions, 1);
+  complete_learned_inputs(*net, arch.reductions, test, source_grid_of(meta));
+  if (multistage_fingerprint(meta, arch.problem, train) != cmeta.data_fingerprint && is_root(comm))
+    std::printf("[multistage-eval] note: '%s' is not the file the model was trained on (fingerprint differs)\n",
+                s.data.c_str());
+
+  MultistageEvalResult r;
+  r.problem = arch.problem;
+  r.architecture = arch.to_string();
+  r.reductions = arch.reductions;
+  r.test_rows = test.rows();
+  r.parameters = parameter_count(*net);
+  for (int k = 0; k < arch.stages(); ++k) r.stage_parameters.push_back(parameter_count(*net->stage(k)));
+  const auto predictions = multistage_predictions(net, test);
+  for (const auto& p : predictions) r.stage_errors.push_back(mean_relative_l2(p, test.targets));
+  r.mean_predictor_error = mean_relative_l2(train.targets.mean(0, true).expand_as(test.targets), test.targets);
+
+  const bool time_data = arch.kind == "time";
+  r.l2_samples = time_data ? static_cast<int>(std::min<std::int64_t>(s.l2_samples, test.rows())) : 0;
+  const bool write_fields = time_data && !s.fields.empty() && s.field_sample >= 0;
+  if (write_fields)
+    require(s.field_sample < test.rows(), "-field_sample " + std::to_string(s.field_sample) + " is outside the " +
+                                              std::to_string(test.rows()) + " test rows");
+  if (r.l2_samples > 0 || write_fields) {
+    const CemDatagenSettings setting = dataset_setting(meta, s, arch.problem);
+    const CemTimeSampler sampler(setting);
+    require(sampler.kappa().describe() == meta.coefficient,
+            "the coefficient options (-coef ...) build '" + sampler.kappa().describe() + "', but '" + s.data +
+                "' was generated with '" + meta.coefficient + "'");
+    const ProblemKind kind = arch.problem == "linear" ? ProblemKind::Parabolic : ProblemKind::Nonlinear;
+    const torch::Tensor& last = predictions.back();
+    const int rank = mpi_rank(comm), size = mpi_size(comm);
+    double sums[2] = {0, 0};
+    Progress progress("multistage-eval", "fine solve", r.l2_samples, comm, 2.0);
+    for (int i = 0; i < r.l2_samples; ++i) {
+      if (i % size == rank) {
+        const OwnedVec u = sampler.fine_solution(static_cast<std::uint64_t>(test.sample_seeds[i].item<std::int64_t>()), kind);
+        const double norm = sampler.l2_norm(u);
+        sums[0] += sampler.l2_distance(row_values(last, i), u) / norm;
+        sums[1] += sampler.l2_distance(row_values(test.targets, i), u) / norm;
+      }
+      if (i % size == size - 1 || i + 1 == r.l2_samples) progress.update(i + 1);
+    }
+    progress.finish();
+    MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPI_DOUBLE, MPI_SUM, comm);
+    if (r.l2_samples > 0) {
+      r.l2_error_learnt = sums[0] / r.l2_samples;
+      r.l2_error_computed = sums[1] / r.l2_samples;
+    }
+    if (write_fields) {  // rank 0 solves the sample; written on a grid of PETSC_COMM_SELF by rank 0
+      if (is_root(comm)) {
+        const OwnedVec u =
+            sampler.fine_solution(static_cast<std::uint64_t>(test.sample_seeds[s.field_sample].item<std::int64_t>()), kind);
+        OwnedVec learnt = sampler.grid().create_vector(), error = sampler.grid().create_vector();
+        OwnedVec c = sampler.space().create_coarse_vector();
+        set_local_values(row_values(last, s.field_sample), c);
+        sampler.space().prolong(c, learnt);
+        NH_PETSC(VecWAXPY(error, -1.0, u, learnt));
+        FieldWriter out(s.fields, sampler.grid());
+        out.write_nodes("learnt", learnt);
+        out.write_nodes("fine", u);
+        out.write_nodes("error", error);
+        out.close();
+      }
+      MPI_Barrier(comm);
+    }
+  }
+  r.seconds = max_ranks(comm, timer.seconds());
+  return r;
+}
+
+}  // namespace neurhom

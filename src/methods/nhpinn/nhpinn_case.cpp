@@ -1,0 +1,232 @@
+#include "neurhom/methods/nhpinn/nhpinn_case.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "neurhom/core/atomic_file.hpp"
+#include "neurhom/core/dense.hpp"
+#include "neurhom/core/error.hpp"
+#include "neurhom/core/hdf5_file.hpp"
+#include "neurhom/core/mpi_util.hpp"
+#include "neurhom/core/progress.hpp"
+
+namespace neurhom {
+
+namespace {
+
+std::vector<double> minus_mean(std::vector<double> v) {
+  double m = 0;
+  for (double x : v) m += x / static_cast<double>(v.size());
+  for (double& x : v) x -= m;
+  return v;
+}
+
+// The test nodes of the fine mesh where the homogenized PINN is compared every epoch.
+struct TestNodes {
+  torch::Tensor points;          // [M, d] inputs of the homogenized network
+  std::vector<size_t> index;     // into the fine natural nodal vectors
+};
+
+TestNodes test_nodes(const HomogReference& ref) {
+  const HomogenizationCase& c = ref.problem();
+  TestNodes t;
+  const std::vector<double>& x = ref.nodes_x();
+  std::vector<double> rows;
+  if (c.dim == 2) {
+    const int n = ref.cells(), stride = std::max(1, n / 128);
+    for (int j = 0; j <= n; j += stride)
+      for (int i = 0; i <= n; i += stride) {
+        rows.push_back(x[static_cast<size_t>(i)]);
+        rows.push_back(x[static_cast<size_t>(j)]);
+        t.index.push_back(static_cast<size_t>(j * (n + 1) + i));
+      }
+    t.points = torch::tensor(rows, torch::kFloat64).view({-1, 2});
+  } else {
+    for (size_t k = 0; k < x.size(); ++k) {
+      rows.push_back(x[k]);
+      if (c.name == "reaction1d") rows.push_back(c.final_time);
+      t.index.push_back(k);
+    }
+    t.points = torch::tensor(rows, torch::kFloat64).view({static_cast<std::int64_t>(x.size()), -1});
+  }
+  return t;
+}
+
+std::vector<double> pick(const std::vector<double>& v, const std::vector<size_t>& index) {
+  std::vector<double> out;
+  out.reserve(index.size());
+  for (size_t k : index) out.push_back(v[k]);
+  return out;
+}
+
+// Piecewise-linear interpolation of samples (xs increasing).
+std::function<double(double)> interpolant(std::vector<double> xs, std::vector<double> ys) {
+  return [xs = std::move(xs), ys = std::move(ys)](double x) {
+    if (x <= xs.front()) return ys.front();
+    if (x >= xs.back()) return ys.back();
+    const size_t k = static_cast<size_t>(std::upper_bound(xs.begin(), xs.end(), x) - xs.begin()) - 1;
+    const double t = (x - xs[k]) / (xs[k + 1] - xs[k]);
+    return (1 - t) * ys[k] + t * ys[k + 1];
+  };
+}
+
+}  // namespace
+
+NhpinnResult run_nhpinn_case(MPI_Comm comm, const HomogenizationCase& c, const NhpinnSettings& s) {
+  require(s.average_last >= 1, "-average_last must be at least 1");
+  s.cell.validate();
+  s.homogenized.validate();
+  if (s.baseline) s.baseline_setup.validate();
+  if (!s.output.empty()) require_writable_location(s.output, "-o file");
+  WallTimer total;
+  const bool root = is_root(comm);
+  NhpinnResult r;
+  r.name = c.name;
+  r.eps = c.eps;
+  if (root) std::printf("[nhpinn] case %s, eps = %g: FEM references\n", c.name.c_str(), c.eps);
+  const HomogReference ref(comm, c, s.fem);
+  const std::vector<double> v = ref.homogenized_solution(ref.fem_data());
+  r.e4 = ref.relative_l2(v, ref.u_eps());
+  r.a_star_fem = ref.fem_data().a_star;
+  r.r_star_fem = ref.fem_data().r_star;
+
+  // Steps 1 and 2: cell PINN(s) and the homogenized data.
+  WallTimer cell_timer;
+  HomogenizedData pinn_data;
+  std::function<double(double)> a_star_dx;
+  PinnSettings cs = s.cell_train;
+  if (c.name == "elliptic2d") {
+    const int n = ref.cell_n();
+    std::vector<double> rows;
+    for (int j = 0; j < n; ++j)
+      for (int i = 0; i < n; ++i) {
+        rows.push_back(static_cast<double>(i) / n);
+        rows.push_back(static_cast<double>(j) / n);
+      }
+    const torch::Tensor cell_nodes = torch::tensor(rows, torch::kFloat64).view({-1, 2});
+    auto chi_error = [&](int j) {
+      return [&, j](Mlp& net) { return relative_l2_discrete(minus_mean(evaluate_pinn(net, cell_nodes)), ref.fem_chi(j)); };
+    };
+    PinnFit fit;
+    cs.name = "cell chi_1";
+    Mlp chi1 = train_cell_pinn_2d(comm, c, 0, s.cell, cs, chi_error(0), &fit);
+    r.cell_history = fit.errors.values();
+    r.cell_error = average_last(r.cell_history, s.average_last);
+    cs.name = "cell chi_2";
+    Mlp chi2 = train_cell_pinn_2d(comm, c, 1, s.cell, cs, chi_error(1));
+    pinn_data.a_star = a_star_from_cell_pinns(chi1, chi2, c);
+    r.a_star = pinn_data.a_star;
+    if (s.without_oversampling) {
+      CellPinnSetup plain = s.cell;
+      plain.oversampling = 0;
+      cs.name = "cell chi_1, no oversampling";
+      PinnFit f0;
+      train_cell_pinn_2d(comm, c, 0, plain, cs, chi_error(0), &f0);
+      r.cell_error_no_oversampling = average_last(f0.errors.values(), s.average_last);
+    }
+  } else if (c.name == "slow1d") {
+    std::vector<double> xs;
+    for (int k = 0; k <= 100; ++k) xs.push_back(c.x0 + (c.x1 - c.x0) * k / 100.0);
+    std::vector<double> exact;
+    for (double x : xs) exact.push_back(c.exact_a_star(x));
+    PinnFit fit;
+    cs.name = "cell chi(x, y)";
+    Mlp chi = train_cell_pinn_slow1d(comm, c, s.cell, cs, [&](Mlp& net) {
+      return relative_l2_discrete(a_star_of_x_from_cell_pinn(net, c, xs, 64).first, exact);
+    }, &fit);
+    r.cell_history = fit.errors.values();
+    r.cell_error = average_last(r.cell_history, s.average_last);
+    const auto [values, derivatives] = a_star_of_x_from_cell_pinn(chi, c, xs);
+    pinn_data.a_star_of_x = interpolant(xs, values);
+    a_star_dx = interpolant(xs, derivatives);
+  } else {
+    const int m = 400;
+    const torch::Tensor y = torch::arange(m, torch::kFloat64).mul(c.cell_period / m).unsqueeze(1);
+    std::vector<double> exact;
+    for (int k = 0; k < m; ++k) exact.push_back(c.exact_cell(k * c.cell_period / m));
+    PinnFit fit;
+    cs.name = "cell N(y)";
+    Mlp n_net = train_cell_pinn_reaction(comm, c, s.cell, cs, [&](Mlp& net) {
+      return relative_l2_discrete(minus_mean(evaluate_pinn(net, y)), exact);
+    }, &fit);
+    r.cell_history = fit.errors.values();
+    r.cell_error = average_last(r.cell_history, s.average_last);
+    pinn_data.r_star = r_star_from_cell_pinn(n_net, c);
+    r.r_star = pinn_data.r_star;
+  }
+  r.cell_seconds = max_ranks(comm, cell_timer.seconds());
+
+  // Step 3: the homogenized PINN against u_eps and against w (FEM with the PINN's data).
+  const std::vector<double> w = ref.homogenized_solution(pinn_data);
+  r.e2 = ref.relative_l2(w, ref.u_eps());
+  const TestNodes nodes = test_nodes(ref);
+  const std::vector<double> u_test = pick(ref.u_eps(), nodes.index), w_test = pick(w, nodes.index);
+  WallTimer homog_timer;
+  PinnSettings hs = s.homogenized_train;
+  hs.name = "homogenized PINN";
+  std::vector<double> e3_history;
+  PinnFit fit;
+  const DirichletAnsatz ansatz = homogenized_ansatz(c, pinn_data.a_star, pinn_data.a_star_of_x, s.homogenized);
+  r.homogenized_output_scale = ansatz.exact() ? ansatz.scale() : 0.0;
+  Mlp p = train_homogenized_pinn(comm, c, pinn_data.a_star, pinn_data.a_star_of_x, a_star_dx, pinn_data.r_star,
+                                 s.homogenized, hs, [&](Mlp& net) {
+                                   const std::vector<double> values = evaluate_pinn(net, nodes.points, ansatz);
+                                   e3_history.push_back(relative_l2_discrete(values, w_test));
+                                   return relative_l2_discrete(values, u_test);
+                                 }, &fit);
+  r.e1_history = fit.errors.values();
+  r.e3_history = e3_history;
+  r.e1 = average_last(r.e1_history, s.average_last);
+  r.e3 = average_last(r.e3_history, s.average_last);
+  r.homogenized_seconds = max_ranks(comm, homog_timer.seconds());
+
+  if (s.baseline) {
+    WallTimer base_timer;
+    PinnSettings bs = s.baseline_train;
+    // the classical PINN's network is u itself; the transfer keeps p's ansatz u = s B N
+    const auto error = [&](Mlp& net) { return relative_l2_discrete(evaluate_pinn(net, nodes.points), u_test); };
+    const auto transfer_error = [&](Mlp& net) {
+      return relative_l2_discrete(evaluate_pinn(net, nodes.points, ansatz), u_test);
+    };
+    PinnFit bf, tf;
+    bs.name = "classical PINN";
+    train_classical_pinn(comm, c, s.baseline_setup, bs, error, nullptr, &bf);
+    r.baseline_history = bf.errors.values();
+    r.baseline_error = average_last(r.baseline_history, std::min(s.average_last, 100));
+    bs.name = "transfer (classical PINN from p)";
+    train_classical_pinn(comm, c, s.baseline_setup, bs, transfer_error, &p, &tf, ansatz);
+    r.transfer_history = tf.errors.values();
+    r.transfer_error = average_last(r.transfer_history, std::min(s.average_last, 100));
+    r.baseline_seconds = max_ranks(comm, base_timer.seconds());
+  }
+
+  if (!s.output.empty()) {
+    AtomicOutput out(s.output, comm);
+    {
+      Hdf5File file(out.temp_path(), Hdf5File::Mode::Create, comm);
+      auto write = [&](const std::string& name, const std::vector<double>& values) {
+        if (!values.empty()) file.write_replicated(name, {values.size()}, values.data());
+      };
+      write("/history/e1", r.e1_history);
+      write("/history/e3", r.e3_history);
+      write("/history/cell_error", r.cell_history);
+      write("/history/baseline_error", r.baseline_history);
+      write("/history/transfer_error", r.transfer_history);
+      const std::vector<double> p_test = evaluate_pinn(p, nodes.points, ansatz);
+      write("/test/points", std::vector<double>(nodes.points.data_ptr<double>(),
+                                                nodes.points.data_ptr<double>() + nodes.points.numel()));
+      write("/test/nhpinn", p_test);
+      write("/test/u_eps", u_test);
+      write("/test/w", w_test);
+      write("/test/v", pick(v, nodes.index));
+      file.set_attribute("/", "case", c.name);
+      file.set_attribute("/", "eps", c.eps);
+    }
+    out.commit();
+  }
+  r.seconds = max_ranks(comm, total.seconds());
+  return r;
+}
+
+}  // namespace neurhom
