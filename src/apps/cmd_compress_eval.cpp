@@ -73,31 +73,10 @@ int run_compress_eval(MPI_Comm comm) {
   settings.output = o.fields.empty() ? o.common.output : o.fields;
   const CompressEvalResult r = evaluate_compression(comm, net, o.model, *coefficient, *f, settings);
 
-  Json report = Json::object();
-  report["model"] = "compression";
+  Json report = to_json(r, settings);
   report["model_file"] = o.model;
   report["coefficient"] = coefficient->describe();
   report["source"] = f->describe();
-  report["coarse_n"] = r.coarse_n;
-  report["fine_n"] = r.fine_n;
-  report["ell"] = r.ell;
-  report["ranks"] = mpi_size(comm);
-  report["spectral_norm_error"] = r.spectral_norm_error;
-  report["l2_error"] = r.l2_error;
-  report["l2_error_relative"] = r.l2_error_relative;
-  report["l2_error_coarse_fem_relative"] = r.l2_error_coarse_fem_relative;
-  report["lod_seconds"] = r.lod_seconds;
-  report["nn_seconds"] = r.nn_seconds;
-  report["nn_warmup_seconds"] = r.nn_warmup_seconds;
-  Json breakdown = Json::object();
-  breakdown["extraction"] = r.extraction_seconds;
-  breakdown["forward"] = r.forward_seconds;
-  breakdown["projection"] = r.projection_seconds;
-  breakdown["assembly"] = r.assembly_seconds;
-  report["nn_breakdown_rank0"] = breakdown;
-  report["speedup"] = r.lod_seconds / r.nn_seconds;
-  report["zero_row_sums"] = static_cast<bool>(o.row_sums);
-  report["group_average"] = static_cast<bool>(o.group_average);
   report["precision"] = precision_name(precision);
   write_report(o.common.report, report, comm);
   if (is_root(comm)) {

@@ -81,27 +81,7 @@ int train_deepritz_model(MPI_Comm comm, ArgOptions& args) {
 
   PetscSession petsc;
   const DeepRitzTrainSummary r = train_deep_ritz(comm, s);
-  Json report = Json::object();
-  report["model"] = "deepritz";
-  report["example"] = s.example.name;
-  report["coarse_n"] = s.example.coarse_n;
-  report["fine_n"] = s.example.fine_n;
-  report["ell"] = s.example.ell;
-  report["samples"] = s.example.samples;
-  report["networks"] = r.nodes;
-  report["widths"] = widths_to_string(ritz_widths(t.hidden));
-  report["parameters_per_network"] = r.parameters_per_network;
-  report["max_steps"] = t.steps;
-  report["steps_mean"] = r.steps_mean;
-  report["stopped_early"] = r.stopped_early;
-  report["energy_mean"] = r.energy_mean;
-  report["interpolation_max"] = r.interpolation_max;
-  report["seconds"] = r.seconds;
-  report["node_seconds_mean"] = r.node_seconds_mean;
-  report["node_seconds_total"] = r.node_seconds_total;
-  report["ranks"] = mpi_size(comm);
-  report["threads_per_rank"] = t.threads;
-  write_report(report_path, report, comm);
+  write_report(report_path, to_json(r, s), comm);
   if (is_root(comm))
     std::printf("neurhom train: deepritz %s, %d networks in %.1f s on %d ranks (%.1f s per network, %.0f steps on average) -> %s\n",
                 s.example.name.c_str(), r.nodes, r.seconds, mpi_size(comm), r.node_seconds_mean, r.steps_mean,
@@ -173,38 +153,9 @@ int run_deepritz_eval(MPI_Comm comm) {
   if (!o.fields.empty()) require_writable_location(o.fields, "-fields file");
   const DeepRitzEvalResult r = evaluate_deep_ritz(comm, s);
 
-  Json report = Json::object();
-  report["model"] = "deepritz";
+  Json report = to_json(r);
   report["model_file"] = s.model;
-  report["example"] = r.example;
-  report["form"] = r.form;
-  report["coarse_n"] = r.coarse_n;
-  report["fine_n"] = r.fine_n;
-  report["ell"] = r.ell;
-  report["networks"] = r.nodes;
-  report["steps"] = r.steps;
   report["T"] = s.final_time;
-  report["p_start"] = r.p_start;
-  report["p_end"] = r.p_end;
-  report["relative_error_T"] = r.relative_error_T;
-  report["relative_error_T_nodal"] = r.relative_error_T_nodal;
-  report["localization_error_T"] = r.localization_error_T;
-  report["relative_error_spacetime"] = r.relative_error_spacetime;
-  report["basis_error_mean"] = r.basis_error_mean;
-  report["basis_error_max"] = r.basis_error_max;
-  report["basis_error_element_mean"] = r.basis_error_element_mean;
-  report["test_samples"] = r.test_samples;
-  report["relative_error_T_mean"] = r.relative_error_T_mean;
-  report["relative_error_T_max"] = r.relative_error_T_max;
-  report["ann_basis_seconds"] = r.ann_seconds;
-  report["nodal_basis_seconds"] = r.nodal_seconds;
-  report["element_basis_seconds"] = r.element_seconds;
-  report["online_speedup"] = r.online_speedup;
-  report["online_speedup_element"] = r.online_speedup_element;
-  report["outside_training_range"] = r.outside_range;
-  report["times"] = Json::array_of(r.times);
-  report["error_history"] = Json::array_of(r.error_history);
-  report["ranks"] = mpi_size(comm);
   write_report(o.report, report, comm);
   if (is_root(comm))
     std::printf("neurhom deepritz-eval: %s (%s): relative L2 error at T %.4f (paper: %s), basis error %.4f, test mean %.4f "

@@ -69,22 +69,8 @@ int run_lod_datagen(MPI_Comm comm) {
   s.output = o.output;
   const LodDatagenResult r = generate_lod_dataset(comm, s);
 
-  Json report = Json::object();
+  Json report = to_json(r);
   report["output"] = o.output;
-  report["coarse_n"] = r.meta.coarse_n;
-  report["fine_n"] = r.meta.fine_n;
-  report["ell"] = r.meta.ell;
-  report["families"] = Json::array_of(r.meta.families);
-  report["samples_per_family"] = r.meta.samples;
-  report["input_size"] = r.meta.input_size;
-  report["output_size"] = r.meta.output_size();
-  Json rows = Json::object();
-  for (Split sp : {Split::Train, Split::Val, Split::Test}) rows[split_name(sp)] = r.meta.rows(sp);
-  report["rows"] = rows;
-  report["patches"] = r.patches;
-  report["seconds"] = r.seconds;
-  report["patches_per_second"] = r.patches / r.seconds;
-  report["ranks"] = mpi_size(comm);
   write_report(o.report, report, comm);
   if (is_root(comm))
     std::printf("neurhom lod-datagen: %lld patches in %.2f s (%.0f patches/s on %d ranks) -> %s\n", r.patches, r.seconds,

@@ -3,6 +3,7 @@
 // training, methods/mrcae/net/mrcae_training.hpp) and `neurhom mrcae-eval` (methods/mrcae/net/mrcae_eval.hpp). Read
 // options, call one library function, write the report.
 #include <cstdio>
+#include <optional>
 #include <sstream>
 
 #include "arg_options.hpp"
@@ -59,31 +60,19 @@ int run_mrcae_data(MPI_Comm comm, int argc, char** argv) {
   const std::string report_path = args.get("-report", "", "JSON report");
   args.finish(is_root(comm));
   if (args.help_requested()) return 0;
-  SnapshotSet s;
-  s.example = example;
-  s.description = mrcae_example_description(example);  // validates the name
-  require(size >= 3 && ((size + 1) & size) == 0, "-size must be 2^k - 1 >= 3 (got " + std::to_string(size) + ")");
-  require(count >= 10, "-snapshots must be at least 10 (got " + std::to_string(count) + ")");
+  check_snapshot_request(example, size, count);
   require(!output.empty(), "mrcae-data needs an output file: -o data.h5");
   require_writable_location(output, "-o file");
   if (!report_path.empty()) require_writable_location(report_path, "-report file");
   WallTimer timer;
-  s.size = size;
-  s.count = count;
-  if (example == "multiscale") {
 #ifdef NEURHOM_WITH_PETSC
-    PetscSession petsc;
-    s.values = parabolic_snapshots(comm, size, static_cast<int>(count), 1.0);
+  std::optional<PetscSession> petsc;
+  if (example == "multiscale") petsc.emplace();
+  const SnapshotSet s = example == "multiscale" ? multiscale_snapshot_set(comm, size, count, seed)
+                                                : synthetic_snapshot_set(example, size, count, seed);
 #else
-    throw Error("-example multiscale needs neurhom built with PETSc");
+  const SnapshotSet s = synthetic_snapshot_set(example, size, count, seed);
 #endif
-  } else {
-    const torch::Tensor x = example == "turbulence" ? turbulence_snapshots(size, static_cast<int>(count), seed)
-                                                    : mrcae_toy_snapshots(example == "toy1" ? 1 : 2, size, static_cast<int>(count));
-    const torch::Tensor c = x.contiguous();
-    s.values.assign(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
-  }
-  s.split = shuffled_split(count, seed);
   write_snapshots(output, s, comm);
   Json report = Json::object();
   report["example"] = example;

@@ -57,23 +57,9 @@ int run_multistage_eval(MPI_Comm comm) {
   if (!o.common.report.empty()) require_writable_location(o.common.report, "-report file");
   const MultistageEvalResult r = evaluate_multistage(comm, s);
 
-  Json report = Json::object();
-  report["model"] = "multistage";
+  Json report = to_json(r);
   report["model_file"] = s.model;
   report["data"] = s.data;
-  report["problem"] = r.problem;
-  report["architecture"] = r.architecture;
-  report["stage_errors"] = Json::array_of(r.stage_errors);
-  report["mean_predictor_error"] = r.mean_predictor_error;
-  report["parameters"] = static_cast<long long>(r.parameters);
-  std::vector<long long> stage_parameters(r.stage_parameters.begin(), r.stage_parameters.end());
-  report["stage_parameters"] = Json::array_of(stage_parameters);
-  report["test_rows"] = r.test_rows;
-  report["l2_samples"] = r.l2_samples;
-  report["l2_error_learnt"] = r.l2_error_learnt;
-  report["l2_error_computed"] = r.l2_error_computed;
-  report["seconds"] = r.seconds;
-  report["ranks"] = mpi_size(comm);
   write_report(o.common.report, report, comm);
   if (is_root(comm)) {
     std::printf("neurhom multistage-eval: %s, %lld test rows, relative l2 error (eq. 7) per stage:", r.problem.c_str(),

@@ -49,14 +49,9 @@ int train_compression_model(MPI_Comm comm, ArgOptions& args, const std::string& 
 
   const TrainResult r = train_compression(comm, data, s);
   const EpochRecord& last = r.history.back();
-  Json report = training_report(r, comm);
+  Json report = to_json(r, s, comm);
   report["model"] = model;
   report["data"] = data;
-  report["data_fingerprint"] = r.data_fingerprint;
-  report["batch"] = static_cast<long long>(s.batch);
-  report["augment"] = s.augment;
-  report["precision"] = s.precision;
-  report["test_loss"] = r.test_loss;
   write_report(report_path, report, comm);
   if (is_root(comm))
     std::printf("neurhom train: %d epochs, train %.4e, val %.4e, test %.4e, %.0f samples/s on %d ranks -> %s\n",
@@ -101,37 +96,8 @@ int train_multistage_model(MPI_Comm comm, ArgOptions& args) {
   if (!report_path.empty()) require_writable_location(report_path, "-report file");
 
   const MultistageTrainResult r = train_multistage(comm, data, s);
-  Json report = Json::object();
-  report["model"] = "multistage";
+  Json report = to_json(r, s, comm);
   report["data"] = data;
-  report["data_fingerprint"] = r.data_fingerprint;
-  report["problem"] = s.problem;
-  report["architecture"] = r.arch.to_string();
-  Json reductions = Json::array();
-  for (const auto& x : s.reductions) reductions.push_back(x);
-  report["reductions"] = reductions;
-  report["m1"] = static_cast<long long>(r.arch.m1);
-  report["r1"] = static_cast<long long>(r.arch.r1);
-  report["epochs_per_stage"] = static_cast<long long>(s.epochs);
-  report["batch"] = static_cast<long long>(s.batch);
-  report["lr"] = s.learning_rate;
-  report["lr_final"] = s.final_rate;
-  report["parameters"] = static_cast<long long>(r.parameters);
-  Json stage_params = Json::array(), train_errors = Json::array(), test_errors = Json::array(), runs = Json::array();
-  for (size_t k = 0; k < r.stages.size(); ++k) {
-    stage_params.push_back(static_cast<long long>(r.stage_parameters[k]));
-    train_errors.push_back(r.train_errors[k]);
-    test_errors.push_back(r.test_errors[k]);
-    runs.push_back(training_report(r.stages[k], comm));
-  }
-  report["stage_parameters"] = stage_params;
-  report["stage_train_errors"] = train_errors;
-  report["stage_errors"] = test_errors;
-  report["mean_predictor_error"] = r.mean_predictor_error;
-  report["stage_training"] = runs;
-  if (r.arch.uses_learned()) report["reduction_training"] = training_report(r.reduction, comm);
-  report["seconds"] = r.seconds;
-  report["ranks"] = static_cast<long long>(mpi_size(comm));
   write_report(report_path, report, comm);
   if (is_root(comm)) {
     std::printf("neurhom train: multistage %s, %d stages, test error (eq. 7) per stage:", s.problem.c_str(),

@@ -159,4 +159,29 @@ CompressEvalResult evaluate_compression(MPI_Comm comm, ScriptedModel& model, con
   return r;
 }
 
+Json to_json(const CompressEvalResult& r, const CompressEvalSettings& settings) {
+  Json report = Json::object();
+  report["model"] = "compression";
+  report["coarse_n"] = r.coarse_n;
+  report["fine_n"] = r.fine_n;
+  report["ell"] = r.ell;
+  report["spectral_norm_error"] = r.spectral_norm_error;
+  report["l2_error"] = r.l2_error;
+  report["l2_error_relative"] = r.l2_error_relative;
+  report["l2_error_coarse_fem_relative"] = r.l2_error_coarse_fem_relative;
+  report["lod_seconds"] = r.lod_seconds;
+  report["nn_seconds"] = r.nn_seconds;
+  report["nn_warmup_seconds"] = r.nn_warmup_seconds;
+  Json breakdown = Json::object();
+  breakdown["extraction"] = r.extraction_seconds;
+  breakdown["forward"] = r.forward_seconds;
+  breakdown["projection"] = r.projection_seconds;
+  breakdown["assembly"] = r.assembly_seconds;
+  report["nn_breakdown_rank0"] = breakdown;
+  report["speedup"] = r.lod_seconds / r.nn_seconds;
+  report["zero_row_sums"] = settings.zero_row_sums;
+  report["group_average"] = settings.group_average;
+  return report;
+}
+
 }  // namespace neurhom

@@ -176,4 +176,22 @@ LodDatagenResult generate_lod_dataset(MPI_Comm comm, const LodDatagenSettings& s
   return result;
 }
 
+Json to_json(const LodDatagenResult& r) {
+  Json report = Json::object();
+  report["coarse_n"] = r.meta.coarse_n;
+  report["fine_n"] = r.meta.fine_n;
+  report["ell"] = r.meta.ell;
+  report["families"] = Json::array_of(r.meta.families);
+  report["samples_per_family"] = r.meta.samples;
+  report["input_size"] = r.meta.input_size;
+  report["output_size"] = r.meta.output_size();
+  Json rows = Json::object();
+  for (Split sp : {Split::Train, Split::Val, Split::Test}) rows[split_name(sp)] = r.meta.rows(sp);
+  report["rows"] = rows;
+  report["patches"] = r.patches;
+  report["seconds"] = r.seconds;
+  report["patches_per_second"] = r.patches / r.seconds;
+  return report;
+}
+
 }  // namespace neurhom

@@ -281,4 +281,37 @@ DeepRitzEvalResult evaluate_deep_ritz(MPI_Comm comm, const DeepRitzEvalSettings&
   return r;
 }
 
+Json to_json(const DeepRitzEvalResult& r) {
+  Json report = Json::object();
+  report["model"] = "deepritz";
+  report["example"] = r.example;
+  report["form"] = r.form;
+  report["coarse_n"] = r.coarse_n;
+  report["fine_n"] = r.fine_n;
+  report["ell"] = r.ell;
+  report["networks"] = r.nodes;
+  report["steps"] = r.steps;
+  report["p_start"] = r.p_start;
+  report["p_end"] = r.p_end;
+  report["relative_error_T"] = r.relative_error_T;
+  report["relative_error_T_nodal"] = r.relative_error_T_nodal;
+  report["localization_error_T"] = r.localization_error_T;
+  report["relative_error_spacetime"] = r.relative_error_spacetime;
+  report["basis_error_mean"] = r.basis_error_mean;
+  report["basis_error_max"] = r.basis_error_max;
+  report["basis_error_element_mean"] = r.basis_error_element_mean;
+  report["test_samples"] = r.test_samples;
+  report["relative_error_T_mean"] = r.relative_error_T_mean;
+  report["relative_error_T_max"] = r.relative_error_T_max;
+  report["ann_basis_seconds"] = r.ann_seconds;
+  report["nodal_basis_seconds"] = r.nodal_seconds;
+  report["element_basis_seconds"] = r.element_seconds;
+  report["online_speedup"] = r.online_speedup;
+  report["online_speedup_element"] = r.online_speedup_element;
+  report["outside_training_range"] = r.outside_range;
+  report["times"] = Json::array_of(r.times);
+  report["error_history"] = Json::array_of(r.error_history);
+  return report;
+}
+
 }  // namespace neurhom

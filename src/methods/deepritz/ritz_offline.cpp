@@ -110,4 +110,27 @@ DeepRitzTrainSummary train_deep_ritz(MPI_Comm comm, const DeepRitzTrainSettings&
   return summary;
 }
 
+Json to_json(const DeepRitzTrainSummary& r, const DeepRitzTrainSettings& s) {
+  Json report = Json::object();
+  report["model"] = "deepritz";
+  report["example"] = s.example.name;
+  report["coarse_n"] = s.example.coarse_n;
+  report["fine_n"] = s.example.fine_n;
+  report["ell"] = s.example.ell;
+  report["samples"] = s.example.samples;
+  report["networks"] = r.nodes;
+  report["widths"] = widths_to_string(ritz_widths(s.train.hidden));
+  report["parameters_per_network"] = r.parameters_per_network;
+  report["max_steps"] = s.train.steps;
+  report["steps_mean"] = r.steps_mean;
+  report["stopped_early"] = r.stopped_early;
+  report["energy_mean"] = r.energy_mean;
+  report["interpolation_max"] = r.interpolation_max;
+  report["seconds"] = r.seconds;
+  report["node_seconds_mean"] = r.node_seconds_mean;
+  report["node_seconds_total"] = r.node_seconds_total;
+  report["threads_per_rank"] = s.train.threads;
+  return report;
+}
+
 }  // namespace neurhom

@@ -4,6 +4,7 @@
 
 #include "neurhom/coef/source.hpp"
 #include "neurhom/core/error.hpp"
+#include "neurhom/methods/mrcae/net/mrcae_examples.hpp"
 #include "neurhom/fem/problem.hpp"
 
 namespace neurhom {
@@ -50,6 +51,18 @@ std::vector<double> parabolic_snapshots(MPI_Comm comm, int n, int count, double 
   }
   require(static_cast<long long>(out.size()) == static_cast<long long>(count) * n * n, "multiscale snapshots: unexpected count");
   return out;
+}
+
+SnapshotSet multiscale_snapshot_set(MPI_Comm comm, int n, long long count, std::uint64_t seed) {
+  SnapshotSet s;
+  s.example = "multiscale";
+  s.description = mrcae_example_description(s.example);
+  check_snapshot_request(s.example, n, count);
+  s.size = n;
+  s.count = count;
+  s.values = parabolic_snapshots(comm, n, static_cast<int>(count), 1.0);
+  s.split = shuffled_split(count, seed);
+  return s;
 }
 
 }  // namespace neurhom

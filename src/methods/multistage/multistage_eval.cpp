@@ -135,4 +135,22 @@ MultistageEvalResult evaluate_multistage(MPI_Comm comm, const MultistageEvalSett
   return r;
 }
 
+Json to_json(const MultistageEvalResult& r) {
+  Json report = Json::object();
+  report["model"] = "multistage";
+  report["problem"] = r.problem;
+  report["architecture"] = r.architecture;
+  report["stage_errors"] = Json::array_of(r.stage_errors);
+  report["mean_predictor_error"] = r.mean_predictor_error;
+  report["parameters"] = static_cast<long long>(r.parameters);
+  std::vector<long long> stage_parameters(r.stage_parameters.begin(), r.stage_parameters.end());
+  report["stage_parameters"] = Json::array_of(stage_parameters);
+  report["test_rows"] = r.test_rows;
+  report["l2_samples"] = r.l2_samples;
+  report["l2_error_learnt"] = r.l2_error_learnt;
+  report["l2_error_computed"] = r.l2_error_computed;
+  report["seconds"] = r.seconds;
+  return report;
+}
+
 }  // namespace neurhom

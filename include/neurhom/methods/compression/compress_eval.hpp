@@ -26,6 +26,7 @@
 
 #include "neurhom/coef/coefficient.hpp"
 #include "neurhom/coef/source.hpp"
+#include "neurhom/core/json_report.hpp"
 #include "neurhom/nn/scripted_model.hpp"
 
 namespace neurhom {
@@ -58,5 +59,9 @@ struct CompressEvalResult {
 CompressEvalResult evaluate_compression(MPI_Comm comm, ScriptedModel& model, const std::string& model_path,
                                         const CellField& coefficient, const Source& f,
                                         const CompressEvalSettings& settings);
+
+// The report of an evaluation: the setting, the errors against PG-LOD and coarse FEM, the
+// timings (nn_breakdown_rank0: extraction, forward, projection, assembly) and the speedup.
+Json to_json(const CompressEvalResult& r, const CompressEvalSettings& settings);
 
 }  // namespace neurhom

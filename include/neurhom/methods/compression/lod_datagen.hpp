@@ -14,6 +14,7 @@
 
 #include <mpi.h>
 
+#include "neurhom/core/json_report.hpp"
 #include "neurhom/coef/coefficient.hpp"
 #include "neurhom/coef/random.hpp"  // sample_seed
 #include "neurhom/methods/compression/net/lod_dataset.hpp"
@@ -46,5 +47,8 @@ std::vector<std::string> parse_lod_families(const std::string& list);  // "all" 
 CoefficientOptions lod_family_options(const std::string& family, std::uint64_t seed, double alpha, double beta);
 
 LodDatagenResult generate_lod_dataset(MPI_Comm comm, const LodDatagenSettings& settings);
+
+// The report of a run: the dataset layout (sizes, families, rows per split) and the rate.
+Json to_json(const LodDatagenResult& r);
 
 }  // namespace neurhom

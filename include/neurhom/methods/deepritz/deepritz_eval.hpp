@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "neurhom/core/json_report.hpp"
 #include "neurhom/methods/deepritz/online_basis.hpp"
 
 namespace neurhom {
@@ -64,5 +65,8 @@ struct DeepRitzEvalResult {
 };
 
 DeepRitzEvalResult evaluate_deep_ritz(MPI_Comm comm, const DeepRitzEvalSettings& settings);
+
+// The report of an evaluation: errors at T and over time, basis errors, test set, online speedup.
+Json to_json(const DeepRitzEvalResult& r);
 
 }  // namespace neurhom

@@ -11,6 +11,7 @@
 
 #include <string>
 
+#include "neurhom/core/json_report.hpp"
 #include "neurhom/methods/deepritz/ritz_setting.hpp"
 #include "neurhom/methods/deepritz/net/ritz_corrector.hpp"
 
@@ -34,5 +35,8 @@ struct DeepRitzTrainSummary {
 };
 
 DeepRitzTrainSummary train_deep_ritz(MPI_Comm comm, const DeepRitzTrainSettings& settings);
+
+// The report of a training run: the setting, the networks, energies, steps and timings.
+Json to_json(const DeepRitzTrainSummary& r, const DeepRitzTrainSettings& s);
 
 }  // namespace neurhom

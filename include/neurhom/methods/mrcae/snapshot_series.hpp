@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "neurhom/coef/coefficient.hpp"
+#include "neurhom/methods/mrcae/net/snapshot_dataset.hpp"
 
 namespace neurhom {
 
@@ -18,5 +19,8 @@ CoefficientPath moving_inclusion_path(double final_time);
 
 // Collective; returns the snapshots [count][n][n] ([y][x]) on every rank.
 std::vector<double> parabolic_snapshots(MPI_Comm comm, int n, int count, double final_time);
+
+// The `multiscale` snapshot set (T = 1, seeded 70/20/10 split); Error as check_snapshot_request.
+SnapshotSet multiscale_snapshot_set(MPI_Comm comm, int n, long long count, std::uint64_t seed);
 
 }  // namespace neurhom

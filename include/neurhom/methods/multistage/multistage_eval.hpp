@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "neurhom/core/json_report.hpp"
 #include "neurhom/coef/coefficient.hpp"
 
 namespace neurhom {
@@ -47,5 +48,8 @@ struct MultistageEvalResult {
 };
 
 MultistageEvalResult evaluate_multistage(MPI_Comm comm, const MultistageEvalSettings& settings);
+
+// The report of an evaluation: eq. (7) per stage, eq. (8) learnt and computed, sizes, time.
+Json to_json(const MultistageEvalResult& r);
 
 }  // namespace neurhom

@@ -144,4 +144,15 @@ TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const
   return result;
 }
 
+Json to_json(const TrainResult& r, const TrainSettings& s, MPI_Comm comm) {
+  Json report = training_report(r, comm);
+  report["data_fingerprint"] = r.data_fingerprint;
+  report["batch"] = static_cast<long long>(s.batch);
+  report["augment"] = s.augment;
+  report["precision"] = s.precision;
+  report["test_loss"] = r.test_loss;
+  report["model"] = "compression";
+  return report;
+}
+
 }  // namespace neurhom

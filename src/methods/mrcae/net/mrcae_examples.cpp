@@ -86,4 +86,26 @@ std::string mrcae_example_description(const std::string& example) {
   throw Error("unknown MrCAE example '" + example + "' (-example); known: toy1, toy2, turbulence, multiscale");
 }
 
+void check_snapshot_request(const std::string& example, int n, long long count) {
+  mrcae_example_description(example);  // validates the name
+  require(n >= 3 && ((n + 1) & n) == 0, "-size must be 2^k - 1 >= 3 (got " + std::to_string(n) + ")");
+  require(count >= 10, "-snapshots must be at least 10 (got " + std::to_string(count) + ")");
+}
+
+SnapshotSet synthetic_snapshot_set(const std::string& example, int n, long long count, std::uint64_t seed) {
+  check_snapshot_request(example, n, count);
+  require(example != "multiscale", "-example multiscale needs neurhom built with PETSc");
+  SnapshotSet s;
+  s.example = example;
+  s.description = mrcae_example_description(example);
+  s.size = n;
+  s.count = count;
+  const torch::Tensor x = example == "turbulence" ? turbulence_snapshots(n, static_cast<int>(count), seed)
+                                                  : mrcae_toy_snapshots(example == "toy1" ? 1 : 2, n, static_cast<int>(count));
+  const torch::Tensor c = x.contiguous();
+  s.values.assign(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
+  s.split = shuffled_split(count, seed);
+  return s;
+}
+
 }  // namespace neurhom

@@ -248,4 +248,37 @@ MultistageTrainResult train_multistage(MPI_Comm comm, const std::string& data_pa
   return result;
 }
 
+Json to_json(const MultistageTrainResult& r, const MultistageTrainSettings& s, MPI_Comm comm) {
+  Json report = Json::object();
+  report["model"] = "multistage";
+  report["data_fingerprint"] = r.data_fingerprint;
+  report["problem"] = s.problem;
+  report["architecture"] = r.arch.to_string();
+  Json reductions = Json::array();
+  for (const auto& x : s.reductions) reductions.push_back(x);
+  report["reductions"] = reductions;
+  report["m1"] = static_cast<long long>(r.arch.m1);
+  report["r1"] = static_cast<long long>(r.arch.r1);
+  report["epochs_per_stage"] = static_cast<long long>(s.epochs);
+  report["batch"] = static_cast<long long>(s.batch);
+  report["lr"] = s.learning_rate;
+  report["lr_final"] = s.final_rate;
+  report["parameters"] = static_cast<long long>(r.parameters);
+  Json stage_params = Json::array(), train_errors = Json::array(), test_errors = Json::array(), runs = Json::array();
+  for (size_t k = 0; k < r.stages.size(); ++k) {
+    stage_params.push_back(static_cast<long long>(r.stage_parameters[k]));
+    train_errors.push_back(r.train_errors[k]);
+    test_errors.push_back(r.test_errors[k]);
+    runs.push_back(training_report(r.stages[k], comm));
+  }
+  report["stage_parameters"] = stage_params;
+  report["stage_train_errors"] = train_errors;
+  report["stage_errors"] = test_errors;
+  report["mean_predictor_error"] = r.mean_predictor_error;
+  report["stage_training"] = runs;
+  if (r.arch.uses_learned()) report["reduction_training"] = training_report(r.reduction, comm);
+  report["seconds"] = r.seconds;
+  return report;
+}
+
 }  // namespace neurhom

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "neurhom/core/json_report.hpp"
 #include "neurhom/methods/compression/net/lod_dataset.hpp"
 #include "neurhom/nn/checkpoint.hpp"
 #include "neurhom/methods/compression/net/compression_mlp.hpp"
@@ -50,5 +51,9 @@ std::string checkpoint_path_for(const std::string& model_path);  // model_path +
 std::string dataset_fingerprint(const Hdf5File& file, const LodDatasetMeta& meta);
 
 TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const TrainSettings& settings);
+
+// The report of a training run: the engine's training report plus the data fingerprint,
+// batch, augmentation, precision and test loss. Collective (the engine report is).
+Json to_json(const TrainResult& r, const TrainSettings& s, MPI_Comm comm);
 
 }  // namespace neurhom

@@ -18,10 +18,19 @@
 #include <cstdint>
 #include <string>
 
+#include "neurhom/methods/mrcae/net/snapshot_dataset.hpp"
+
 namespace neurhom {
 
 torch::Tensor mrcae_toy_snapshots(int example, int n, int count);  // example 1 or 2
 torch::Tensor turbulence_snapshots(int n, int count, std::uint64_t seed);
 std::string mrcae_example_description(const std::string& example);
+
+// A snapshot set (values, description, seeded 70/20/10 split) of `count` n x n snapshots of a
+// synthetic example (toy1, toy2, turbulence). Error for an unknown example, n != 2^k - 1 >= 3
+// or fewer than 10 snapshots (check_snapshot_request). `multiscale` needs the numerics:
+// multiscale_snapshot_set in methods/mrcae/snapshot_series.hpp.
+SnapshotSet synthetic_snapshot_set(const std::string& example, int n, long long count, std::uint64_t seed);
+void check_snapshot_request(const std::string& example, int n, long long count);
 
 }  // namespace neurhom

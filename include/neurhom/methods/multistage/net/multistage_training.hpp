@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "neurhom/core/json_report.hpp"
 #include "neurhom/methods/multistage/net/multistage_data.hpp"
 #include "neurhom/methods/multistage/net/multistage_net.hpp"
 #include "neurhom/nn/trainer.hpp"
@@ -73,5 +74,9 @@ MultistageNet load_multistage_model(const std::string& path, CheckpointMeta* met
 
 // Stage-by-stage predictions in physical units for the rows of `split`.
 std::vector<torch::Tensor> multistage_predictions(MultistageNet& net, const MultistageSplit& split);
+
+// The report of a training run: architecture, reductions, eq. (7) per stage (train and test),
+// the mean predictor, parameters, the engine's report of every stage. Collective.
+Json to_json(const MultistageTrainResult& r, const MultistageTrainSettings& s, MPI_Comm comm);
 
 }  // namespace neurhom
