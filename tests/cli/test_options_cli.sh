@@ -20,32 +20,45 @@ if [ "$with_petsc" -eq 1 ]; then
              "nhpinn" "nhpinn train" "deepritz-eval" "deepritz eval" "train -model deepritz" "deepritz train")
 fi
 
-for c in "${commands[@]}"; do
+# check_command "words...": the two checks of one command in its own directory; failures are
+# written to fail.<n>. Two commands run at a time (the test holds 2 processors).
+check_command() {
+  local n=$1 c=$2
+  local dir="cmd$n"
+  mkdir -p "$dir" && cd "$dir" || return
   read -r -a words <<< "$c"
-  rm -rf outdir && mkdir outdir
+  mkdir outdir
+  local start status ms
   start=$(date +%s%N)
   timeout 60 "$neurhom" "${words[@]}" -help -o outdir/x.h5 -report outdir/r.json > help.txt 2> err.txt
   status=$?
   ms=$(( ($(date +%s%N) - start) / 1000000 ))
   if [ "$status" -ne 0 ] || ! grep -q -- ' -[a-z]' help.txt || [ -n "$(ls outdir)" ] || [ "$ms" -ge 5000 ]; then
-    fail "neurhom $c -help: exit $status, $ms ms, outputs '$(ls outdir)': $(head -3 err.txt)"
+    echo "FAIL: neurhom $c -help: exit $status, $ms ms, outputs '$(ls outdir)': $(head -3 err.txt)" | tee -a "../fail.$n"
   else
     echo "ok: neurhom $c -help ($ms ms, $(wc -l < help.txt) lines)"
   fi
-
   # A `METHOD VERB` spelling runs the same command as its alias: its option check is the alias's.
   [ "${words[0]}" != train ] && [[ " compression multistage nhpinn deepritz mrcae " == *" ${words[0]} "* ]] && \
-    [ "${#words[@]}" -ge 2 ] && continue
-  rm -rf outdir && mkdir outdir
+    [ "${#words[@]}" -ge 2 ] && return
   timeout 60 "$neurhom" "${words[@]}" -no_such_option 3 -o outdir/x.h5 -report outdir/r.json > out.txt 2> err.txt
   status=$?
   if [ "$status" -eq 0 ] || [ "$(grep -c . err.txt)" -ne 1 ] || ! grep -qF -- "unknown option -no_such_option" err.txt || \
      [ -n "$(ls outdir)" ]; then
-    fail "neurhom $c -no_such_option: exit $status, outputs '$(ls outdir)': $(cat err.txt)"
+    echo "FAIL: neurhom $c -no_such_option: exit $status, outputs '$(ls outdir)': $(cat err.txt)" | tee -a "../fail.$n"
   else
     echo "ok: neurhom $c -no_such_option -> $(cat err.txt)"
   fi
+}
+
+n=0
+for c in "${commands[@]}"; do
+  n=$((n + 1))
+  (check_command "$n" "$c") &
+  while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n; done
 done
+wait
+failures=$((failures + $(cat fail.* 2>/dev/null | wc -l)))
 
 for m in compression multistage nhpinn deepritz mrcae; do
   [ "$with_petsc" -eq 0 ] && [ "$m" != compression ] && [ "$m" != mrcae ] && continue

@@ -9,6 +9,7 @@
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/core/progress.hpp"
+#include "neurhom/core/text_lists.hpp"
 #include "neurhom/lod/patch_extraction.hpp"
 #include "neurhom/lod/pglod.hpp"
 
@@ -24,15 +25,10 @@ std::vector<std::string> default_lod_families() {
 std::vector<std::string> parse_lod_families(const std::string& list) {
   if (list.empty() || list == "all") return default_lod_families();
   std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= list.size()) {
-    const size_t comma = list.find(',', start);
-    const std::string item = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+  for (const auto& item : split_list(list)) {
     lod_family_options(item, 1, 1.0, 2.0);  // validates the name
     require(std::find(out.begin(), out.end(), item) == out.end(), "family '" + item + "' is listed twice (-families)");
     out.push_back(item);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
   }
   return out;
 }

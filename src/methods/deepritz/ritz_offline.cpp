@@ -11,6 +11,49 @@
 namespace neurhom {
 
 
+namespace {
+
+// This rank's networks: their flattened parameters, (energy, |I_H alpha|^2, steps, seconds) per
+// network and the global node indices, in node order; progress with ETA on rank 0.
+struct LocalNetworks {
+  std::vector<double> params, stats;
+  std::vector<long long> nodes;
+  long long per_network = 0;
+};
+
+LocalNetworks train_local_networks(MPI_Comm comm, const DeepRitzTrainSettings& s, const CoarseMesh& mesh,
+                                   const QuasiInterpolation& qi, const std::vector<double>& params,
+                                   const std::vector<CoarseNode>& nodes, int begin, int end) {
+  const DeepRitzExample& e = s.example;
+  const bool root = is_root(comm);
+  WallTimer timer;
+  LocalNetworks out;
+  for (int k = begin; k < end; ++k) {
+    const CoarseNode& node = nodes[static_cast<size_t>(k)];
+    const RitzProblem problem = build_ritz_problem(mesh, qi, node, e.ell, e.family, params);
+    RitzTrainSettings ts = s.train;
+    ts.seed = s.train.seed + static_cast<std::uint64_t>(node.index(mesh));
+    RitzNet net(ritz_widths(ts.hidden), ts.seed, ts.dtype);
+    const RitzTrainResult r = train_ritz_corrector(net, problem, ts);
+    const std::vector<double> flat = flatten_parameters(*net);
+    out.per_network = static_cast<long long>(flat.size());
+    out.params.insert(out.params.end(), flat.begin(), flat.end());
+    out.stats.insert(out.stats.end(), {r.energy, r.interpolation, static_cast<double>(r.steps), r.seconds});
+    out.nodes.push_back(node.index(mesh));
+    if (root) {
+      const int done = k - begin + 1;
+      const double elapsed = timer.seconds();
+      std::printf("[deepritz] node %d/%d (%d,%d): energy %.5e  |I_H alpha|^2 %.2e  %d steps%s  %.1f s  (%.1f steps/s)  ETA %.0f s\n",
+                  done, end - begin, node.i, node.j, r.energy, r.interpolation, r.steps, r.stopped_early ? " (converged)" : "",
+                  r.seconds, r.steps / std::max(r.seconds, 1e-9), elapsed / done * (end - begin - done));
+      std::fflush(stdout);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 DeepRitzTrainSummary train_deep_ritz(MPI_Comm comm, const DeepRitzTrainSettings& s) {
   require(!s.output.empty(), "train -model deepritz needs an output bundle: -o bundle.pt");
   s.train.validate();
@@ -32,38 +75,15 @@ DeepRitzTrainSummary train_deep_ritz(MPI_Comm comm, const DeepRitzTrainSettings&
                 widths_to_string(ritz_widths(s.train.hidden)).c_str(), s.train.steps);
 
   WallTimer timer;
-  std::vector<double> local_params, local_stats;
-  std::vector<long long> local_nodes;
-  long long per_network = 0;
-  for (int k = begin; k < end; ++k) {
-    const CoarseNode& node = nodes[static_cast<size_t>(k)];
-    const RitzProblem problem = build_ritz_problem(mesh, qi, node, e.ell, e.family, params);
-    RitzTrainSettings ts = s.train;
-    ts.seed = s.train.seed + static_cast<std::uint64_t>(node.index(mesh));
-    RitzNet net(ritz_widths(ts.hidden), ts.seed, ts.dtype);
-    const RitzTrainResult r = train_ritz_corrector(net, problem, ts);
-    const std::vector<double> flat = flatten_parameters(*net);
-    per_network = static_cast<long long>(flat.size());
-    local_params.insert(local_params.end(), flat.begin(), flat.end());
-    local_stats.insert(local_stats.end(), {r.energy, r.interpolation, static_cast<double>(r.steps), r.seconds});
-    local_nodes.push_back(node.index(mesh));
-    if (root) {
-      const int done = k - begin + 1;
-      const double elapsed = timer.seconds();
-      std::printf("[deepritz] node %d/%d (%d,%d): energy %.5e  |I_H alpha|^2 %.2e  %d steps%s  %.1f s  (%.1f steps/s)  ETA %.0f s\n",
-                  done, end - begin, node.i, node.j, r.energy, r.interpolation, r.steps, r.stopped_early ? " (converged)" : "",
-                  r.seconds, r.steps / std::max(r.seconds, 1e-9), elapsed / done * (end - begin - done));
-      std::fflush(stdout);
-    }
-  }
+  const LocalNetworks local = train_local_networks(comm, s, mesh, qi, params, nodes, begin, end);
   const double seconds = max_ranks(comm, timer.seconds());
 
   // The networks on rank 0 (the bundle), the per-node statistics on every rank (the summary).
-  long long P = per_network;
+  long long P = local.per_network;
   MPI_Allreduce(MPI_IN_PLACE, &P, 1, MPI_LONG_LONG, MPI_MAX, comm);
-  const std::vector<long long> all_nodes = gather_concat(comm, local_nodes);
-  const std::vector<double> all_params = gather_concat(comm, local_params);
-  const std::vector<double> all_stats = gather_concat(comm, local_stats, /*everywhere=*/true);
+  const std::vector<long long> all_nodes = gather_concat(comm, local.nodes);
+  const std::vector<double> all_params = gather_concat(comm, local.params);
+  const std::vector<double> all_stats = gather_concat(comm, local.stats, /*everywhere=*/true);
 
   DeepRitzTrainSummary summary;
   summary.nodes = count;

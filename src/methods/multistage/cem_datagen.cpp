@@ -18,6 +18,7 @@
 #include "neurhom/core/hdf5_file.hpp"
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/core/progress.hpp"
+#include "neurhom/core/text_lists.hpp"
 #include "neurhom/methods/multistage/net/cem_dataset.hpp"
 #include "neurhom/fem/assembly.hpp"
 #include "neurhom/fem/error_norms.hpp"
@@ -166,15 +167,11 @@ void parse_cem_problems(const std::string& list, CemDatagenSettings& s) {
     s.linear = s.nonlinear = s.steady = true;
     return;
   }
-  size_t start = 0;
-  while (start <= list.size()) {
-    const size_t end = std::min(list.find(',', start), list.size());
-    const std::string item = list.substr(start, end - start);
+  for (const auto& item : split_list(list)) {
     if (item == "linear") s.linear = true;
     else if (item == "nonlinear") s.nonlinear = true;
     else if (item == "steady") s.steady = true;
     else throw Error("unknown problem '" + item + "' (-problems); known: linear, nonlinear, steady, or all");
-    start = end + 1;
   }
 }
 

@@ -4,18 +4,11 @@
 #include <sstream>
 
 #include "neurhom/core/error.hpp"
+#include "neurhom/core/text_lists.hpp"
 
 namespace neurhom {
 
 namespace {
-
-std::vector<std::string> split(const std::string& text, char sep) {
-  std::vector<std::string> out;
-  std::string item;
-  std::istringstream in(text);
-  while (std::getline(in, item, sep)) out.push_back(item);
-  return out;
-}
 
 int parse_int(const std::string& value, const std::string& what) {
   try {
@@ -49,7 +42,7 @@ MultistageArch MultistageArch::from_string(const std::string& text) {
   MultistageArch a;
   a.reductions.clear();
   a.r0.clear();
-  for (const std::string& field : split(text, ';')) {
+  for (const std::string& field : split_list(text, ';')) {
     const auto eq = field.find('=');
     if (eq == std::string::npos) throw Error("multistage architecture: malformed field '" + field + "'");
     const std::string key = field.substr(0, eq), value = field.substr(eq + 1);
@@ -64,7 +57,7 @@ MultistageArch MultistageArch::from_string(const std::string& text) {
     else if (key == "learned_channels") a.learned_channels = parse_int(value, key);
     else if (key == "learned_pool") a.learned_pool = parse_int(value, key);
     else if (key == "stages") {
-      for (const std::string& st : split(value, ',')) {
+      for (const std::string& st : split_list(value, ',')) {
         const auto colon = st.rfind(':');
         if (colon == std::string::npos) throw Error("multistage architecture: stage '" + st + "' has no width");
         a.reductions.push_back(st.substr(0, colon));

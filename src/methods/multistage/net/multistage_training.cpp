@@ -107,17 +107,10 @@ MultistageNet load_multistage_model(const std::string& path, CheckpointMeta* met
   return net;
 }
 
-MultistageTrainResult train_multistage(MPI_Comm comm, const std::string& data_path, const MultistageTrainSettings& s) {
-  require(!s.output.empty(), "train needs an output model file: -o model.pt");
-  require(s.epochs >= 1, "-epochs must be at least 1");
-  require(s.learned_epochs >= 1 && s.learned_channels >= 1, "-learned_epochs and -learned_channels must be at least 1");
-  require(s.learning_rate > 0 && s.final_rate > 0, "learning rates must be positive");
-  require_writable_location(s.output, "-o model file");
-  WallTimer timer;
+namespace {
 
-  Hdf5File file(data_path, Hdf5File::Mode::Read, comm);
-  const CemDatasetMeta meta = CemDatasetMeta::read(file);
-  require_multistage_problem(meta, data_path, s.problem);
+// The architecture of the run: the data's sizes and the settings' widths and reductions.
+MultistageArch multistage_arch(const CemDatasetMeta& meta, const MultistageTrainSettings& s) {
   MultistageArch arch;
   arch.kind = s.problem == "steady" ? "steady" : "time";
   arch.problem = s.problem;
@@ -134,6 +127,81 @@ MultistageTrainResult train_multistage(MPI_Comm comm, const std::string& data_pa
   if (arch.kind == "time")
     require(static_cast<long long>(arch.m1) * arch.r1 > 0 && arch.m1 <= meta.steps,
             "-m1 " + std::to_string(arch.m1) + " exceeds the " + std::to_string(meta.steps) + " time steps of the data");
+  return arch;
+}
+
+// Stage k alone (the others frozen) on the engine: L1 loss against the scaled targets, Adam with
+// an exponential decay from -lr to -lr_final over the stage, checkpoints <o>.stage<k>.ckpt.
+// `previous` is u^c_{k-1} on the training rows (undefined for k = 0).
+TrainerResult train_stage(MPI_Comm comm, MultistageNet& net, int k, const MultistageSplit& train,
+                          const torch::Tensor& targets, const torch::Tensor& previous, const MultistageTrainSettings& s,
+                          const std::string& fingerprint) {
+  MultistageStage stage = net->stage(k);
+  net->train_only_stage(k);
+  const std::int64_t in_width = train.inputs[static_cast<size_t>(k)][0].numel();
+  const std::vector<std::int64_t> in_shape = [&] {
+    auto sizes = train.inputs[static_cast<size_t>(k)].sizes().vec();
+    sizes[0] = -1;
+    return sizes;
+  }();
+
+  TrainerSettings ts;
+  ts.name = "stage " + std::to_string(k + 1);
+  ts.epochs = s.epochs;
+  ts.threads = s.threads;
+  ts.device = s.device;
+  ts.checkpoint = s.output + ".stage" + std::to_string(k + 1) + ".ckpt";
+  ts.resume = s.resume && file_exists(ts.checkpoint);
+  ts.show_progress = false;
+  ts.print_every = s.show_progress ? s.print_every : s.epochs + 1;
+  ts.initial_validation = false;
+  ts.checkpoint_every = std::max(1, s.epochs / 10);
+  Trainer trainer(comm, ts);
+  CheckpointMeta cmeta;
+  cmeta.model = "multistage-stage";
+  cmeta.architecture = net->arch().to_string() + ";stage=" + std::to_string(k + 1);
+  cmeta.data_fingerprint = fingerprint;
+  trainer.set_model(stage.ptr(), cmeta);
+  const long long steps_per_epoch = train.rows() / s.batch;
+  const long long total_steps = std::max(1LL, steps_per_epoch * s.epochs);
+  const double decay = s.final_rate / s.learning_rate;
+  trainer.add_optimizer(
+      [&](torch::nn::Module& m) {
+        return std::make_unique<torch::optim::Adam>(m.parameters(), torch::optim::AdamOptions(s.learning_rate));
+      },
+      LrSchedule::exponential(s.learning_rate, decay, total_steps, false));
+
+  TensorBatches batches(stage_rows(train.inputs[static_cast<size_t>(k)], previous).to(torch::kFloat32), targets, comm,
+                        s.batch, s.seed + static_cast<std::uint64_t>(k));
+  const double global_batch = static_cast<double>(s.batch);
+  const torch::Device device = trainer.device();
+  return trainer.fit(batches, [&](const Batch& b) {
+    const torch::Tensor rows = b.inputs.to(device);
+    const torch::Tensor x = rows.slice(1, 0, in_width).reshape(in_shape);
+    const torch::Tensor prev = k > 0 ? rows.slice(1, in_width, rows.size(1)) : torch::Tensor();
+    const torch::Tensor local = (stage->forward(x, prev) - b.targets.to(device)).abs().sum();
+    StepOutput out;
+    out.objective = local / global_batch;
+    out.loss_sum = local.item<double>();
+    out.samples = static_cast<double>(b.rows());
+    return out;
+  });
+}
+
+}  // namespace
+
+MultistageTrainResult train_multistage(MPI_Comm comm, const std::string& data_path, const MultistageTrainSettings& s) {
+  require(!s.output.empty(), "train needs an output model file: -o model.pt");
+  require(s.epochs >= 1, "-epochs must be at least 1");
+  require(s.learned_epochs >= 1 && s.learned_channels >= 1, "-learned_epochs and -learned_channels must be at least 1");
+  require(s.learning_rate > 0 && s.final_rate > 0, "learning rates must be positive");
+  require_writable_location(s.output, "-o model file");
+  WallTimer timer;
+
+  Hdf5File file(data_path, Hdf5File::Mode::Read, comm);
+  const CemDatasetMeta meta = CemDatasetMeta::read(file);
+  require_multistage_problem(meta, data_path, s.problem);
+  const MultistageArch arch = multistage_arch(meta, s);
 
   MultistageSplit train = read_multistage_split(file, meta, s.problem, s.reductions, 0);
   MultistageSplit test = read_multistage_split(file, meta, s.problem, s.reductions, 1);
@@ -166,57 +234,8 @@ MultistageTrainResult train_multistage(MPI_Comm comm, const std::string& data_pa
 
   torch::Tensor previous;  // u^c_{k-1} on the training rows, target units
   for (int k = 0; k < arch.stages(); ++k) {
+    result.stages.push_back(train_stage(comm, net, k, train, targets, previous, s, result.data_fingerprint));
     MultistageStage stage = net->stage(k);
-    net->train_only_stage(k);
-    const std::int64_t in_width = train.inputs[static_cast<size_t>(k)][0].numel();
-    const std::vector<std::int64_t> in_shape = [&] {
-      auto sizes = train.inputs[static_cast<size_t>(k)].sizes().vec();
-      sizes[0] = -1;
-      return sizes;
-    }();
-
-    TrainerSettings ts;
-    ts.name = "stage " + std::to_string(k + 1);
-    ts.epochs = s.epochs;
-    ts.threads = s.threads;
-    ts.device = s.device;
-    ts.checkpoint = s.output + ".stage" + std::to_string(k + 1) + ".ckpt";
-    ts.resume = s.resume && file_exists(ts.checkpoint);
-    ts.show_progress = false;
-    ts.print_every = s.show_progress ? s.print_every : s.epochs + 1;
-    ts.initial_validation = false;
-    ts.checkpoint_every = std::max(1, s.epochs / 10);
-    Trainer trainer(comm, ts);
-    CheckpointMeta cmeta;
-    cmeta.model = "multistage-stage";
-    cmeta.architecture = arch.to_string() + ";stage=" + std::to_string(k + 1);
-    cmeta.data_fingerprint = result.data_fingerprint;
-    trainer.set_model(stage.ptr(), cmeta);
-    const long long steps_per_epoch = train.rows() / s.batch;
-    const long long total_steps = std::max(1LL, steps_per_epoch * s.epochs);
-    const double decay = s.final_rate / s.learning_rate;
-    trainer.add_optimizer(
-        [&](torch::nn::Module& m) {
-          return std::make_unique<torch::optim::Adam>(m.parameters(), torch::optim::AdamOptions(s.learning_rate));
-        },
-        LrSchedule::exponential(s.learning_rate, decay, total_steps, false));
-
-    TensorBatches batches(stage_rows(train.inputs[static_cast<size_t>(k)], previous).to(torch::kFloat32), targets, comm,
-                          s.batch, s.seed + static_cast<std::uint64_t>(k));
-    const double global_batch = static_cast<double>(s.batch);
-    const torch::Device device = trainer.device();
-    TrainerResult tr = trainer.fit(batches, [&](const Batch& b) {
-      const torch::Tensor rows = b.inputs.to(device);
-      const torch::Tensor x = rows.slice(1, 0, in_width).reshape(in_shape);
-      const torch::Tensor prev = k > 0 ? rows.slice(1, in_width, rows.size(1)) : torch::Tensor();
-      const torch::Tensor local = (stage->forward(x, prev) - b.targets.to(device)).abs().sum();
-      StepOutput out;
-      out.objective = local / global_batch;
-      out.loss_sum = local.item<double>();
-      out.samples = static_cast<double>(b.rows());
-      return out;
-    });
-    result.stages.push_back(tr);
     result.stage_parameters.push_back(parameter_count(*stage));
     net->to(torch::kCPU);
     {
