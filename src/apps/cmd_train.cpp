@@ -22,7 +22,7 @@ int train_cae_model(MPI_Comm comm, ArgOptions& args);       // cmd_mrcae.cpp
 
 namespace {
 
-int train_compression_model(MPI_Comm comm, ArgOptions& args, const std::string& model) {
+int train_compression_model(MPI_Comm comm, ArgOptions& args) {
   TrainSettings s;
   const std::string data = args.get("-data", "", "HDF5 dataset from `neurhom lod-datagen`");
   s.epochs = static_cast<int>(args.get_int("-epochs", s.epochs, "training epochs"));
@@ -49,8 +49,7 @@ int train_compression_model(MPI_Comm comm, ArgOptions& args, const std::string& 
 
   const TrainResult r = train_compression(comm, data, s);
   const EpochRecord& last = r.history.back();
-  Json report = to_json(r, s, comm);
-  report["model"] = model;
+  Json report = to_json(r, s, comm);  // model: "compression"
   report["data"] = data;
   write_report(report_path, report, comm);
   if (is_root(comm))
@@ -141,7 +140,7 @@ int run_train(MPI_Comm comm, int argc, char** argv) {
 #endif
   if (model != "compression" && !args.help_requested())
     throw Error("unknown model '" + model + "' (-model); known: compression, multistage, deepritz, mrcae, cae");
-  return train_compression_model(comm, args, model);
+  return train_compression_model(comm, args);
 }
 
 }  // namespace neurhom::app

@@ -31,8 +31,10 @@ run2 compress-eval -model model.pt -coef cracks -rhs cos-x1 -o eval.h5 -report e
 python3 - eval.json <<'PY' || fail "compress-eval report"
 import json, sys
 r = json.load(open(sys.argv[1]))
-for k in ("spectral_norm_error", "l2_error", "l2_error_relative", "lod_seconds", "nn_seconds", "speedup", "ranks"):
+for k in ("spectral_norm_error", "l2_error", "l2_error_relative", "lod_seconds", "nn_seconds", "speedup", "ranks",
+          "seconds", "model_file"):
     assert k in r, k
+assert r["model"] == "compression" and r["seconds"] > 0, r  # the kind, not the path; every report has seconds
 assert 0 < r["l2_error_relative"] < 0.3 and r["spectral_norm_error"] > 0, r
 assert r["l2_error_relative"] < r["l2_error_coarse_fem_relative"], r  # beats the coarse Q1 FEM
 print("ok: compress-eval", {k: r[k] for k in ("spectral_norm_error", "l2_error_relative", "l2_error_coarse_fem_relative", "speedup")})
