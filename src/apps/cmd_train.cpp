@@ -34,6 +34,9 @@ int train_compression_model(MPI_Comm comm, ArgOptions& args) {
   s.threads = static_cast<int>(args.get_int("-threads", s.threads, "intra-op threads per rank (0: cores / ranks per node)"));
   s.device = args.get("-device", s.device, "cpu or cuda");
   s.augment = args.get("-augment", s.augment, "training data augmentation: none, or d4 (a random symmetry of the square per row and epoch)");
+  s.equivariance = args.get("-equivariance", s.equivariance,
+                            "symmetry of the square: none (the paper's MLP), canonical (canonicalized patches, one pass) "
+                            "or gconv (weight-shared D4-equivariant MLP)");
   s.precision = args.get("-precision", s.precision, "training arithmetic: fp32, or bf16 (bfloat16 forward GEMMs, float32 weights, Adam and losses)");
   s.output = args.get("-o", "", "trained model (TorchScript); the checkpoint is <o>.ckpt");
   const std::string report_path = args.get("-report", "", "JSON file with the key figures of the run");

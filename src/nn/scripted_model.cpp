@@ -55,6 +55,11 @@ std::int64_t ScriptedModel::int_attribute(const std::string& key) const {
   return it == int_attributes.end() ? 0 : it->second;
 }
 
+std::string ScriptedModel::string_attribute(const std::string& key, const std::string& fallback) const {
+  const auto it = string_attributes.find(key);
+  return it == string_attributes.end() ? fallback : it->second;
+}
+
 void ScriptedModel::set_precision(Precision p) {
   require(p == Precision::Float32 || !layers.empty(),
           "-precision bf16 needs a neurhom MLP export (model '" + model + "' has no native layers)");
@@ -131,7 +136,10 @@ ScriptedModel load_torchscript(const std::string& path) {
   s.model = s.module.attr("model").toStringRef();
   s.data_fingerprint = s.module.hasattr("data_fingerprint") ? s.module.attr("data_fingerprint").toStringRef() : "";
   for (const auto& attribute : s.module.named_attributes(/*recurse=*/false))
-    if (attribute.value.isInt()) s.int_attributes[attribute.name] = attribute.value.toInt();
+    if (attribute.value.isInt())
+      s.int_attributes[attribute.name] = attribute.value.toInt();
+    else if (attribute.value.isString())
+      s.string_attributes[attribute.name] = attribute.value.toStringRef();
   s.module.eval();
   // The layers of an MLP export (w0, b0, w1, b1, ...), for the native forward pass.
   for (size_t k = 0; k + 1 < s.widths.size(); ++k) {

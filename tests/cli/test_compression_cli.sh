@@ -69,6 +69,18 @@ PY
 }
 train_variant -augment d4 'D4 augmentation' augment
 train_variant -precision bf16 'bf16 mixed precision' precision
+# Exactly D4-equivariant surrogates (issue 32): trained, recorded in the model, followed by compress-eval.
+train_variant -equivariance canonical 'equivariance canonical' equivariance
+train_variant -equivariance gconv 'equivariance gconv' equivariance
+for eq in canonical gconv; do
+  run2 compress-eval -model "v$eq.pt" -coef cracks -rhs cos-x1 -report "eval-$eq.json" > out.txt 2>&1 || { cat out.txt; fail "compress-eval $eq"; }
+  python3 - "eval-$eq.json" "$eq" <<'PY' || fail "compress-eval $eq report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["equivariance"] == sys.argv[2] and 0 < r["l2_error_relative"] < 1, r
+print("ok: compress-eval", sys.argv[2], r["l2_error_relative"], r["spectral_norm_error"])
+PY
+done
 
 expect_error() {
   local expected=$1
@@ -90,6 +102,10 @@ expect_error "unknown option -epoch" train -data lod.h5 -epoch 3 -o m2.pt
 expect_error "unknown model 'ritz'" train -model ritz -data lod.h5 -o m2.pt
 expect_error "-device cuda" train -data lod.h5 -device cuda -o m2.pt
 expect_error "unknown augmentation 'rot90'" train -data lod.h5 -augment rot90 -o m2.pt
+expect_error "unknown -equivariance 'rotations'; known: none, canonical, gconv" train -data lod.h5 -equivariance rotations -o m2.pt
+expect_error "the augmentation would change nothing" train -data lod.h5 -equivariance gconv -augment d4 -o m2.pt
+expect_error "is already D4-equivariant" compress-eval -model vgconv.pt -coef cracks -group_average
+[ ! -e m2.pt ] || fail "a bad -equivariance left an output file"
 # -nn_chunk changes nothing but the batching; -group_average runs and says so (same model).
 run2 compress-eval -model model.pt -coef cracks -rhs cos-x1 -report plain.json > /dev/null 2>&1 || fail "compress-eval again"
 run2 compress-eval -model model.pt -coef cracks -rhs cos-x1 -nn_chunk 7 -report chunk.json > /dev/null 2>&1 || fail "compress-eval -nn_chunk"

@@ -208,7 +208,7 @@ BOOST_AUTO_TEST_CASE(d4_augmentation_gives_exact_images_of_dataset_rows) {
       xg.push_back(x.index_select(1, torch::tensor(d4_cell_gather(g, 6), torch::kLong)));
       yg.push_back(y.index_select(1, torch::tensor(d4_extended_matrix_gather(g, 4), torch::kLong)));
     }
-    LodBatches batches(file, meta, Split::Train, self, 16, 5, 8, /*augment_d4=*/true);
+    LodBatches batches(file, meta, Split::Train, self, 16, 5, 8, RowTransform::RandomD4);
     batches.start_epoch(1);
     Batch b;
     std::set<int> seen;

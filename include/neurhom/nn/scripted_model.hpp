@@ -36,6 +36,7 @@ struct ScriptedModel {
   std::vector<std::int64_t> widths;
   std::string model, data_fingerprint;
   std::map<std::string, std::int64_t> int_attributes;  // the client's integer setting (compression: coarse_n, fine_n, ell)
+  std::map<std::string, std::string> string_attributes;  // the client's other setting (compression: equivariance)
   torch::jit::script::Module module;
 
   // The MLP's layers (W_k, b_k), CPU float32, when the module is a neurhom MLP export.
@@ -48,6 +49,8 @@ struct ScriptedModel {
 
   // An integer attribute of the export, 0 if absent.
   std::int64_t int_attribute(const std::string& key) const;
+  // A string attribute of the export, `fallback` if absent.
+  std::string string_attribute(const std::string& key, const std::string& fallback = "") const;
 
   torch::Tensor forward(const torch::Tensor& x);  // through the TorchScript interpreter
   // The online forward pass: n rows of widths.front() float32 inputs (row-major) -> n rows of

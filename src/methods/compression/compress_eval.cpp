@@ -14,6 +14,7 @@
 #include "neurhom/lod/patch_extraction.hpp"
 #include "neurhom/lod/pglod.hpp"
 #include "neurhom/methods/compression/net/d4_average.hpp"
+#include "neurhom/methods/compression/net/d4_canonical.hpp"
 
 namespace neurhom {
 
@@ -81,7 +82,13 @@ CompressEvalResult evaluate_compression(MPI_Comm comm, ScriptedModel& model, con
   const CoarseMesh mesh(coarse_n, coarse_n * ratio);
   require(extended_patch_cells(mesh, ell) == model.widths.front() && extended_patch_nodes(ell) * 4 == model.widths.back(),
           "model '" + model_path + "' does not fit its recorded setting (widths " + widths_to_string(model.widths) + ")");
+  const std::string equivariance = model.string_attribute("equivariance", "none");
+  require(equivariance == "none" || equivariance == "canonical" || equivariance == "gconv",
+          "model '" + model_path + "' has an unknown equivariance '" + equivariance + "'");
+  require(!settings.group_average || equivariance == "none",
+          "-group_average: model '" + model_path + "' is already D4-equivariant (equivariance " + equivariance + ")");
   CompressEvalResult r;
+  r.equivariance = settings.group_average ? "average" : equivariance;
   r.coarse_n = mesh.cells;
   r.fine_n = mesh.fine_cells();
   r.ell = ell;
@@ -105,7 +112,10 @@ CompressEvalResult evaluate_compression(MPI_Comm comm, ScriptedModel& model, con
   std::vector<float> inputs(static_cast<size_t>(local * model.widths.front()));
   std::vector<float> outputs(static_cast<size_t>(local * model.widths.back()));
   timer.reset();
-  model.predict(inputs.data(), local, outputs.data(), settings.forward_chunk);
+  if (equivariance == "canonical")
+    predict_d4_canonical(model, inputs.data(), local, side, 2 * ell + 2, outputs.data(), settings.forward_chunk);
+  else
+    model.predict(inputs.data(), local, outputs.data(), settings.forward_chunk);
   r.nn_warmup_seconds = max_ranks(comm, timer.seconds());
   MPI_Barrier(comm);
   timer.reset();
@@ -113,6 +123,8 @@ CompressEvalResult evaluate_compression(MPI_Comm comm, ScriptedModel& model, con
   const double t_extracted = timer.seconds();
   if (settings.group_average)
     predict_d4_average(model, inputs.data(), local, side, 2 * ell + 2, outputs.data(), settings.forward_chunk);
+  else if (equivariance == "canonical")
+    predict_d4_canonical(model, inputs.data(), local, side, 2 * ell + 2, outputs.data(), settings.forward_chunk);
   else
     model.predict(inputs.data(), local, outputs.data(), settings.forward_chunk);
   const double t_forward = timer.seconds();
@@ -181,6 +193,7 @@ Json to_json(const CompressEvalResult& r, const CompressEvalSettings& settings) 
   report["speedup"] = r.lod_seconds / r.nn_seconds;
   report["zero_row_sums"] = settings.zero_row_sums;
   report["group_average"] = settings.group_average;
+  report["equivariance"] = r.equivariance;
   return report;
 }
 

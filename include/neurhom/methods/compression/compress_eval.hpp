@@ -42,6 +42,7 @@ struct CompressEvalSettings {
 };
 
 struct CompressEvalResult {
+  std::string equivariance;  // of the surrogate: none, average (-group_average), canonical, gconv
   int coarse_n = 0, fine_n = 0, ell = 0;
   double spectral_norm_error = 0, l2_error = 0, l2_error_relative = 0, l2_error_coarse_fem_relative = 0;
   double lod_seconds = 0, nn_seconds = 0;

@@ -1,10 +1,12 @@
 #include "neurhom/methods/compression/net/compression_training.hpp"
 
 #include <cstdio>
+#include <functional>
 
 #include "neurhom/core/atomic_file.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/mpi_util.hpp"
+#include "neurhom/methods/compression/net/d4_symmetry.hpp"
 #include "neurhom/methods/compression/net/lod_batches.hpp"
 #include "neurhom/nn/mixed_precision.hpp"
 
@@ -20,19 +22,22 @@ std::uint64_t fnv1a(std::uint64_t h, const void* data, size_t n) {
   return h;
 }
 
+using ForwardFn = std::function<torch::Tensor(const torch::Tensor&)>;
+
 // Mean relative loss over a whole split (every row once), summed across ranks.
-double evaluate(Mlp& model, LodBatches& batches, MPI_Comm comm, const torch::Device& device) {
+double evaluate(torch::nn::Module& model, const ForwardFn& forward, LodBatches& batches, MPI_Comm comm,
+                const torch::Device& device) {
   torch::NoGradGuard no_grad;
-  model->eval();
+  model.eval();
   double sums[2] = {0, 0};
   batches.start_evaluation();
   Batch b;
   while (batches.next_evaluation(b)) {
-    sums[0] += relative_squared_error_sum(model->forward(b.inputs.to(device)), b.targets.to(device)).item<double>();
+    sums[0] += relative_squared_error_sum(forward(b.inputs.to(device)), b.targets.to(device)).item<double>();
     sums[1] += static_cast<double>(b.rows());
   }
   MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPI_DOUBLE, MPI_SUM, comm);
-  model->train();
+  model.train();
   return sums[1] > 0 ? sums[0] / sums[1] : 0.0;
 }
 
@@ -64,6 +69,10 @@ TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const
   require(!s.output.empty(), "train needs an output model file: -o model.pt");
   require(s.augment == "none" || s.augment == "d4", "unknown augmentation '" + s.augment + "' (-augment); known: none, d4");
   const Precision precision = precision_from_string(s.precision, "training precision");
+  const Equivariance equivariance = equivariance_from_string(s.equivariance);
+  require(s.augment == "none" || equivariance == Equivariance::None,
+          "-augment " + s.augment + " with -equivariance " + s.equivariance +
+              ": the network is exactly D4-equivariant, the augmentation would change nothing");
   require_writable_location(s.output, "-o model file");
   TrainerSettings ts;
   ts.epochs = s.epochs;
@@ -82,43 +91,83 @@ TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const
   CheckpointMeta cmeta;
   cmeta.model = "compression";
   const auto widths = compression_widths(meta.input_size, meta.output_size());
-  cmeta.architecture = widths_to_string(widths);
+  // gconv: the widths of the materialized (exported) MLP, hidden widths rounded up to multiples of 8.
+  std::vector<std::int64_t> exported_widths = widths;
+  if (equivariance == Equivariance::GroupConv) {
+    const auto channels = compression_group_channels(widths);
+    for (size_t l = 0; l < channels.size(); ++l) exported_widths[l + 1] = kD4Order * channels[l];
+  }
+  cmeta.architecture = (equivariance == Equivariance::GroupConv ? std::string("gconv ") : std::string()) +
+                       widths_to_string(exported_widths);
   cmeta.data_fingerprint = dataset_fingerprint(file, meta);
   cmeta.attributes = {{"coarse_n", std::to_string(meta.coarse_n)},
                       {"fine_n", std::to_string(meta.fine_n)},
                       {"ell", std::to_string(meta.ell)},
                       {"normalization", "none"},
                       {"augment", s.augment},
+                      {"equivariance", equivariance_name(equivariance)},
                       {"train_precision", precision_name(precision)}};
 
   if (s.resume) {  // the Trainer checks the same; this names what the data file needs
     const CheckpointMeta saved = read_checkpoint_meta(ts.checkpoint);
+    const auto eq = saved.attributes.find("equivariance");
+    const std::string saved_equivariance = eq == saved.attributes.end() ? "none" : eq->second;
+    require(saved.model != cmeta.model || saved_equivariance == s.equivariance,
+            "checkpoint '" + ts.checkpoint + "' was trained with -equivariance " + saved_equivariance + ", not " +
+                s.equivariance);
     require(saved.model != cmeta.model || saved.architecture == cmeta.architecture,
             "checkpoint '" + ts.checkpoint + "' has layer widths " + saved.architecture + ", the data file needs " +
                 cmeta.architecture);
   }
+  const int side = (2 * meta.ell + 1) * (meta.fine_n / meta.coarse_n), nodes = 2 * meta.ell + 2;
+  require(equivariance == Equivariance::None || (side * side == meta.input_size && nodes * nodes * 4 == meta.output_size()),
+          "-equivariance " + s.equivariance + ": the data file's patch sizes do not fit its setting");
   torch::manual_seed(s.seed);
-  Mlp model(widths);
-  model->reset_glorot(s.seed);
-  trainer.set_model(model.ptr(), cmeta);
+  std::shared_ptr<torch::nn::Module> module;
+  ForwardFn forward;
+  std::function<Mlp()> plain_mlp;  // what is exported
+  std::int64_t parameters = 0;
+  if (equivariance == Equivariance::GroupConv) {
+    EquivariantMlp net(d4_cell_representation(side), d4_matrix_representation(nodes), compression_group_channels(widths));
+    net->reset_glorot(s.seed);
+    module = net.ptr();
+    forward = [net](const torch::Tensor& x) mutable { return net->forward(x); };
+    plain_mlp = [net]() mutable { return net->materialize(); };
+    parameters = net->parameter_count();
+  } else {
+    Mlp net(widths);
+    net->reset_glorot(s.seed);
+    module = net.ptr();
+    forward = [net](const torch::Tensor& x) mutable { return net->forward(x); };
+    plain_mlp = [net] { return net; };
+    parameters = net->parameter_count();
+  }
+  trainer.set_model(module, cmeta);
   trainer.add_optimizer(
       [&](torch::nn::Module& m) {
         return std::make_unique<torch::optim::Adam>(m.parameters(), torch::optim::AdamOptions(s.learning_rate));
       },
       LrSchedule::step(s.learning_rate, s.lr_epochs, s.late_rate));
-  trainer.set_export([&] { return script_mlp(model, trainer.meta()); });
+  trainer.set_export([&] {
+    Mlp exported = plain_mlp();
+    return script_mlp(exported, trainer.meta());
+  });
 
-  LodBatches train(file, meta, Split::Train, comm, s.batch, s.seed, s.buffer_blocks, s.augment == "d4");
-  LodBatches val(file, meta, Split::Val, comm, s.batch, s.seed);
-  LodBatches test(file, meta, Split::Test, comm, s.batch, s.seed);
+  const RowTransform eval_rows =
+      equivariance == Equivariance::Canonical ? RowTransform::CanonicalD4 : RowTransform::None;
+  const RowTransform train_rows = s.augment == "d4" ? RowTransform::RandomD4 : eval_rows;
+  LodBatches train(file, meta, Split::Train, comm, s.batch, s.seed, s.buffer_blocks, train_rows);
+  LodBatches val(file, meta, Split::Val, comm, s.batch, s.seed, 8, eval_rows);
+  LodBatches test(file, meta, Split::Test, comm, s.batch, s.seed, 8, eval_rows);
   require(train.steps_per_epoch() >= 1, "-batch " + std::to_string(s.batch) + " is larger than the training shard (" +
                                             std::to_string(train.rows()) + " rows over " +
                                             std::to_string(mpi_size(comm)) + " ranks)");
-  if (meta.rows(Split::Val) > 0) trainer.set_validation([&] { return evaluate(model, val, comm, trainer.device()); });
+  if (meta.rows(Split::Val) > 0)
+    trainer.set_validation([&] { return evaluate(*module, forward, val, comm, trainer.device()); });
   if (is_root(comm))
-    std::printf("[train] compression MLP %s (%lld parameters), %lld train rows%s, batch %lld on %d ranks x %d threads, "
-                "%lld steps/epoch%s\n",
-                cmeta.architecture.c_str(), static_cast<long long>(parameter_count(*model)), train.rows(),
+    std::printf("[train] compression MLP %s (%lld parameters, equivariance %s), %lld train rows%s, batch %lld on %d "
+                "ranks x %d threads, %lld steps/epoch%s\n",
+                cmeta.architecture.c_str(), static_cast<long long>(parameters), s.equivariance.c_str(), train.rows(),
                 s.augment == "d4" ? " (D4 augmentation)" : "", static_cast<long long>(s.batch), mpi_size(comm),
                 trainer.threads(), train.steps_per_epoch(),
                 precision == Precision::BFloat16 ? ", bf16 mixed precision" : "");
@@ -130,7 +179,7 @@ TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const
     torch::Tensor prediction;
     {
       AutocastScope autocast(precision, device);
-      prediction = model->forward(b.inputs.to(device));
+      prediction = forward(b.inputs.to(device));
     }
     const torch::Tensor local = relative_squared_error_sum(prediction.to(torch::kFloat32), b.targets.to(device));
     StepOutput out;
@@ -140,7 +189,7 @@ TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const
     return out;
   });
   result.data_fingerprint = cmeta.data_fingerprint;
-  result.test_loss = meta.rows(Split::Test) > 0 ? evaluate(model, test, comm, device) : 0.0;
+  result.test_loss = meta.rows(Split::Test) > 0 ? evaluate(*module, forward, test, comm, device) : 0.0;
   return result;
 }
 
@@ -149,6 +198,7 @@ Json to_json(const TrainResult& r, const TrainSettings& s, MPI_Comm comm) {
   report["data_fingerprint"] = r.data_fingerprint;
   report["batch"] = static_cast<long long>(s.batch);
   report["augment"] = s.augment;
+  report["equivariance"] = s.equivariance;
   report["precision"] = s.precision;
   report["test_loss"] = r.test_loss;
   report["model"] = "compression";

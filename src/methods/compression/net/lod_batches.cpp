@@ -12,9 +12,9 @@
 namespace neurhom {
 
 LodBatches::LodBatches(const Hdf5File& file, const LodDatasetMeta& meta, Split split, MPI_Comm comm,
-                       std::int64_t global_batch, std::uint64_t seed, int buffer_blocks, bool augment_d4)
+                       std::int64_t global_batch, std::uint64_t seed, int buffer_blocks, RowTransform transform)
     : file_(file), meta_(meta), split_(split), comm_(comm), global_batch_(global_batch), seed_(seed),
-      buffer_blocks_(std::max(1, buffer_blocks)), augment_d4_(augment_d4) {
+      buffer_blocks_(std::max(1, buffer_blocks)), transform_(transform) {
   const int size = mpi_size(comm), rank = mpi_rank(comm);
   require(global_batch >= size, "-batch " + std::to_string(global_batch) + " is smaller than the number of ranks " +
                                     std::to_string(size));
@@ -28,10 +28,12 @@ LodBatches::LodBatches(const Hdf5File& file, const LodDatasetMeta& meta, Split s
   long long steps = my_steps;
   MPI_Allreduce(&my_steps, &steps, 1, MPI_LONG_LONG, MPI_MIN, comm);
   steps_ = steps;
-  if (augment_d4_) {
+  if (transform_ != RowTransform::None) {
     const int side = (2 * meta.ell + 1) * (meta.fine_n / meta.coarse_n), nodes = 2 * meta.ell + 2;
     require(side * side == meta.input_size && nodes * nodes * 4 == meta.output_size(),
-            "-augment d4: the data file's patch sizes do not fit its setting (ell = " + std::to_string(meta.ell) + ")");
+            std::string(transform_ == RowTransform::RandomD4 ? "-augment d4" : "-equivariance canonical") +
+                ": the data file's patch sizes do not fit its setting (ell = " + std::to_string(meta.ell) + ")");
+    if (transform_ == RowTransform::CanonicalD4) canonicalizer_ = std::make_unique<D4Canonicalizer>(side, nodes);
     std::vector<torch::Tensor> in, out;
     for (int g = 0; g < kD4Order; ++g) {
       in.push_back(torch::tensor(d4_cell_gather(g, side), torch::kLong));
@@ -51,7 +53,7 @@ void LodBatches::start_epoch(int epoch) {
   my_blocks_.clear();
   for (size_t k = static_cast<size_t>(rank); k < order.size(); k += static_cast<size_t>(size)) my_blocks_.push_back(order[k]);
   rng_.seed(seed_ * 7919ULL + static_cast<std::uint64_t>(epoch) * 104729ULL + static_cast<std::uint64_t>(rank));
-  if (augment_d4_)
+  if (transform_ == RowTransform::RandomD4)
     augment_rng_ = at::detail::createCPUGenerator(seed_ * 15485863ULL + static_cast<std::uint64_t>(epoch) * 32452843ULL +
                                                   static_cast<std::uint64_t>(rank));
   next_block_ = 0;
@@ -105,7 +107,8 @@ bool LodBatches::next(Batch& batch) {
   batch.targets = buffer_out_.slice(0, buffer_pos_, buffer_pos_ + local_batch_);
   buffer_pos_ += local_batch_;
   ++steps_done_;
-  if (augment_d4_) augment(batch);
+  if (transform_ == RowTransform::RandomD4) augment(batch);
+  if (canonicalizer_) canonicalizer_->canonicalize(batch.inputs, batch.targets);
   return true;
 }
 
@@ -133,6 +136,7 @@ bool LodBatches::next_evaluation(Batch& batch) {
   file_.read_rows(lod_dataset_path(split_, "outputs"), static_cast<hsize_t>(eval_pos_), static_cast<hsize_t>(n),
                   batch.targets.data_ptr<float>());
   eval_pos_ += n;
+  if (canonicalizer_) canonicalizer_->canonicalize(batch.inputs, batch.targets);
   return true;
 }
 

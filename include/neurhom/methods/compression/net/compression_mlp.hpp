@@ -8,13 +8,34 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
+#include "neurhom/nn/equivariant_mlp.hpp"
 #include "neurhom/nn/mlp.hpp"
 
 namespace neurhom {
 
 std::vector<std::int64_t> compression_widths(std::int64_t input_size, std::int64_t output_size);
+
+// How a compression network respects the symmetries of the square (-equivariance):
+//   none       the plain MLP (the paper's);
+//   canonical  the plain MLP on canonicalized patches (d4_canonical.hpp; one forward pass);
+//   gconv      the D4-equivariant MLP by weight sharing (nn/equivariant_mlp.hpp): the paper's
+//              widths as 8 x (n/8) regular-representation channels, so the same cost per
+//              forward pass and about 1/8 of the parameters; exported as a plain MLP.
+// (The group average of a plain network, 8 passes, is an evaluation option: compress-eval
+// -group_average.)
+enum class Equivariance { None, Canonical, GroupConv };
+Equivariance equivariance_from_string(const std::string& name);  // Error naming -equivariance
+std::string equivariance_name(Equivariance e);
+// The D4 representations of the compression data: patch cells (side x side) and extended S_T
+// entries (node_side^2 x 4), as the gathers of d4_symmetry.hpp.
+PermutationRep d4_cell_representation(int side);
+PermutationRep d4_matrix_representation(int node_side);
+// The regular-representation channels of the gconv network: hidden width / 8 per hidden layer,
+// rounded up (the paper's widths for ell = 2 are multiples of 8).
+std::vector<std::int64_t> compression_group_channels(const std::vector<std::int64_t>& widths);
 // Loss J of eq. (2.9) summed over the batch: sum_i ||S_i - S^_i||_F^2 / ||S_i||_F^2.
 // (The trainer divides by the global batch size, so the gradient is that of the mean.)
 torch::Tensor relative_squared_error_sum(const torch::Tensor& prediction, const torch::Tensor& target);

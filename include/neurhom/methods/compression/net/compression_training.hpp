@@ -9,6 +9,10 @@
 // of the square each epoch (methods/compression/net/d4_symmetry.hpp, methods/compression/net/lod_batches.hpp). With precision = "bf16"
 // the forward GEMMs run in bfloat16 (float32 weights, Adam and loss; nn/mixed_precision.hpp);
 // the validation and test losses are float32 either way, and a resumed run may switch.
+// With equivariance = "canonical" every row (train, validation, test) is canonicalized
+// (d4_canonical.hpp), with "gconv" the network is the weight-shared D4-equivariant MLP
+// (exported with materialized weights as a plain MLP); the export records the choice in its
+// `equivariance` attribute, which compress-eval follows.
 #include <mpi.h>
 
 #include <cstdint>
@@ -36,6 +40,7 @@ struct TrainSettings {
   bool resume = false;
   int buffer_blocks = 8;
   std::string augment = "none";  // none, or d4: a random symmetry of the square per row and epoch
+  std::string equivariance = "none";  // none, canonical or gconv (compression_mlp.hpp)
   std::string precision = "fp32";  // fp32, or bf16: bfloat16 autocast of the forward GEMMs (nn/mixed_precision.hpp)
   bool show_progress = true;
   int stop_after_epochs = 0;  // testing aid: return after this many epochs of this run (0: off)

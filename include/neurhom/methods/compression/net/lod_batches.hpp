@@ -9,10 +9,12 @@
 // rows; never the whole file in memory. All ranks take the same number of steps per epoch
 // (the smallest shard decides; the few rows left over differ from epoch to epoch).
 // Evaluation (val/test) visits every row of the split once, without shuffling.
-// Augmentation (`augment_d4`, training only): every row of a training batch is replaced by its
+// Augmentation (`RandomD4`, training only): every row of a training batch is replaced by its
 // image under a random symmetry g of the square (methods/compression/net/d4_symmetry.hpp: the exact LOD data of
 // the transformed coefficient), g uniform in D4, drawn per row and epoch from (seed, epoch,
-// rank); one torch::gather per batch for inputs and targets.
+// rank); one torch::gather per batch for inputs and targets. Canonicalization (`CanonicalD4`,
+// every split, for the canonicalized surrogate): every row is replaced by its canonical image
+// (methods/compression/net/d4_canonical.hpp), in training and in evaluation.
 #include <mpi.h>
 #include <torch/torch.h>
 
@@ -22,17 +24,21 @@
 #include <string>
 #include <vector>
 
+#include "neurhom/methods/compression/net/d4_canonical.hpp"
 #include "neurhom/methods/compression/net/lod_dataset.hpp"
 #include "neurhom/nn/data_source.hpp"
 
 namespace neurhom {
+
+// What is done to every row of a batch.
+enum class RowTransform { None, RandomD4, CanonicalD4 };
 
 // Batch: inputs [rows, input_size], targets [rows, output_size], float32.
 class LodBatches : public DataSource {
  public:
   // `file` must stay open while this object is used.
   LodBatches(const Hdf5File& file, const LodDatasetMeta& meta, Split split, MPI_Comm comm, std::int64_t global_batch,
-             std::uint64_t seed, int buffer_blocks = 8, bool augment_d4 = false);
+             std::uint64_t seed, int buffer_blocks = 8, RowTransform transform = RowTransform::None);
 
   std::int64_t local_batch() const { return local_batch_; }
   std::int64_t global_batch() const override { return global_batch_; }
@@ -70,7 +76,8 @@ class LodBatches : public DataSource {
 
   long long eval_begin_ = 0, eval_end_ = 0, eval_pos_ = 0;
 
-  bool augment_d4_ = false;
+  RowTransform transform_ = RowTransform::None;
+  std::unique_ptr<D4Canonicalizer> canonicalizer_;
   torch::Tensor gather_in_, gather_out_;  // [8, input_size], [8, output_size] int64
   torch::Generator augment_rng_;
 };
