@@ -17,7 +17,7 @@ family, seed) with the keys equivariance, family, seed, l2_error_relative,
 l2_error_coarse_fem_relative, spectral_norm_error, speedup (lod_seconds / nn_seconds of the
 same run, fp32, the same cores), plus the training figures per construction.
 
-usage: benchmarks/compression_equivariance.py [--outdir out/eq] [--train] [--samples 40] [--epochs 40]
+usage: benchmarks/compression_equivariance.py [--outdir out/eq] [--train] [--samples 40] [--epochs 40] [--precision bf16|fp32]
                                               [--seeds 8] [--ranks 2] [--out benchmarks/results/compression_equivariance.json]
   --outdir holds lod.h5 and <construction>/model.pt (+ train.json); --train makes what is missing
   (lod-datagen, then one training per construction with the same schedule).
@@ -48,6 +48,7 @@ def main():
     p.add_argument("--train", action="store_true", help="generate the data and train what is missing")
     p.add_argument("--samples", type=int, default=40, help="coefficients per family for lod-datagen (with --train)")
     p.add_argument("--epochs", type=int, default=40, help="epochs of every training (with --train)")
+    p.add_argument("--precision", default="bf16", choices=["bf16", "fp32"], help="training precision (with --train)")
     p.add_argument("--seeds", type=int, default=8, help="test coefficients of the ms family")
     p.add_argument("--ranks", type=int, default=2)
     p.add_argument("--constructions", default="none,average,canonical,gconv")
@@ -71,7 +72,7 @@ def main():
             if not os.path.exists(os.path.join(d, "model.pt")):
                 subprocess.run(mpi + ["compression", "train", "-data", data, "-equivariance", model_kind, "-epochs",
                                       str(args.epochs), "-batch", "1000", "-lr", "1e-3", "-lr_epochs", "10",
-                                      "-lr_late", "1e-4", "-precision", "bf16", "-o", os.path.join(d, "model.pt"),
+                                      "-lr_late", "1e-4", "-precision", args.precision, "-o", os.path.join(d, "model.pt"),
                                       "-report", os.path.join(d, "train.json")], check=True, env=env)
 
     def evaluate(model_kind, extra, coef, rhs, seed, tag):
@@ -126,7 +127,8 @@ def main():
                                       "the same data and schedule for every construction",
                           "coarse_n": 32, "fine_n": 256, "ell": 2, "train_rows": datagen.get("rows", {}).get("train"),
                           "families": datagen.get("families"), "ranks": args.ranks,
-                          "schedule": "Adam 1e-3 for 10 epochs then 1e-4, batch 1000, bf16 training",
+                          "schedule": "Adam 1e-3 for 10 epochs then 1e-4, batch 1000",
+                          "precision": sorted({t["precision"] or "fp32" for t in training.values()}),
                           "evaluation_seconds": time.time() - t0, "training": training, "summary": summary,
                           "paper_spectral_norm_error": PAPER_SPECTRAL, "records": records})
 
