@@ -15,10 +15,16 @@ The ms family is evaluated on --seeds test coefficients (2024, 2025, ...), smoot
 function) and cracks on seed 2024 as in the paper. Writes one record per (construction,
 family, seed) with the keys equivariance, family, seed, l2_error_relative,
 l2_error_coarse_fem_relative, spectral_norm_error, speedup (lod_seconds / nn_seconds of the
-same run, fp32, the same cores), plus the training figures per construction.
+same run, fp32, the same cores), solution_scale and l2_error_relative_scale_removed (the
+diagnostic of compress-eval: u^_H ~ s u_H), plus the training figures per construction.
+
+With --patch_test_weight W > 0 the networks are trained with the loss J + W J_E (the patch
+test of the local matrices, `-patch_test_weight`, docs/compression.md) in <construction>-ptW/,
+and every record says so (patch_test_weight).
 
 usage: benchmarks/compression_equivariance.py [--outdir out/eq] [--train] [--samples 40] [--epochs 40] [--precision bf16|fp32]
-                                              [--seeds 8] [--ranks 2] [--out benchmarks/results/compression_equivariance.json]
+                                              [--patch_test_weight 0] [--seeds 8] [--ranks 2]
+                                              [--out benchmarks/results/compression_equivariance.json]
   --outdir holds lod.h5 and <construction>/model.pt (+ train.json); --train makes what is missing
   (lod-datagen, then one training per construction with the same schedule).
 """
@@ -49,6 +55,7 @@ def main():
     p.add_argument("--samples", type=int, default=40, help="coefficients per family for lod-datagen (with --train)")
     p.add_argument("--epochs", type=int, default=40, help="epochs of every training (with --train)")
     p.add_argument("--precision", default="bf16", choices=["bf16", "fp32"], help="training precision (with --train)")
+    p.add_argument("--patch_test_weight", type=float, default=0.0, help="w of the loss J + w J_E (0: the paper's J)")
     p.add_argument("--seeds", type=int, default=8, help="test coefficients of the ms family")
     p.add_argument("--ranks", type=int, default=2)
     p.add_argument("--constructions", default="none,average,canonical,gconv")
@@ -61,23 +68,28 @@ def main():
     data = os.path.join(args.outdir, "lod.h5")
     chosen = args.constructions.split(",")
     constructions = [c for c in CONSTRUCTIONS if c[0] in chosen]
+    weight = args.patch_test_weight
+
+    def model_dir(model_kind):
+        return os.path.join(args.outdir, model_kind if weight == 0 else f"{model_kind}-pt{weight:g}")
     if args.train:
         if not os.path.exists(data):
             subprocess.run(mpi + ["lod-datagen", "-coarse_n", "32", "-fine_n", "256", "-ell", "2", "-samples",
                                   str(args.samples), "-seed", "1", "-o", data, "-report",
                                   os.path.join(args.outdir, "datagen.json")], check=True, env=env)
         for model_kind in sorted({c[1] for c in constructions}):
-            d = os.path.join(args.outdir, model_kind)
+            d = model_dir(model_kind)
             os.makedirs(d, exist_ok=True)
             if not os.path.exists(os.path.join(d, "model.pt")):
                 subprocess.run(mpi + ["compression", "train", "-data", data, "-equivariance", model_kind, "-epochs",
                                       str(args.epochs), "-batch", "1000", "-lr", "1e-3", "-lr_epochs", "10",
-                                      "-lr_late", "1e-4", "-precision", args.precision, "-o", os.path.join(d, "model.pt"),
+                                      "-lr_late", "1e-4", "-precision", args.precision, "-patch_test_weight", str(weight),
+                                      "-o", os.path.join(d, "model.pt"),
                                       "-report", os.path.join(d, "train.json")], check=True, env=env)
 
     def evaluate(model_kind, extra, coef, rhs, seed, tag):
-        report = os.path.join(args.outdir, model_kind, f"eval-{tag}-{coef}-{seed}.json")
-        subprocess.run(mpi + ["compression", "eval", "-model", os.path.join(args.outdir, model_kind, "model.pt"),
+        report = os.path.join(model_dir(model_kind), f"eval-{tag}-{coef}-{seed}.json")
+        subprocess.run(mpi + ["compression", "eval", "-model", os.path.join(model_dir(model_kind), "model.pt"),
                               "-coef", coef, "-seed", str(seed), "-rhs", rhs, "-report", report] + extra,
                        check=True, env=env, stdout=subprocess.DEVNULL)
         return json.load(open(report))
@@ -85,22 +97,26 @@ def main():
     records, training = [], {}
     t0 = time.time()
     for name, model_kind, extra in constructions:
-        train = json.load(open(os.path.join(args.outdir, model_kind, "train.json")))
+        train = json.load(open(os.path.join(model_dir(model_kind), "train.json")))
         training[name] = {k: train.get(k) for k in ("parameters", "test_loss", "val_loss", "train_loss", "epochs",
-                                                   "seconds", "samples_per_second", "precision", "equivariance")}
+                                                   "seconds", "samples_per_second", "precision", "equivariance",
+                                                   "test_patch_test_error", "patch_test_weight")}
         for coef, rhs in EXPERIMENTS:
             seeds = range(2024, 2024 + args.seeds) if coef == "ms" else [2024]
             for seed in seeds:
                 r = evaluate(model_kind, extra, coef, rhs, seed, name)
-                records.append({"equivariance": name, "family": coef, "seed": seed,
+                records.append({"equivariance": name, "patch_test_weight": weight, "family": coef, "seed": seed,
                                 "l2_error_relative": r["l2_error_relative"],
                                 "l2_error_coarse_fem_relative": r["l2_error_coarse_fem_relative"],
                                 "spectral_norm_error": r["spectral_norm_error"], "speedup": r["speedup"],
+                                "solution_scale": r.get("solution_scale"),
+                                "l2_error_relative_scale_removed": r.get("l2_error_relative_scale_removed"),
                                 "lod_seconds": r["lod_seconds"], "nn_seconds": r["nn_seconds"],
                                 "forward_seconds": r["nn_breakdown_rank0"]["forward"]})
                 print(f"{name:>10} {coef:>7} seed {seed}: rel. L2 {r['l2_error_relative']:.3e} "
                       f"(coarse FEM {r['l2_error_coarse_fem_relative']:.3e}), spectral {r['spectral_norm_error']:.4f}, "
-                      f"speedup {r['speedup']:.1f}", flush=True)
+                      f"speedup {r['speedup']:.1f}, u^ ~ {r.get('solution_scale', 1):.4f} u "
+                      f"(rest {r.get('l2_error_relative_scale_removed', 0):.2e})", flush=True)
 
     print(f"\n{'construction':>12} {'params':>9} {'test loss':>10} | {'ms: coarse FEM / rel. L2, mean [min, max]':>42} | "
           f"{'spectral ms / smooth / cracks':>30} | {'speedup':>7}")
@@ -111,8 +127,10 @@ def main():
         spectral = {f: next(r["spectral_norm_error"] for r in mine if r["family"] == f and r["seed"] == 2024)
                     for f, _ in EXPERIMENTS}
         speedup = statistics.median(r["speedup"] for r in mine)
+        scales = [r["solution_scale"] for r in mine if r["family"] == "ms" and r.get("solution_scale") is not None]
         summary[name] = {"ms_gain_over_coarse_fem": {"mean": statistics.mean(gains), "min": min(gains),
                                                      "max": max(gains), "values": gains},
+                         "ms_solution_scale": scales,
                          "spectral_seed2024": spectral, "speedup_median": speedup}
         t = training[name]
         print(f"{name:>12} {t['parameters'] or 0:>9} {t['test_loss'] or 0:>10.3e} | "
@@ -128,6 +146,7 @@ def main():
                           "coarse_n": 32, "fine_n": 256, "ell": 2, "train_rows": datagen.get("rows", {}).get("train"),
                           "families": datagen.get("families"), "ranks": args.ranks,
                           "schedule": "Adam 1e-3 for 10 epochs then 1e-4, batch 1000",
+                          "loss": "J (eq. 2.9)" if weight == 0 else f"J + {weight:g} J_E (patch test)",
                           "precision": sorted({t["precision"] or "fp32" for t in training.values()}),
                           "evaluation_seconds": time.time() - t0, "training": training, "summary": summary,
                           "paper_spectral_norm_error": PAPER_SPECTRAL, "records": records})

@@ -37,6 +37,8 @@ int train_compression_model(MPI_Comm comm, ArgOptions& args) {
   s.equivariance = args.get("-equivariance", s.equivariance,
                             "symmetry of the square: none (the paper's MLP), canonical (canonicalized patches, one pass) "
                             "or gconv (weight-shared D4-equivariant MLP)");
+  s.patch_test_weight = args.get_real("-patch_test_weight", s.patch_test_weight,
+                                     "weight w of the patch-test term: loss J + w J_E (0: the paper's loss J)");
   s.precision = args.get("-precision", s.precision, "training arithmetic: fp32, or bf16 (bfloat16 forward GEMMs, float32 weights, Adam and losses)");
   s.output = args.get("-o", "", "trained model (TorchScript); the checkpoint is <o>.ckpt");
   const std::string report_path = args.get("-report", "", "JSON file with the key figures of the run");

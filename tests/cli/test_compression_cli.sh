@@ -37,6 +37,8 @@ for k in ("spectral_norm_error", "l2_error", "l2_error_relative", "lod_seconds",
 assert r["model"] == "compression" and r["seconds"] > 0, r  # the kind, not the path; every report has seconds
 assert 0 < r["l2_error_relative"] < 0.3 and r["spectral_norm_error"] > 0, r
 assert r["l2_error_relative"] < r["l2_error_coarse_fem_relative"], r  # beats the coarse Q1 FEM
+# the scalar fit is a diagnostic: s = 1 is a candidate, so removing the best scale cannot raise the error
+assert 0 <= r["l2_error_relative_scale_removed"] <= r["l2_error_relative"] and abs(r["solution_scale"] - 1) < 0.3, r
 print("ok: compress-eval", {k: r[k] for k in ("spectral_norm_error", "l2_error_relative", "l2_error_coarse_fem_relative", "speedup")})
 PY
 grep -q 'eval.h5:/fields/difference' eval.xmf || fail "compress-eval xmf"
@@ -81,6 +83,24 @@ assert r["equivariance"] == sys.argv[2] and 0 < r["l2_error_relative"] < 1, r
 print("ok: compress-eval", sys.argv[2], r["l2_error_relative"], r["spectral_norm_error"])
 PY
 done
+# The patch-test term (-patch_test_weight): in the progress line and the report; the test J_E is
+# reported for every run and the term lowers it against the plain run of the same schedule.
+pt_train() {  # WEIGHT
+  run2 train -data lod.h5 -epochs 3 -batch 100 -lr 1e-3 -lr_epochs 3 -patch_test_weight "$1" -o "pt$1.pt" \
+    -report "pt$1.json" > out.txt 2>&1 || { cat out.txt; fail "train -patch_test_weight $1"; }
+}
+pt_train 0
+pt_train 1
+grep -q 'loss J + 1.000000 J_E' out.txt || fail "train -patch_test_weight: no 'loss J + w J_E' line"
+python3 - pt0.json pt1.json <<'PY' || fail "train -patch_test_weight report"
+import json, sys
+p0, p1 = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert p0["patch_test_weight"] == 0 and p1["patch_test_weight"] == 1, (p0, p1)
+assert 0 < p1["test_patch_test_error"] < p0["test_patch_test_error"], (p0["test_patch_test_error"], p1["test_patch_test_error"])
+assert p1["val_loss"] < p1["initial_val_loss"] / 10, p1
+print("ok: patch-test term, test J_E", p0["test_patch_test_error"], "->", p1["test_patch_test_error"],
+      "; test J", p0["test_loss"], "->", p1["test_loss"])
+PY
 
 expect_error() {
   local expected=$1
@@ -103,6 +123,7 @@ expect_error "unknown model 'ritz'" train -model ritz -data lod.h5 -o m2.pt
 expect_error "-device cuda" train -data lod.h5 -device cuda -o m2.pt
 expect_error "unknown augmentation 'rot90'" train -data lod.h5 -augment rot90 -o m2.pt
 expect_error "unknown -equivariance 'rotations'; known: none, canonical, gconv" train -data lod.h5 -equivariance rotations -o m2.pt
+expect_error "-patch_test_weight must be a finite number >= 0" train -data lod.h5 -patch_test_weight -1 -o m2.pt
 expect_error "the augmentation would change nothing" train -data lod.h5 -equivariance gconv -augment d4 -o m2.pt
 expect_error "is already D4-equivariant" compress-eval -model vgconv.pt -coef cracks -group_average
 [ ! -e m2.pt ] || fail "a bad -equivariance left an output file"

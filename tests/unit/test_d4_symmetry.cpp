@@ -5,6 +5,11 @@
 // and corner patches (the whole domain is transformed, so the zero extension outside it
 // transforms with the patch). Tolerance 1e-12 relative to max |S_T|: the two computations
 // solve permuted copies of the same sparse systems, so only rounding differs.
+// The patch test of the compression loss (compression_mlp.hpp) on the same exact local
+// matrices: for an interior T, E_T = W^T S_T V has a zero first row (w = 1), and for a constant
+// coefficient c its 2 x 2 block is c I exactly (the corrector has zero trace on the patch, so it
+// is a(-Q_T v, w) = 0 for linear w); J_E is D4-invariant and a uniform scaling (1 + d) of S^
+// gives J_E = d^2.
 #define BOOST_TEST_MODULE d4_symmetry
 #include <boost/test/unit_test.hpp>
 
@@ -13,6 +18,7 @@
 #include <set>
 
 #include "neurhom/coef/coefficient.hpp"
+#include "neurhom/methods/compression/net/compression_mlp.hpp"
 #include "neurhom/methods/compression/net/d4_symmetry.hpp"
 #include "neurhom/lod/patch_extraction.hpp"
 #include "neurhom/lod/pglod.hpp"
@@ -110,4 +116,61 @@ BOOST_AUTO_TEST_CASE(lod_local_matrices_transform_exactly) {
   BOOST_TEST_MESSAGE("D4: max relative |S_g(T)(A o g^-1) - P_g S_T(A)| = " << worst_S << ", max |R difference| = " << worst_R);
   BOOST_TEST(worst_S < 1e-12);
   BOOST_TEST(worst_R == 0.0);
+}
+
+BOOST_AUTO_TEST_CASE(patch_test_of_exact_local_matrices) {
+  const int coarse_n = 5, fine_n = 20, ell = 1, nodes = 2 * ell + 2;
+  const CoarseMesh mesh(coarse_n, fine_n);
+  LodSettings settings;
+  settings.ell = ell;
+  const PatchTestProbes probes = patch_test_probes(nodes);
+  BOOST_TEST(probes.test.size(0) == nodes * nodes);
+  BOOST_TEST(probes.test[(ell * nodes + ell)][1].item<float>() == -0.5F);  // T's lower-left node
+  BOOST_TEST(probes.trial[3][0].item<float>() == 0.5F);
+  auto interior_E = [&](const CellField& a) {
+    PgLod lod(PETSC_COMM_SELF, mesh, settings);
+    lod.compute(a);
+    std::vector<std::vector<double>> out;
+    for (const auto& p : lod.local_patches()) {
+      if (p.patch.T_I < ell || p.patch.T_J < ell || p.patch.T_I >= coarse_n - ell || p.patch.T_J >= coarse_n - ell)
+        continue;
+      const auto S = extend_local_matrix(p, ell);
+      const auto E = patch_test_matrices(torch::tensor(S, torch::kFloat64).reshape({1, -1}), probes).flatten();
+      out.emplace_back(E.data_ptr<double>(), E.data_ptr<double>() + 6);
+    }
+    return out;
+  };
+  const double c = 2.5;
+  const auto constant = make_function_field([c](double, double) { return c; }, "constant");
+  const auto Ec = interior_E(*constant);
+  BOOST_TEST(Ec.size() == 9u);  // the 3 x 3 interior cells of 5 x 5 at ell = 1
+  for (const auto& E : Ec) {  // rows (1, x, y) x columns (x, y)
+    const double expected[6] = {0, 0, c, 0, 0, c};
+    for (int k = 0; k < 6; ++k) BOOST_TEST(std::abs(E[static_cast<size_t>(k)] - expected[k]) < 1e-9 * c);
+  }
+  CoefficientOptions o;
+  o.family = "ms";
+  o.seed = 3;
+  const auto ms = make_coefficient(o, PETSC_COMM_SELF);
+  double worst_first_row = 0, block = 0;
+  for (const auto& E : interior_E(*ms)) {
+    worst_first_row = std::max({worst_first_row, std::abs(E[0]), std::abs(E[1])});
+    block = std::max(block, std::abs(E[2]) + std::abs(E[5]));
+  }
+  BOOST_TEST(block > 0.1);
+  BOOST_TEST(worst_first_row < 1e-9 * block);
+
+  // J_E: zero for the target itself, d^2 for a uniform scaling, D4-invariant.
+  torch::manual_seed(5);
+  const auto target = torch::randn({6, nodes * nodes * 4}, torch::kFloat64);
+  const auto prediction = target + 0.1 * torch::randn_like(target);
+  BOOST_TEST(patch_test_error_sum(target, target, probes).item<double>() == 0.0);
+  BOOST_TEST(std::abs(patch_test_error_sum(1.01 * target, target, probes).item<double>() - 6 * 1e-4) < 1e-12);
+  const double j = patch_test_error_sum(prediction, target, probes).item<double>();
+  for (int g = 0; g < kD4Order; ++g) {
+    const auto gather = torch::tensor(d4_extended_matrix_gather(g, nodes));
+    const double jg = patch_test_error_sum(prediction.index_select(1, gather), target.index_select(1, gather), probes)
+                          .item<double>();
+    BOOST_TEST(std::abs(jg - j) < 1e-12 * j);
+  }
 }

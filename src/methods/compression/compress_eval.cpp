@@ -154,6 +154,16 @@ CompressEvalResult evaluate_compression(MPI_Comm comm, ScriptedModel& model, con
   const double l2_ref = matrix_norm(M, u);
   r.l2_error = matrix_norm(M, diff);
   r.l2_error_relative = r.l2_error / l2_ref;
+  {  // the diagnostic scalar fit u^_H ~ s u_H
+    OwnedVec Mu = grid.create_vector();
+    NH_PETSC(MatMult(M, u, Mu));
+    PetscScalar inner = 0;
+    NH_PETSC(VecDot(u_hat, Mu, &inner));
+    r.solution_scale = PetscRealPart(inner) / (l2_ref * l2_ref);
+    OwnedVec rest = grid.create_vector();
+    NH_PETSC(VecWAXPY(rest, -r.solution_scale, u, u_hat));
+    r.l2_error_relative_scale_removed = matrix_norm(M, rest) / l2_ref;
+  }
   OwnedVec u_fem = grid.create_vector();
   lod.coarse_to_fine(grid, U_fem, u_fem);
   NH_PETSC(VecAXPY(u_fem, -1.0, u));
@@ -181,6 +191,8 @@ Json to_json(const CompressEvalResult& r, const CompressEvalSettings& settings) 
   report["l2_error"] = r.l2_error;
   report["l2_error_relative"] = r.l2_error_relative;
   report["l2_error_coarse_fem_relative"] = r.l2_error_coarse_fem_relative;
+  report["solution_scale"] = r.solution_scale;
+  report["l2_error_relative_scale_removed"] = r.l2_error_relative_scale_removed;
   report["lod_seconds"] = r.lod_seconds;
   report["nn_seconds"] = r.nn_seconds;
   report["nn_warmup_seconds"] = r.nn_warmup_seconds;

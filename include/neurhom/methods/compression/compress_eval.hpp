@@ -13,6 +13,10 @@
 // and the baseline a surrogate must beat, the classical coarse Q1 FEM u_Q1 with the
 // coefficient sampled at the coarse cell centres:
 //   l2_error_coarse_fem_relative = ||u_H - u_Q1||_L2 / ||u_H||_L2.
+// A diagnostic of the error's kind (not a correction; the network's solution is u^_H as is):
+//   solution_scale = (u^_H, u_H)_L2 / ||u_H||^2_L2, the scalar multiple of u_H closest to u^_H,
+//   l2_error_relative_scale_removed = ||u^_H - solution_scale u_H||_L2 / ||u_H||_L2 <= l2_error_relative:
+// a surrogate whose S^_T share a bias on the smooth modes gives u^_H ~ (1 + d) u_H.
 // With group_average, S^_T = 1/8 sum_g P_g^{-1} Psi(P_g R_T(A)) over the symmetries g of the
 // square (methods/compression/net/d4_symmetry.hpp): exact LOD matrices are equivariant, so this projects the
 // network onto equivariant maps at the price of 8 forward passes.
@@ -45,6 +49,7 @@ struct CompressEvalResult {
   std::string equivariance;  // of the surrogate: none, average (-group_average), canonical, gconv
   int coarse_n = 0, fine_n = 0, ell = 0;
   double spectral_norm_error = 0, l2_error = 0, l2_error_relative = 0, l2_error_coarse_fem_relative = 0;
+  double solution_scale = 1, l2_error_relative_scale_removed = 0;
   double lod_seconds = 0, nn_seconds = 0;
   // One untimed forward pass on zero inputs of the rank's batch shape before nn_seconds starts:
   // the one-time cost of a process and batch shape (oneDNN creates and JIT-compiles its bf16

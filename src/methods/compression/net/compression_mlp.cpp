@@ -1,5 +1,7 @@
 #include "neurhom/methods/compression/net/compression_mlp.hpp"
 
+#include <string>
+
 #include "neurhom/core/error.hpp"
 #include "neurhom/methods/compression/net/d4_symmetry.hpp"
 
@@ -47,6 +49,45 @@ torch::Tensor relative_squared_error_sum(const torch::Tensor& prediction, const 
   const auto num = (prediction - target).pow(2).sum(1);
   const auto den = target.pow(2).sum(1).clamp_min(1e-30);
   return (num / den).sum();
+}
+
+PatchTestProbes patch_test_probes(int node_side) {
+  require(node_side >= 2 && node_side % 2 == 0, "patch test: the extended patch has an odd number of nodes per side");
+  const double centre = 0.5 * (node_side - 1);  // T is the centre cell: nodes ell, ell + 1 of 2 ell + 2
+  PatchTestProbes p;
+  p.test = torch::empty({node_side * node_side, 3}, torch::kFloat32);
+  auto w = p.test.accessor<float, 2>();
+  for (int y = 0; y < node_side; ++y)
+    for (int x = 0; x < node_side; ++x) {
+      const int i = y * node_side + x;
+      w[i][0] = 1.0F;
+      w[i][1] = static_cast<float>(x - centre);
+      w[i][2] = static_cast<float>(y - centre);
+    }
+  p.trial = torch::empty({4, 2}, torch::kFloat32);
+  auto v = p.trial.accessor<float, 2>();
+  for (int j = 0; j < 4; ++j) {  // column j = cy * 2 + cx
+    v[j][0] = static_cast<float>(j % 2) - 0.5F;
+    v[j][1] = static_cast<float>(j / 2) - 0.5F;
+  }
+  return p;
+}
+
+torch::Tensor patch_test_matrices(const torch::Tensor& matrices, const PatchTestProbes& probes) {
+  const auto W = probes.test.to(matrices.device(), matrices.scalar_type());
+  const auto V = probes.trial.to(matrices.device(), matrices.scalar_type());
+  require(matrices.dim() == 2 && matrices.size(1) == W.size(0) * 4,
+          "patch test: matrices of " + std::to_string(matrices.size(1)) + " entries, expected " +
+              std::to_string(W.size(0) * 4));
+  const auto S = matrices.reshape({matrices.size(0), W.size(0), 4});
+  return torch::matmul(torch::matmul(W.t(), S), V);
+}
+
+torch::Tensor patch_test_error_sum(const torch::Tensor& prediction, const torch::Tensor& target,
+                                   const PatchTestProbes& probes) {
+  const auto e = patch_test_matrices(prediction, probes).flatten(1);
+  const auto t = patch_test_matrices(target, probes).flatten(1);
+  return relative_squared_error_sum(e, t);
 }
 
 }  // namespace neurhom

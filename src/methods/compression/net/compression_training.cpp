@@ -1,5 +1,6 @@
 #include "neurhom/methods/compression/net/compression_training.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <functional>
 
@@ -24,21 +25,29 @@ std::uint64_t fnv1a(std::uint64_t h, const void* data, size_t n) {
 
 using ForwardFn = std::function<torch::Tensor(const torch::Tensor&)>;
 
-// Mean relative loss over a whole split (every row once), summed across ranks.
-double evaluate(torch::nn::Module& model, const ForwardFn& forward, LodBatches& batches, MPI_Comm comm,
-                const torch::Device& device) {
+struct SplitLoss {
+  double loss = 0;              // mean J
+  double patch_test_error = 0;  // mean J_E
+};
+
+// Mean relative losses over a whole split (every row once), summed across ranks.
+SplitLoss evaluate(torch::nn::Module& model, const ForwardFn& forward, LodBatches& batches, MPI_Comm comm,
+                   const torch::Device& device, const PatchTestProbes& probes) {
   torch::NoGradGuard no_grad;
   model.eval();
-  double sums[2] = {0, 0};
+  double sums[3] = {0, 0, 0};
   batches.start_evaluation();
   Batch b;
   while (batches.next_evaluation(b)) {
-    sums[0] += relative_squared_error_sum(forward(b.inputs.to(device)), b.targets.to(device)).item<double>();
-    sums[1] += static_cast<double>(b.rows());
+    const auto prediction = forward(b.inputs.to(device)), target = b.targets.to(device);
+    sums[0] += relative_squared_error_sum(prediction, target).item<double>();
+    sums[1] += patch_test_error_sum(prediction, target, probes).item<double>();
+    sums[2] += static_cast<double>(b.rows());
   }
-  MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPI_DOUBLE, MPI_SUM, comm);
+  MPI_Allreduce(MPI_IN_PLACE, sums, 3, MPI_DOUBLE, MPI_SUM, comm);
   model.train();
-  return sums[1] > 0 ? sums[0] / sums[1] : 0.0;
+  if (sums[2] <= 0) return {};
+  return {sums[0] / sums[2], sums[1] / sums[2]};
 }
 
 }  // namespace
@@ -67,6 +76,8 @@ TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const
   require(s.batch >= 1, "-batch must be at least 1");
   require(s.learning_rate > 0 && s.late_rate > 0, "learning rates must be positive");
   require(!s.output.empty(), "train needs an output model file: -o model.pt");
+  require(s.patch_test_weight >= 0 && std::isfinite(s.patch_test_weight),
+          "-patch_test_weight must be a finite number >= 0 (got " + std::to_string(s.patch_test_weight) + ")");
   require(s.augment == "none" || s.augment == "d4", "unknown augmentation '" + s.augment + "' (-augment); known: none, d4");
   const Precision precision = precision_from_string(s.precision, "training precision");
   const Equivariance equivariance = equivariance_from_string(s.equivariance);
@@ -106,7 +117,8 @@ TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const
                       {"normalization", "none"},
                       {"augment", s.augment},
                       {"equivariance", equivariance_name(equivariance)},
-                      {"train_precision", precision_name(precision)}};
+                      {"train_precision", precision_name(precision)},
+                      {"patch_test_weight", std::to_string(s.patch_test_weight)}};
 
   if (s.resume) {  // the Trainer checks the same; this names what the data file needs
     const CheckpointMeta saved = read_checkpoint_meta(ts.checkpoint);
@@ -120,6 +132,10 @@ TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const
                 cmeta.architecture);
   }
   const int side = (2 * meta.ell + 1) * (meta.fine_n / meta.coarse_n), nodes = 2 * meta.ell + 2;
+  require(nodes * nodes * 4 == meta.output_size(), "data file '" + data_path + "': " +
+                                                       std::to_string(meta.output_size()) +
+                                                       " matrix entries per row do not fit ell = " + std::to_string(meta.ell));
+  const PatchTestProbes probes = patch_test_probes(nodes);
   require(equivariance == Equivariance::None || (side * side == meta.input_size && nodes * nodes * 4 == meta.output_size()),
           "-equivariance " + s.equivariance + ": the data file's patch sizes do not fit its setting");
   torch::manual_seed(s.seed);
@@ -163,14 +179,15 @@ TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const
                                             std::to_string(train.rows()) + " rows over " +
                                             std::to_string(mpi_size(comm)) + " ranks)");
   if (meta.rows(Split::Val) > 0)
-    trainer.set_validation([&] { return evaluate(*module, forward, val, comm, trainer.device()); });
+    trainer.set_validation([&] { return evaluate(*module, forward, val, comm, trainer.device(), probes).loss; });
   if (is_root(comm))
     std::printf("[train] compression MLP %s (%lld parameters, equivariance %s), %lld train rows%s, batch %lld on %d "
-                "ranks x %d threads, %lld steps/epoch%s\n",
+                "ranks x %d threads, %lld steps/epoch%s%s\n",
                 cmeta.architecture.c_str(), static_cast<long long>(parameters), s.equivariance.c_str(), train.rows(),
                 s.augment == "d4" ? " (D4 augmentation)" : "", static_cast<long long>(s.batch), mpi_size(comm),
                 trainer.threads(), train.steps_per_epoch(),
-                precision == Precision::BFloat16 ? ", bf16 mixed precision" : "");
+                precision == Precision::BFloat16 ? ", bf16 mixed precision" : "",
+                s.patch_test_weight > 0 ? (", loss J + " + std::to_string(s.patch_test_weight) + " J_E").c_str() : "");
 
   const double global_batch = static_cast<double>(s.batch);
   const torch::Device device = trainer.device();
@@ -181,15 +198,23 @@ TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const
       AutocastScope autocast(precision, device);
       prediction = forward(b.inputs.to(device));
     }
-    const torch::Tensor local = relative_squared_error_sum(prediction.to(torch::kFloat32), b.targets.to(device));
+    prediction = prediction.to(torch::kFloat32);
+    const torch::Tensor target = b.targets.to(device);
+    const torch::Tensor local = relative_squared_error_sum(prediction, target);
     StepOutput out;
     out.objective = local / global_batch;
+    if (s.patch_test_weight > 0)
+      out.objective = out.objective + (s.patch_test_weight / global_batch) * patch_test_error_sum(prediction, target, probes);
     out.loss_sum = local.item<double>();
     out.samples = static_cast<double>(b.rows());
     return out;
   });
   result.data_fingerprint = cmeta.data_fingerprint;
-  result.test_loss = meta.rows(Split::Test) > 0 ? evaluate(*module, forward, test, comm, device) : 0.0;
+  if (meta.rows(Split::Test) > 0) {
+    const SplitLoss t = evaluate(*module, forward, test, comm, device, probes);
+    result.test_loss = t.loss;
+    result.test_patch_test_error = t.patch_test_error;
+  }
   return result;
 }
 
@@ -201,6 +226,8 @@ Json to_json(const TrainResult& r, const TrainSettings& s, MPI_Comm comm) {
   report["equivariance"] = s.equivariance;
   report["precision"] = s.precision;
   report["test_loss"] = r.test_loss;
+  report["test_patch_test_error"] = r.test_patch_test_error;
+  report["patch_test_weight"] = s.patch_test_weight;
   report["model"] = "compression";
   return report;
 }

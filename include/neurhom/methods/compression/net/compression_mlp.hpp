@@ -40,4 +40,27 @@ std::vector<std::int64_t> compression_group_channels(const std::vector<std::int6
 // (The trainer divides by the global batch size, so the gradient is that of the mean.)
 torch::Tensor relative_squared_error_sum(const torch::Tensor& prediction, const torch::Tensor& target);
 
+// The patch test of a local matrix (-patch_test_weight; Irons' patch test, as a loss term).
+// With coordinates in units of H centred at the midpoint of T (the centre cell of the extended
+// patch), V = [x, y] at T's 4 nodes (4 x 2, the trial side j of S_T[i, j]) and
+// W = [1, x, y] at the (2 ell + 2)^2 extended patch nodes (the test side i),
+//   E_T = W^T S_T V   (3 x 2):
+// the action of the local PG-LOD operator on linear functions. For an interior patch the first
+// row is zero (S_T 1 = 0 on both sides) and the 2 x 2 block is int_T A (grad v - grad Q_T v) .
+// grad w, |T| times the LOD effective conductivity of T; it is what the assembled coarse
+// operator does to smooth functions. The Frobenius loss J of eq. (2.9) barely sees a 0.5 % bias
+// of this block (2.5e-5 of a 5e-4 loss), yet summed over all cells such a bias scales the
+// whole coarse solution by 1/(1 + 0.005). The loss term is J_E = ||E^ - E||_F^2 / ||E||_F^2 per
+// row. It is D4-invariant (E transforms by rotations of the coordinates).
+struct PatchTestProbes {
+  torch::Tensor test;   // W, [(2 ell + 2)^2, 3]
+  torch::Tensor trial;  // V, [4, 2]
+};
+PatchTestProbes patch_test_probes(int node_side);
+// E_T of every row of a batch of extended S_T (rows [n, node_side^2 * 4]) -> [n, 3, 2].
+torch::Tensor patch_test_matrices(const torch::Tensor& matrices, const PatchTestProbes& probes);
+// sum over the batch of ||E^_i - E_i||_F^2 / ||E_i||_F^2.
+torch::Tensor patch_test_error_sum(const torch::Tensor& prediction, const torch::Tensor& target,
+                                   const PatchTestProbes& probes);
+
 }  // namespace neurhom

@@ -12,7 +12,10 @@
 // With equivariance = "canonical" every row (train, validation, test) is canonicalized
 // (d4_canonical.hpp), with "gconv" the network is the weight-shared D4-equivariant MLP
 // (exported with materialized weights as a plain MLP); the export records the choice in its
-// `equivariance` attribute, which compress-eval follows.
+// `equivariance` attribute, which compress-eval follows. With patch_test_weight w > 0 the
+// objective is J + w J_E, J_E the relative error of the patch-test matrices E_T = W^T S_T V
+// (compression_mlp.hpp); the reported train/val/test losses are J either way, and the test
+// J_E is reported too. A resumed run may change w (fine-tuning).
 #include <mpi.h>
 
 #include <cstdint>
@@ -41,6 +44,7 @@ struct TrainSettings {
   int buffer_blocks = 8;
   std::string augment = "none";  // none, or d4: a random symmetry of the square per row and epoch
   std::string equivariance = "none";  // none, canonical or gconv (compression_mlp.hpp)
+  double patch_test_weight = 0;  // w of the loss J + w J_E (compression_mlp.hpp, the patch test); 0: the paper's J
   std::string precision = "fp32";  // fp32, or bf16: bfloat16 autocast of the forward GEMMs (nn/mixed_precision.hpp)
   bool show_progress = true;
   int stop_after_epochs = 0;  // testing aid: return after this many epochs of this run (0: off)
@@ -48,6 +52,7 @@ struct TrainSettings {
 
 struct TrainResult : TrainerResult {
   double test_loss = 0;
+  double test_patch_test_error = 0;  // mean J_E over the test split (whatever the weight)
   std::string data_fingerprint;
 };
 
