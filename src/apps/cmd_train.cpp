@@ -43,6 +43,7 @@ int train_compression_model(MPI_Comm comm, ArgOptions& args) {
   s.output = args.get("-o", "", "trained model (TorchScript); the checkpoint is <o>.ckpt");
   const std::string report_path = args.get("-report", "", "JSON file with the key figures of the run");
   s.resume = args.flag("-resume", "continue from <o>.ckpt");
+  s.fresh_optimizer = args.flag("-fresh_optimizer", "with -resume: start Adam anew (fine-tuning with a changed loss)");
   s.stop_after_epochs = static_cast<int>(args.get_int("-stop_after", 0, "stop after this many epochs (testing aid)"));
   args.finish(is_root(comm));
   if (args.help_requested()) return 0;

@@ -90,11 +90,15 @@ void Trainer::resume_from_checkpoint(TrainerResult& result) {
               " vs " + meta_.data_fingerprint + ")");
   load_checkpoint(ckpt, *model_, optimizer_list());
   model_->to(device_);
+  if (settings_.fresh_optimizer)
+    for (auto& slot : optimizers_) build_optimizer(slot);
   meta_.history = saved.history;
   meta_.epoch = saved.epoch;
   meta_.steps = saved.steps;
   result.first_epoch = saved.epoch + 1;
-  if (is_root(comm_)) std::printf("[%s] resuming from '%s' after epoch %d\n", settings_.name.c_str(), ckpt.c_str(), saved.epoch);
+  if (is_root(comm_))
+    std::printf("[%s] resuming from '%s' after epoch %d%s\n", settings_.name.c_str(), ckpt.c_str(), saved.epoch,
+                settings_.fresh_optimizer ? " (fresh optimizer state)" : "");
 }
 
 void Trainer::write_outputs() {

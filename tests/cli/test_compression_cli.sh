@@ -55,6 +55,10 @@ PY
 # Resume after a completed run continues from its last epoch.
 run2 train -data lod.h5 -epochs 4 -batch 100 -o model.pt -resume > out.txt 2>&1 || { cat out.txt; fail "resume"; }
 grep -q 'resuming from .* after epoch 3' out.txt && grep -q 'epoch 4/4' out.txt || { cat out.txt; fail "resume output"; }
+# Fine-tuning with a changed loss: -fresh_optimizer keeps the weights and epochs, starts Adam anew.
+run2 train -data lod.h5 -epochs 5 -batch 100 -patch_test_weight 1 -o model.pt -resume -fresh_optimizer -report fresh.json > out.txt 2>&1 || { cat out.txt; fail "resume -fresh_optimizer"; }
+grep -q 'resuming from .* after epoch 4 (fresh optimizer state)' out.txt && grep -q 'epoch 5/5' out.txt || { cat out.txt; fail "resume -fresh_optimizer output"; }
+python3 -c "import json; r=json.load(open('fresh.json')); assert r['fresh_optimizer'] and r['val_loss'] < r['history'][0]['val_loss'], r" || fail "fresh.json"
 
 # Training variants (D4 augmentation, bf16 mixed precision): the progress line and the report
 # say so, and the loss still falls below half its initial value in 2 epochs.
@@ -123,6 +127,7 @@ expect_error "unknown model 'ritz'" train -model ritz -data lod.h5 -o m2.pt
 expect_error "-device cuda" train -data lod.h5 -device cuda -o m2.pt
 expect_error "unknown augmentation 'rot90'" train -data lod.h5 -augment rot90 -o m2.pt
 expect_error "unknown -equivariance 'rotations'; known: none, canonical, gconv" train -data lod.h5 -equivariance rotations -o m2.pt
+expect_error "-fresh_optimizer needs -resume" train -data lod.h5 -fresh_optimizer -o m2.pt
 expect_error "-patch_test_weight must be a finite number >= 0" train -data lod.h5 -patch_test_weight -1 -o m2.pt
 expect_error "the augmentation would change nothing" train -data lod.h5 -equivariance gconv -augment d4 -o m2.pt
 expect_error "is already D4-equivariant" compress-eval -model vgconv.pt -coef cracks -group_average

@@ -54,6 +54,11 @@ struct TrainerSettings {
   std::string checkpoint;      // checkpoint file ("": none, and no resume)
   std::string export_path;     // TorchScript file written with every checkpoint ("": none)
   bool resume = false;
+  // On resume: restore the module, epoch and history but start the optimizers anew (Adam
+  // moments at zero). For fine-tuning with a changed objective: Adam's second moments of the
+  // old, converged loss are tiny, so a new loss term would first take steps far larger than
+  // the learning rate.
+  bool fresh_optimizer = false;
   int checkpoint_every = 1;    // epochs between checkpoints (the last epoch always writes)
   int print_every = 1;         // epochs between progress lines (physics losses run thousands)
   bool show_progress = true;   // per-step progress lines within an epoch (rank 0)

@@ -78,6 +78,7 @@ TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const
   require(!s.output.empty(), "train needs an output model file: -o model.pt");
   require(s.patch_test_weight >= 0 && std::isfinite(s.patch_test_weight),
           "-patch_test_weight must be a finite number >= 0 (got " + std::to_string(s.patch_test_weight) + ")");
+  require(!s.fresh_optimizer || s.resume, "-fresh_optimizer needs -resume (a new run starts with a fresh optimizer anyway)");
   require(s.augment == "none" || s.augment == "d4", "unknown augmentation '" + s.augment + "' (-augment); known: none, d4");
   const Precision precision = precision_from_string(s.precision, "training precision");
   const Equivariance equivariance = equivariance_from_string(s.equivariance);
@@ -92,6 +93,7 @@ TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const
   ts.checkpoint = checkpoint_path_for(s.output);
   ts.export_path = s.output;
   ts.resume = s.resume;
+  ts.fresh_optimizer = s.fresh_optimizer;
   ts.show_progress = s.show_progress;
   ts.stop_after_epochs = s.stop_after_epochs;
   Trainer trainer(comm, ts);
@@ -228,6 +230,7 @@ Json to_json(const TrainResult& r, const TrainSettings& s, MPI_Comm comm) {
   report["test_loss"] = r.test_loss;
   report["test_patch_test_error"] = r.test_patch_test_error;
   report["patch_test_weight"] = s.patch_test_weight;
+  report["fresh_optimizer"] = s.fresh_optimizer;
   report["model"] = "compression";
   return report;
 }

@@ -15,7 +15,8 @@
 // `equivariance` attribute, which compress-eval follows. With patch_test_weight w > 0 the
 // objective is J + w J_E, J_E the relative error of the patch-test matrices E_T = W^T S_T V
 // (compression_mlp.hpp); the reported train/val/test losses are J either way, and the test
-// J_E is reported too. A resumed run may change w (fine-tuning).
+// J_E is reported too. A resumed run may change w (fine-tuning; with fresh_optimizer, Adam starts
+// anew, see nn/trainer.hpp).
 #include <mpi.h>
 
 #include <cstdint>
@@ -41,6 +42,7 @@ struct TrainSettings {
   std::string device = "cpu"; // cpu or cuda
   std::string output;         // TorchScript model; the checkpoint is output + ".ckpt"
   bool resume = false;
+  bool fresh_optimizer = false;  // with resume: new Adam moments (fine-tuning with a changed loss)
   int buffer_blocks = 8;
   std::string augment = "none";  // none, or d4: a random symmetry of the square per row and epoch
   std::string equivariance = "none";  // none, canonical or gconv (compression_mlp.hpp)
