@@ -173,6 +173,13 @@ BOOST_AUTO_TEST_CASE(bad_files_give_clear_errors) {
     m.write(f);
   }
   BOOST_TEST(message("nn_missing.h5").find("has no dataset '/train/inputs'") != std::string::npos);
+  {  // S_T rows that do not fit ell (the patch test and the D4 maps need (2 ell + 2)^2 x 4)
+    Hdf5File f("nn_bad_rows.h5", Hdf5File::Mode::Create, comm);
+    LodDatasetMeta m;
+    m.coarse_n = 4, m.fine_n = 8, m.ell = 1, m.input_size = 36, m.output_rows = 9, m.samples = 10, m.families = {"ms"};
+    m.write(f);
+  }
+  BOOST_TEST(message("nn_bad_rows.h5").find("output_rows x output_cols = 9 x 4 do not fit ell = 1") != std::string::npos);
 
   // A checkpoint from another data file (other setting) cannot be resumed on this one.
   write_synthetic_dataset("nn_other.h5", comm, 10);

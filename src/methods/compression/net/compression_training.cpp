@@ -134,11 +134,8 @@ TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const
                 cmeta.architecture);
   }
   const int side = (2 * meta.ell + 1) * (meta.fine_n / meta.coarse_n), nodes = 2 * meta.ell + 2;
-  require(nodes * nodes * 4 == meta.output_size(), "data file '" + data_path + "': " +
-                                                       std::to_string(meta.output_size()) +
-                                                       " matrix entries per row do not fit ell = " + std::to_string(meta.ell));
-  const PatchTestProbes probes = patch_test_probes(nodes);
-  require(equivariance == Equivariance::None || (side * side == meta.input_size && nodes * nodes * 4 == meta.output_size()),
+  const PatchTestProbes probes = patch_test_probes(nodes);  // the reader checked the S_T size against ell
+  require(equivariance == Equivariance::None || side * side == meta.input_size,
           "-equivariance " + s.equivariance + ": the data file's patch sizes do not fit its setting");
   torch::manual_seed(s.seed);
   std::shared_ptr<torch::nn::Module> module;

@@ -101,6 +101,10 @@ LodDatasetMeta LodDatasetMeta::read(const Hdf5File& file) {
   m.alpha = file.read_attribute_double("/", "alpha");
   m.beta = file.read_attribute_double("/", "beta");
   m.precision = file.read_attribute_string("/", "precision");
+  require(m.ell >= 1 && m.output_rows == (2 * m.ell + 2) * (2 * m.ell + 2) && m.output_cols == 4,
+          where + ": output_rows x output_cols = " + std::to_string(m.output_rows) + " x " +
+              std::to_string(m.output_cols) + " do not fit ell = " + std::to_string(m.ell) +
+              " (extended S_T: (2 ell + 2)^2 x 4)");
   for (Split s : {Split::Train, Split::Val, Split::Test}) {
     for (const char* what : {"inputs", "outputs"}) {
       const std::string path = lod_dataset_path(s, what);
