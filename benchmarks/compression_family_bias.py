@@ -47,7 +47,10 @@ def main():
     W, V = probes(node_side)
     X, Y, fam = f[f"{args.split}/inputs"], f[f"{args.split}/outputs"], f[f"{args.split}/family"][:]
     torch.set_num_threads(os.cpu_count() or 1)
-    result = {"benchmark": "compression_family_bias", "data": args.data, "split": args.split, "rows": int(len(fam)),
+    result = {"benchmark": "compression_family_bias",
+              "protocol": "diagnostic on lod-datagen rows of the paper setting: per-family least-squares scale alpha_E "
+                          "of the patch-test matrices E_T = W^T S_T V (network vs PG-LOD), exported model in float32",
+              "data": args.data, "split": args.split, "rows": int(len(fam)),
               "families": families, "models": {}}
     print(f"{'model':>28} " + " ".join(f"{name:>9}" for name in families))
     for spec in args.models:
