@@ -19,7 +19,7 @@ namespace {
 
 struct HomogOptions {
   std::string name = "elliptic2d", output, report;
-  PetscReal eps = 0;
+  HomogenizationCaseOptions case_options;
   PetscInt fine_per_period = 64, cell_n = 128, steps = 200;
 };
 
@@ -27,11 +27,11 @@ PetscErrorCode read_options(MPI_Comm comm, HomogOptions* o) {
   PetscFunctionBeginUser;
   PetscOptionsBegin(comm, nullptr, "neurhom homog: FEM homogenization references of the NH-PINN cases", "homog");
   PetscCall(read_string(PetscOptionsObject, "-case", "elliptic2d, slow1d or reaction1d", &o->name));
-  PetscCall(PetscOptionsReal("-eps", "Period eps (0: the paper's, 1/8, 1/8, 1/10)", nullptr, o->eps, &o->eps, nullptr));
+  PetscCall(read_homogenization_case_options(PetscOptionsObject, &o->case_options));
   PetscCall(PetscOptionsInt("-fine_per_period", "Fine cells per period of the coefficient (h = eps / this)", nullptr,
                             o->fine_per_period, &o->fine_per_period, nullptr));
   PetscCall(PetscOptionsInt("-cell_n", "Cell-problem mesh size", nullptr, o->cell_n, &o->cell_n, nullptr));
-  PetscCall(PetscOptionsInt("-steps", "Backward Euler steps to T = 1 (reaction1d)", nullptr, o->steps, &o->steps, nullptr));
+  PetscCall(PetscOptionsInt("-steps", "Backward Euler steps to T (reaction1d)", nullptr, o->steps, &o->steps, nullptr));
   PetscCall(read_string(PetscOptionsObject, "-o", "HDF5 file with u_eps, v and their difference", &o->output));
   PetscCall(read_string(PetscOptionsObject, "-report", "JSON report", &o->report));
   PetscOptionsEnd();
@@ -44,7 +44,7 @@ int run_homog(MPI_Comm comm) {
   HomogOptions o;
   NH_PETSC(read_options(comm, &o));
   if (finish_options(comm)) return 0;  // -help: the options are listed; unknown options: Error
-  const HomogenizationCase c = make_homogenization_case(o.name, o.eps);
+  const HomogenizationCase c = make_homogenization_case(o.name, o.case_options);
   HomogCaseSettings s;
   s.fine_per_period = static_cast<int>(o.fine_per_period);
   s.cell_n = static_cast<int>(o.cell_n);
@@ -75,6 +75,9 @@ int run_homog(MPI_Comm comm) {
     report["cell_error"] = r.cell_error;
     report["steps"] = s.steps;
     report["T"] = c.final_time;
+    report["reaction_cell"] = c.reaction_cell;
+    report["initial_amplitude"] = o.case_options.initial_amplitude;
+    report["initial_wavenumber"] = o.case_options.initial_wavenumber;
   }
   report["e4"] = r.e4;
   report["seconds"] = r.seconds;

@@ -21,6 +21,21 @@ PetscErrorCode read_string(PetscOptionItems* PetscOptionsObject, const char* nam
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode read_homogenization_case_options(PetscOptionItems* PetscOptionsObject, HomogenizationCaseOptions* o) {
+  PetscInt k = o->initial_wavenumber;
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsReal("-eps", "Period eps (0: the paper's, 1/8, 1/8, 1/10)", nullptr, o->eps, &o->eps, nullptr));
+  PetscCall(read_string(PetscOptionsObject, "-reaction_cell",
+                        "reaction1d: the reading of r: 2pi (r = cos y on (0, 2 pi), eq. (21)) or 1 (cos 2 pi y on (0, 1), the Appendix)",
+                        &o->reaction_cell));
+  PetscCall(PetscOptionsReal("-final_time", "reaction1d: final time T (not in the paper)", nullptr, o->final_time, &o->final_time, nullptr));
+  PetscCall(PetscOptionsReal("-initial_amplitude", "reaction1d: u_0 = A sin(k x), A (not in the paper)", nullptr,
+                             o->initial_amplitude, &o->initial_amplitude, nullptr));
+  PetscCall(PetscOptionsInt("-initial_wavenumber", "reaction1d: u_0 = A sin(k x), k", nullptr, k, &k, nullptr));
+  o->initial_wavenumber = static_cast<int>(k);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode read_patch_solver(PetscOptionItems* PetscOptionsObject, const char* alias, std::string* value) {
   PetscFunctionBeginUser;
   PetscCall(read_string(PetscOptionsObject, alias, "Alias of -patch_solver", value));

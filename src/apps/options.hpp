@@ -7,6 +7,7 @@
 #include <string>
 
 #include "neurhom/coef/coefficient.hpp"
+#include "neurhom/coef/homogenization_cases.hpp"
 
 namespace neurhom::app {
 
@@ -26,6 +27,10 @@ std::unique_ptr<CoefficientPath> make_coefficient_path(const CommonOptions& opti
 
 // Must be called between PetscOptionsBegin and PetscOptionsEnd (uses PetscOptionsObject).
 PetscErrorCode read_common_options(PetscOptionItems* PetscOptionsObject, CommonOptions* options);
+
+// -eps, -reaction_cell, -final_time, -initial_amplitude, -initial_wavenumber of the NH-PINN
+// cases (coef/homogenization_cases.hpp), shared by `homog` and `nhpinn`.
+PetscErrorCode read_homogenization_case_options(PetscOptionItems* PetscOptionsObject, HomogenizationCaseOptions* o);
 
 // Reads a string option into `value` (keeps the default when absent).
 PetscErrorCode read_string(PetscOptionItems* PetscOptionsObject, const char* name, const char* help,

@@ -13,6 +13,13 @@ namespace {
 std::string homogenization_case_names() { return "elliptic2d, slow1d, reaction1d"; }
 
 HomogenizationCase make_homogenization_case(const std::string& name, double eps) {
+  HomogenizationCaseOptions o;
+  o.eps = eps;
+  return make_homogenization_case(name, o);
+}
+
+HomogenizationCase make_homogenization_case(const std::string& name, const HomogenizationCaseOptions& o) {
+  const double eps = o.eps;
   HomogenizationCase c;
   c.name = name;
   if (name == "elliptic2d") {
@@ -31,15 +38,31 @@ HomogenizationCase make_homogenization_case(const std::string& name, double eps)
     c.eps = eps > 0 ? eps : 0.1;
     c.x0 = -kPi;
     c.x1 = kPi;
-    c.cell_period = 2 * kPi;
+    require(o.reaction_cell == "2pi" || o.reaction_cell == "1",
+            "-reaction_cell must be 2pi or 1 (got '" + o.reaction_cell + "')");
+    require(o.final_time > 0 && std::isfinite(o.final_time), "-final_time must be positive");
+    require(std::isfinite(o.initial_amplitude), "-initial_amplitude must be finite");
+    require(o.initial_wavenumber >= 1, "-initial_wavenumber must be a positive integer (u_0 = 0 at x = +-pi)");
+    c.reaction_cell = o.reaction_cell;
     c.diffusion = 2.0;
-    c.r = [](double y) { return std::cos(y); };
-    c.f1d = [](double x) { return std::sin(2 * kPi * x); };
-    c.initial = [](double x) { return 0.01 * std::sin(x); };
-    c.final_time = 1.0;
     const double D = c.diffusion;
-    c.exact_cell = [D](double y) { return -std::cos(y) / D; };
-    c.exact_r_star = -1.0 / (2.0 * D);
+    if (o.reaction_cell == "2pi") {
+      c.cell_period = 2 * kPi;
+      c.r = [](double y) { return std::cos(y); };
+      c.exact_cell = [D](double y) { return -std::cos(y) / D; };
+      c.exact_r_star = -1.0 / (2.0 * D);
+    } else {
+      c.cell_period = 1.0;
+      const double w = 2 * kPi;
+      c.r = [w](double y) { return std::cos(w * y); };
+      c.exact_cell = [D, w](double y) { return -std::cos(w * y) / (w * w * D); };
+      c.exact_r_star = -1.0 / (2.0 * w * w * D);
+    }
+    c.f1d = [](double x) { return std::sin(2 * kPi * x); };
+    const double A = o.initial_amplitude;
+    const int k = o.initial_wavenumber;
+    c.initial = [A, k](double x) { return A * std::sin(k * x); };
+    c.final_time = o.final_time;
   } else {
     throw Error("unknown case '" + name + "' (-case); known: " + homogenization_case_names());
   }

@@ -32,6 +32,7 @@ MlpImpl::MlpImpl(std::vector<std::int64_t> widths, Activation activation)
 }
 
 torch::Tensor MlpImpl::forward(torch::Tensor x) {
+  if (input_map_) x = input_map_(x);
   for (size_t k = 0; k < layers_.size(); ++k) {
     x = layers_[k]->forward(x);
     if (k + 1 < layers_.size()) x = activation_ == Activation::ReLU ? torch::relu(x) : torch::tanh(x);

@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "neurhom/core/constants.hpp"
 #include "neurhom/core/error.hpp"
 
 namespace neurhom {
@@ -14,6 +15,61 @@ Mlp tanh_mlp(const std::vector<std::int64_t>& widths, std::uint64_t seed) {
   net->to(torch::kFloat64);
   net->reset_glorot_normal(seed);
   return net;
+}
+
+PeriodicFeatures::PeriodicFeatures(std::vector<double> periods, int frequencies)
+    : periods_(std::move(periods)), k_(frequencies) {
+  require(k_ >= 1, "periodic features: need at least one frequency (got " + std::to_string(k_) + ")");
+  bool any = false;
+  for (double L : periods_) {
+    require(L >= 0 && std::isfinite(L), "periodic features: a period must be positive (0: not periodic)");
+    any = any || L > 0;
+  }
+  require(any, "periodic features: no periodic input");
+}
+
+std::int64_t PeriodicFeatures::width() const {
+  std::int64_t w = 0;
+  for (double L : periods_) w += L > 0 ? 2 * k_ : 1;
+  return w;
+}
+
+torch::Tensor PeriodicFeatures::operator()(const torch::Tensor& x) const {
+  require(x.dim() == 2 && x.size(1) == static_cast<std::int64_t>(periods_.size()),
+          "periodic features: expected points [N, " + std::to_string(periods_.size()) + "]");
+  std::vector<torch::Tensor> columns;
+  const torch::Tensor k = torch::arange(1, k_ + 1, x.options());
+  for (size_t j = 0; j < periods_.size(); ++j) {
+    const torch::Tensor xj = x.select(1, static_cast<std::int64_t>(j)).unsqueeze(1);
+    if (periods_[j] == 0) {
+      columns.push_back(xj);
+      continue;
+    }
+    const torch::Tensor phase = xj * k * (2 * kPi / periods_[j]);
+    columns.push_back(torch::sin(phase));
+    columns.push_back(torch::cos(phase));
+  }
+  return torch::cat(columns, 1);
+}
+
+Mlp periodic_tanh_mlp(const PeriodicFeatures& features, const std::vector<std::int64_t>& hidden, std::uint64_t seed) {
+  std::vector<std::int64_t> widths{features.width()};
+  widths.insert(widths.end(), hidden.begin(), hidden.end());
+  widths.push_back(1);
+  Mlp net = tanh_mlp(widths, seed);
+  net->set_input_map(features);
+  return net;
+}
+
+std::vector<double> fit_linear_drift(const torch::Tensor& points, const std::vector<double>& values) {
+  require(points.dim() == 2 && points.size(0) == static_cast<std::int64_t>(values.size()) &&
+              points.size(0) > points.size(1),
+          "linear drift fit: need more points than unknowns and one value per point");
+  const torch::Tensor X = torch::cat({torch::ones({points.size(0), 1}, torch::kFloat64), points.to(torch::kFloat64)}, 1);
+  const torch::Tensor d = torch::tensor(values, torch::kFloat64).unsqueeze(1);
+  // normal equations in float64 on a [d+1, d+1] system (grid points: well conditioned)
+  const torch::Tensor coef = torch::linalg::solve(X.t().mm(X), X.t().mm(d), true).squeeze(1).contiguous();
+  return std::vector<double>(coef.data_ptr<double>(), coef.data_ptr<double>() + coef.numel());
 }
 
 DirichletAnsatz::DirichletAnsatz(Box box, double scale) : box_(std::move(box)), scale_(scale) {

@@ -42,8 +42,29 @@ assert r['homogenized_boundary'] == 'exact' and r['homogenized_output_scale'] > 
 assert abs(r['transfer_error'] - r['e1']) < 0.2 * r['e1'], r
 r0 = json.load(open('n.json')); assert r0['homogenized_boundary'] == 'loss', r0" || fail "exact boundary report"
 
+# the unit-cell reading of the reaction (r = cos 2 pi y on (0, 1)): r* = -1/(16 pi^2), e4 ~ 1e-3
+"$mpiexec" -n 2 --oversubscribe "$neurhom" homog -case reaction1d -reaction_cell 1 -final_time 0.5 -fine_per_period 8 \
+  -steps 20 -report h1.json > out.txt 2>&1 || { cat out.txt; fail "homog reaction1d -reaction_cell 1"; }
+python3 -c "
+import json, math; r = json.load(open('h1.json'))
+assert r['reaction_cell'] == '1' and r['T'] == 0.5 and abs(r['r_star'] + 1 / (16 * math.pi ** 2)) < 1e-4 and r['e4'] < 5e-3, r" \
+  || fail "homog reaction_cell report"
+# periodic input layer for the cell PINN; step 3 with the FEM cell data
+"$mpiexec" -n 2 --oversubscribe "$neurhom" nhpinn -case reaction1d -reaction_cell 1 -fine_per_period 8 -steps 10 \
+  -cell_points 21 -cell_features 2 -cell_epochs 100 -homog_points 11 -homog_time_points 11 -homog_epochs 5 \
+  -average_last 5 -threads 1 -report p.json > out.txt 2>&1 || { cat out.txt; fail "nhpinn -cell_features"; }
+"$mpiexec" -n 2 --oversubscribe "$neurhom" nhpinn -case slow1d -fine_per_period 8 -homog_data fem -homog_points 11 \
+  -homog_epochs 5 -average_last 5 -threads 1 -report f.json > out.txt 2>&1 || { cat out.txt; fail "nhpinn -homog_data fem"; }
+python3 -c "
+import json; p = json.load(open('p.json')); f = json.load(open('f.json'))
+assert p['cell_input'] == 'periodic' and p['cell_frequencies'] == 2 and p['reaction_cell'] == '1' and p['a_star_error'] < 0.01, p
+assert f['homogenized_data'] == 'fem' and 'cell_error' not in f and abs(f['e2'] - f['e4']) < 1e-12, f" \
+  || fail "periodic cell / fem data report"
+
 cmd=homog
 expect_error "unknown case 'heat' (-case)" -case heat
+expect_error "-reaction_cell must be 2pi or 1 (got 'pi')" -case reaction1d -reaction_cell pi
+expect_error "-final_time must be positive" -case reaction1d -final_time 0
 expect_error "-eps must be in (0, 1)" -case slow1d -eps 2
 expect_error "-fine_per_period must be at least 4" -case slow1d -fine_per_period 2
 cmd=nhpinn
@@ -54,6 +75,10 @@ expect_error "-decay_steps must be at least 1" -case slow1d -decay_steps 0
 expect_error "-homog_boundary_weight must be in (0, 1)" -case slow1d -fine_per_period 8 -cell_points 11 -cell_x 3 -cell_epochs 2 -homog_boundary_weight 1
 
 expect_error "-homog_boundary must be exact or loss (got 'hard')" -case slow1d -homog_boundary hard
+expect_error "-homog_data must be pinn or fem (got 'exact')" -case slow1d -homog_data exact
+expect_error "-cell_weights must sum to 1" -case reaction1d -fine_per_period 8 -steps 5 -cell_weights 0.5,0.6,0.1
+expect_error "-cell_weights needs 3 values" -case reaction1d -fine_per_period 8 -steps 5 -cell_weights 0.5,0.5
+expect_error "-cell_features must be >= 0" -case reaction1d -fine_per_period 8 -steps 5 -cell_features -1
 expect_error "-homog_boundary exact: only for elliptic2d and slow1d" -case reaction1d -homog_boundary exact
 
 finish "nhpinn CLI"

@@ -1,7 +1,8 @@
 // The physics-informed tools (nn/pinn.hpp) without PETSc: collocation sets, autograd
 // derivatives against analytic functions, loss weights, and a PINN solve of
 // -u'' = pi^2 sin(pi x) on (0, 1), u(0) = u(1) = 0 (exact u = sin(pi x)) through the generic
-// Trainer with a FullBatch source.
+// Trainer with a FullBatch source; the periodic input layer is periodic to round-off, and the
+// linear-drift fit recovers a known drift.
 #define BOOST_TEST_MODULE pinn
 #include <boost/test/unit_test.hpp>
 
@@ -140,4 +141,54 @@ BOOST_AUTO_TEST_CASE(pinn_solves_a_1d_poisson_problem) {
                                                                         << errors.average_last(500));
   BOOST_TEST(errors.values().back() < 1e-2);
   BOOST_TEST(errors.average_last(500) < 1e-2);
+}
+
+BOOST_AUTO_TEST_CASE(periodic_input_layer_makes_the_network_periodic_to_round_off) {
+  // y_0 periodic with period 0.7, y_1 not periodic: F(y + m 0.7 e_0) = F(y) for m = 1, -2, 5 to
+  // round-off (values and autograd gradients), while a shift in y_1 changes F.
+  const PeriodicFeatures features({0.7, 0.0}, 3);
+  BOOST_TEST(features.width() == 7);
+  Mlp net = periodic_tanh_mlp(features, {16, 16}, 5);
+  BOOST_TEST(net->widths().front() == 7);
+  const torch::Tensor y = torch::rand({50, 2}, torch::kFloat64);
+  torch::Tensor y0 = with_grad(y);
+  const torch::Tensor u0 = net->forward(y0).squeeze(1);
+  const torch::Tensor g0 = gradient(u0, y0);
+  for (double m : {1.0, -2.0, 5.0}) {
+    torch::Tensor shift = torch::zeros({1, 2}, torch::kFloat64);
+    shift[0][0] = m * 0.7;
+    torch::Tensor y1 = with_grad(y + shift);
+    const torch::Tensor u1 = net->forward(y1).squeeze(1);
+    const torch::Tensor g1 = gradient(u1, y1);
+    BOOST_TEST((u1 - u0).abs().max().item<double>() < 1e-12);
+    BOOST_TEST((g1 - g0).abs().max().item<double>() < 1e-10);
+  }
+  torch::Tensor other = torch::zeros({1, 2}, torch::kFloat64);
+  other[0][1] = 0.3;
+  BOOST_TEST((net->forward(y + other) - net->forward(y)).abs().max().item<double>() > 1e-4);
+  BOOST_CHECK_THROW(PeriodicFeatures({1.0}, 0), Error);
+  BOOST_CHECK_THROW(PeriodicFeatures({-1.0}, 2), Error);
+  BOOST_CHECK_THROW(PeriodicFeatures({0.0, 0.0}, 2), Error);
+  BOOST_CHECK_THROW(features(torch::zeros({3, 3}, torch::kFloat64)), Error);
+}
+
+BOOST_AUTO_TEST_CASE(linear_drift_fit_recovers_a_known_drift) {
+  // d = 0.3 + 0.02 y_0 - 0.05 y_1 + cos(2 pi y_0) cos(2 pi y_1) on the periodic 32^2 grid of the
+  // unit cell: the product term is orthogonal to 1, y_0 and y_1 there, so the fit is exact.
+  const int n = 32;
+  std::vector<double> rows, d;
+  for (int j = 0; j < n; ++j)
+    for (int i = 0; i < n; ++i) {
+      const double y0 = static_cast<double>(i) / n, y1 = static_cast<double>(j) / n;
+      rows.push_back(y0);
+      rows.push_back(y1);
+      d.push_back(0.3 + 0.02 * y0 - 0.05 * y1 + std::cos(2 * kPi * y0) * std::cos(2 * kPi * y1));
+    }
+  const torch::Tensor points = torch::tensor(rows, torch::kFloat64).view({-1, 2});
+  const std::vector<double> c = fit_linear_drift(points, d);
+  BOOST_TEST(c.size() == 3u);
+  BOOST_TEST(c[0] == 0.3, tt::tolerance(1e-10));
+  BOOST_TEST(c[1] == 0.02, tt::tolerance(1e-8));
+  BOOST_TEST(c[2] == -0.05, tt::tolerance(1e-8));
+  BOOST_CHECK_THROW(fit_linear_drift(points, std::vector<double>(3, 0.0)), Error);
 }

@@ -7,6 +7,7 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,10 @@ class MlpImpl : public torch::nn::Module {
  public:
   explicit MlpImpl(std::vector<std::int64_t> widths, Activation activation = Activation::ReLU);
   torch::Tensor forward(torch::Tensor x);
+  // A fixed map (no parameters) applied to the input before the first layer, e.g. the periodic
+  // features of nn/pinn.hpp; widths()[0] is then its output width. Default: none.
+  void set_input_map(std::function<torch::Tensor(const torch::Tensor&)> map) { input_map_ = std::move(map); }
+  bool has_input_map() const { return static_cast<bool>(input_map_); }
   const std::vector<std::int64_t>& widths() const { return widths_; }
   const std::vector<torch::nn::Linear>& layers() const { return layers_; }
   // Glorot (Xavier) weights from a fixed seed, zero biases: uniform in +-sqrt(6 / (fan_in +
@@ -33,6 +38,7 @@ class MlpImpl : public torch::nn::Module {
   std::vector<std::int64_t> widths_;
   Activation activation_;
   std::vector<torch::nn::Linear> layers_;
+  std::function<torch::Tensor(const torch::Tensor&)> input_map_;
 };
 TORCH_MODULE(Mlp);
 

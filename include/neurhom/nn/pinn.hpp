@@ -16,6 +16,13 @@
 //   DirichletAnsatz  u = 0 on a box imposed exactly instead of by a loss term (Lagaris, Likas,
 //                  Fotiadis 1998): u(x) = s B(x) N(x), B(x) = prod_j 4 (x_j - lo_j)(hi_j - x_j) /
 //                  (hi_j - lo_j)^2 (1 at the centre, 0 on the boundary), s a fixed output scale
+//   PeriodicFeatures  an exactly periodic input layer: y_j -> sin(2 pi k y_j / L_j), cos(2 pi k
+//                  y_j / L_j), k = 1..K, for the periodic inputs (others pass through), so that
+//                  F(y + L_j e_j) = F(y) holds to round-off and a periodicity loss term is not
+//                  needed (cell problems; e.g. Lu, Meng, Mao, Karniadakis 2021, DeepXDE's
+//                  periodic feature layer)
+//   fit_linear_drift  least squares d(y) ~ c + sum_j alpha_j y_j: the linear drift of a cell
+//                  PINN (chi - chi_ref), which the cell equation cannot see (chi_j = -y_j solves it)
 //   ErrorHistory   the error after every epoch; average_last(500) is the figure the paper
 //                  reports ("the average of the last 500 epochs")
 // Training is the generic Trainer with a FullBatch data source (nn/trainer.hpp): its step
@@ -33,6 +40,27 @@ namespace neurhom {
 
 // The Mlp of nn/mlp.hpp with tanh, Glorot normal weights from `seed`, float64.
 Mlp tanh_mlp(const std::vector<std::int64_t>& widths, std::uint64_t seed);
+
+// periods[j] > 0: input j is periodic with that period and becomes 2 K features; periods[j] == 0:
+// input j passes through unchanged. Throws Error for K < 1, a negative period or no periodic input.
+class PeriodicFeatures {
+ public:
+  PeriodicFeatures(std::vector<double> periods, int frequencies);
+  torch::Tensor operator()(const torch::Tensor& x) const;  // [N, d] -> [N, width()], keeps the graph
+  std::int64_t width() const;
+  int frequencies() const { return k_; }
+
+ private:
+  std::vector<double> periods_;
+  int k_;
+};
+// tanh_mlp(inputs -> hidden -> 1) behind PeriodicFeatures (the network's first width is the
+// feature width; forward takes the raw points).
+Mlp periodic_tanh_mlp(const PeriodicFeatures& features, const std::vector<std::int64_t>& hidden, std::uint64_t seed);
+
+// Least-squares fit of values d_i ~ c + sum_j alpha_j x_ij over the rows of points [N, d]
+// (float64): returns {c, alpha_0, ..., alpha_{d-1}}.
+std::vector<double> fit_linear_drift(const torch::Tensor& points, const std::vector<double>& values);
 
 // A box [lo_0, hi_0] x ... in d = box.size() dimensions with counts[j] >= 2 grid points
 // (uniform, endpoints included) along dimension j. Points are rows [N, d], float64, x_0 fastest.

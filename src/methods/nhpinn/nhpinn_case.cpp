@@ -93,15 +93,19 @@ CellStep cell_step_elliptic2d(MPI_Comm comm, const HomogenizationCase& c, const 
   auto chi_error = [&](int j) {
     return [&, j](Mlp& net) { return relative_l2_discrete(minus_mean(evaluate_pinn(net, cell_nodes)), ref.fem_chi(j)); };
   };
-  PinnFit fit;
+  PinnFit fit, fit2;
   cs.name = "cell chi_1";
   Mlp chi1 = train_cell_pinn_2d(comm, c, 0, s.cell, cs, chi_error(0), &fit);
   r.cell_history = fit.errors.values();
   r.cell_error = average_last(r.cell_history, s.average_last);
   cs.name = "cell chi_2";
-  Mlp chi2 = train_cell_pinn_2d(comm, c, 1, s.cell, cs, chi_error(1));
+  Mlp chi2 = train_cell_pinn_2d(comm, c, 1, s.cell, cs, chi_error(1), &fit2);
+  r.cell_error_chi2 = average_last(fit2.errors.values(), s.average_last);
+  r.cell_drift[0] = cell_drift(cell_nodes, minus_mean(evaluate_pinn(chi1, cell_nodes)), ref.fem_chi(0))[0];
+  r.cell_drift[1] = cell_drift(cell_nodes, minus_mean(evaluate_pinn(chi2, cell_nodes)), ref.fem_chi(1))[1];
   out.data.a_star = a_star_from_cell_pinns(chi1, chi2, c);
   r.a_star = out.data.a_star;
+  for (size_t k = 0; k < 4; ++k) r.a_star_error = std::max(r.a_star_error, std::abs(r.a_star[k] - ref.fem_data().a_star[k]));
   if (s.without_oversampling) {
     CellPinnSetup plain = s.cell;
     plain.oversampling = 0;
@@ -127,6 +131,7 @@ CellStep cell_step_slow1d(MPI_Comm comm, const HomogenizationCase& c, const Nhpi
   }, &fit);
   r.cell_history = fit.errors.values();
   r.cell_error = average_last(r.cell_history, s.average_last);
+  r.a_star_error = r.cell_error;
   const auto [values, derivatives] = a_star_of_x_from_cell_pinn(chi, c, xs);
   out.data.a_star_of_x = interpolant(xs, values);
   out.a_star_dx = interpolant(xs, derivatives);
@@ -149,6 +154,20 @@ CellStep cell_step_reaction1d(MPI_Comm comm, const HomogenizationCase& c, const 
   r.cell_error = average_last(r.cell_history, s.average_last);
   out.data.r_star = r_star_from_cell_pinn(n_net, c);
   r.r_star = out.data.r_star;
+  r.a_star_error = std::abs(r.r_star - c.exact_r_star);
+  return out;
+}
+
+// -homog_data fem: the FEM cell data (slow1d: a*'(x) by central differences of the samples).
+CellStep cell_step_fem(const HomogReference& ref, NhpinnResult& r) {
+  CellStep out;
+  out.data = ref.fem_data();
+  r.a_star = out.data.a_star;
+  r.r_star = out.data.r_star;
+  if (out.data.a_star_of_x) {
+    const auto a = out.data.a_star_of_x;
+    out.a_star_dx = [a](double x) { return (a(x + 1e-4) - a(x - 1e-4)) / 2e-4; };
+  }
   return out;
 }
 
@@ -245,9 +264,10 @@ NhpinnResult run_nhpinn_case(MPI_Comm comm, const HomogenizationCase& c, const N
   r.r_star_fem = ref.fem_data().r_star;
 
   WallTimer cell_timer;
-  const CellStep cell = c.name == "elliptic2d" ? cell_step_elliptic2d(comm, c, s, ref, r)
-                        : c.name == "slow1d"   ? cell_step_slow1d(comm, c, s, r)
-                                               : cell_step_reaction1d(comm, c, s, r);
+  const CellStep cell = s.homog_data_from_fem      ? cell_step_fem(ref, r)
+                        : c.name == "elliptic2d" ? cell_step_elliptic2d(comm, c, s, ref, r)
+                        : c.name == "slow1d"     ? cell_step_slow1d(comm, c, s, r)
+                                                 : cell_step_reaction1d(comm, c, s, r);
   r.cell_seconds = max_ranks(comm, cell_timer.seconds());
 
   const std::vector<double> w = ref.homogenized_solution(cell.data);

@@ -33,6 +33,9 @@ struct NhpinnSettings {
   HomogenizedPinnSetup homogenized;
   PinnSettings homogenized_train;
   bool without_oversampling = true;  // elliptic2d: also train the cell PINN without it
+  // Step 3 with the FEM cell data instead of the cell PINNs' (no cell PINN is trained): isolates
+  // the homogenized PINN; e2 = e4 then and e3 is the error of solving the homogenized equation.
+  bool homog_data_from_fem = false;
   bool baseline = false;             // classical PINN and the transfer experiment
   HomogenizedPinnSetup baseline_setup;
   PinnSettings baseline_train;
@@ -44,7 +47,12 @@ struct NhpinnResult {
   std::string name;
   double eps = 0;
   double e1 = 0, e2 = 0, e3 = 0, e4 = 0;
-  double cell_error = 0, cell_error_no_oversampling = -1;
+  double cell_error = 0, cell_error_no_oversampling = -1, cell_error_chi2 = 0;
+  // elliptic2d: the fitted drift alpha_j of chi_j (along y_j, cell_drift in net/nhpinn.hpp);
+  // a_star_error: elliptic2d max_ij |a*_ij - a*_ij(FEM)|, slow1d ||a*_p - a*|| / ||a*|| (= the
+  // cell error), reaction1d |r* - r*_exact|
+  std::array<double, 2> cell_drift{};
+  double a_star_error = 0;
   std::array<double, 4> a_star{}, a_star_fem{};
   double r_star = 0, r_star_fem = 0;
   double baseline_error = -1, transfer_error = -1;

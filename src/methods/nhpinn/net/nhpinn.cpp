@@ -120,6 +120,23 @@ torch::Tensor periodic_loss(Mlp& net, const PeriodicTerms& t, double w_pairs, do
   return loss;
 }
 
+// A cell network: the paper's tanh MLP on the raw point, or behind the periodic input layer
+// (setup.periodic_features > 0) with the periods of the inputs (0: not periodic).
+Mlp cell_network(const std::vector<double>& periods, const CellPinnSetup& setup, const PinnSettings& s,
+                 std::uint64_t seed) {
+  if (setup.periodic_features == 0) return tanh_mlp(widths_for(static_cast<int>(periods.size()), s), seed);
+  return periodic_tanh_mlp(PeriodicFeatures(periods, setup.periodic_features), s.hidden, seed);
+}
+
+// The cell objective: w_1 |residual|^2 + the periodicity terms (w_2 pairs, w_3 oversampling), or
+// the residual alone when the network is periodic by construction.
+torch::Tensor cell_objective(Mlp& net, const CellPinnSetup& setup, const torch::Tensor& residual,
+                             std::int64_t count, const PeriodicTerms& periodic) {
+  if (setup.periodic_features > 0) return term(1.0, residual, count);
+  const auto w = setup.loss_weights();
+  return term(w[0], residual, count) + periodic_loss(net, periodic, w[1], w[2]);
+}
+
 // Interior residual points (autograd leaves) and boundary points of a box, this rank's share.
 struct BoxPoints {
   torch::Tensor interior, boundary;
@@ -200,6 +217,31 @@ void CellPinnSetup::validate() const {
           "cell PINN: need -cell_points n >= 3 and 0 <= oversampling < n - 2 (got n = " + std::to_string(n) +
               ", oversampling = " + std::to_string(oversampling) + ")");
   require(nx >= 2, "cell PINN: -cell_x must be at least 2");
+  require(periodic_features >= 0, "cell PINN: -cell_features must be >= 0 (0: the plain input)");
+  if (weights.empty()) return;
+  const size_t need = oversampling > 0 ? 3 : 2;
+  require(weights.size() == need, "cell PINN: -cell_weights needs " + std::to_string(need) +
+                                      " values (residual, periodic pairs" + (need == 3 ? ", oversampling)" : ")"));
+  double sum = 0;
+  for (double w : weights) {
+    require(w > 0, "cell PINN: -cell_weights must be positive");
+    sum += w;
+  }
+  require(std::abs(sum - 1) < 1e-9, "cell PINN: -cell_weights must sum to 1 (got " + std::to_string(sum) + ")");
+}
+
+std::array<double, 3> CellPinnSetup::loss_weights() const {
+  if (!weights.empty()) return {weights[0], weights[1], weights.size() > 2 ? weights[2] : 0.0};
+  return oversampling > 0 ? std::array<double, 3>{1.0 / 3, 1.0 / 3, 1.0 / 3} : std::array<double, 3>{0.5, 0.5, 0.0};
+}
+
+std::array<double, 2> cell_drift(const torch::Tensor& points, const std::vector<double>& chi_pinn,
+                                 const std::vector<double>& chi_ref) {
+  require(chi_pinn.size() == chi_ref.size(), "cell drift: the fields differ in size");
+  std::vector<double> d(chi_pinn.size());
+  for (size_t k = 0; k < d.size(); ++k) d[k] = chi_pinn[k] - chi_ref[k];
+  const std::vector<double> c = fit_linear_drift(points, d);
+  return {c[1], c[2]};
 }
 
 void HomogenizedPinnSetup::validate() const {
@@ -298,7 +340,7 @@ Mlp train_cell_pinn_2d(MPI_Comm comm, const HomogenizationCase& c, int j, const 
                        const PinnSettings& s, const std::function<double(Mlp&)>& error, PinnFit* fit) {
   require(c.dim == 2 && (j == 0 || j == 1), "2D cell PINN: case elliptic2d, j = 0 or 1");
   setup.validate();
-  Mlp net = tanh_mlp(widths_for(2, s), s.seed + static_cast<std::uint64_t>(j));
+  Mlp net = cell_network({1.0, 1.0}, setup, s, s.seed + static_cast<std::uint64_t>(j));
   const Box box{{0.0, 1.0}, {0.0, 1.0}};
   const std::vector<int> counts{setup.n, setup.n};
   const torch::Tensor p = with_grad(local_rows(grid_points(box, counts), comm));
@@ -307,13 +349,11 @@ Mlp train_cell_pinn_2d(MPI_Comm comm, const HomogenizationCase& c, int j, const 
   torch::Tensor e = torch::zeros({1, 2}, torch::kFloat64);
   e[0][j] = 1.0;
   const PeriodicTerms periodic = periodic_terms(box, counts, {0, 1}, setup.oversampling, comm);
-  const bool over = setup.oversampling > 0;
-  const double w = over ? 1.0 / 3.0 : 0.5;
   PinnFit f = fit_pinn(comm, net, s, [&] {
     const torch::Tensor chi = net->forward(p).squeeze(1);
     const torch::Tensor g = gradient(chi, p);
     const torch::Tensor residual = (grad_a * (g + e)).sum(1) + a * divergence(g, p);
-    return term(w, residual, np) + periodic_loss(net, periodic, w, w);
+    return cell_objective(net, setup, residual, np, periodic);
   }, [&] { return error(net); });
   if (fit) *fit = std::move(f);
   return net;
@@ -323,14 +363,13 @@ Mlp train_cell_pinn_slow1d(MPI_Comm comm, const HomogenizationCase& c, const Cel
                            const PinnSettings& s, const std::function<double(Mlp&)>& error, PinnFit* fit) {
   require(c.name == "slow1d", "parametric cell PINN: case slow1d");
   setup.validate();
-  Mlp net = tanh_mlp(widths_for(2, s), s.seed);
+  Mlp net = cell_network({0.0, 1.0}, setup, s, s.seed);
   const Box box{{c.x0, c.x1}, {0.0, 1.0}};
   const std::vector<int> counts{setup.nx, setup.n};
   const torch::Tensor p = with_grad(local_rows(grid_points(box, counts), comm));
   const std::int64_t np = global_rows(p, comm);
   const torch::Tensor a = values_of(c.a1d, p.detach()), a_y = gradient_fd(c.a1d, p.detach()).select(1, 1);
   // periodic in y only: pairs (x, 0) ~ (x, 1), oversampling rows in y
-  std::vector<torch::Tensor> lows, highs, outs, ins;
   auto [low, high] = periodic_pairs(box, counts, 1);
   PeriodicTerms t;
   t.low = local_rows(low, comm);
@@ -342,13 +381,12 @@ Mlp train_cell_pinn_slow1d(MPI_Comm comm, const HomogenizationCase& c, const Cel
     t.in = local_rows(in, comm);
     t.over = global_rows(t.out, comm);
   }
-  const double w = setup.oversampling > 0 ? 1.0 / 3.0 : 0.5;
   PinnFit f = fit_pinn(comm, net, s, [&] {
     const torch::Tensor chi = net->forward(p).squeeze(1);
     const torch::Tensor chi_y = gradient(chi, p).select(1, 1);
     const torch::Tensor chi_yy = gradient(chi_y, p).select(1, 1);
     const torch::Tensor residual = a_y * (1.0 + chi_y) + a * chi_yy;
-    return term(w, residual, np) + periodic_loss(net, t, w, w);
+    return cell_objective(net, setup, residual, np, t);
   }, [&] { return error(net); });
   if (fit) *fit = std::move(f);
   return net;
@@ -358,18 +396,18 @@ Mlp train_cell_pinn_reaction(MPI_Comm comm, const HomogenizationCase& c, const C
                              const PinnSettings& s, const std::function<double(Mlp&)>& error, PinnFit* fit) {
   require(c.name == "reaction1d", "cell PINN N(y): case reaction1d");
   setup.validate();
-  Mlp net = tanh_mlp(widths_for(1, s), s.seed);
+  Mlp net = cell_network({c.cell_period}, setup, s, s.seed);
   const Box box{{0.0, c.cell_period}};
   const std::vector<int> counts{setup.n};
   const torch::Tensor p = with_grad(local_rows(grid_points(box, counts), comm));
   const std::int64_t np = global_rows(p, comm);
   const torch::Tensor r = values_of(c.r, p.detach());
   const PeriodicTerms periodic = periodic_terms(box, counts, {0}, setup.oversampling, comm);
-  const double w = setup.oversampling > 0 ? 1.0 / 3.0 : 0.5, D = c.diffusion;
+  const double D = c.diffusion;
   PinnFit f = fit_pinn(comm, net, s, [&] {
     const torch::Tensor n = net->forward(p).squeeze(1);
     const torch::Tensor residual = D * laplacian(n, p) - r;
-    return term(w, residual, np) + periodic_loss(net, periodic, w, w);
+    return cell_objective(net, setup, residual, np, periodic);
   }, [&] { return error(net); });
   if (fit) *fit = std::move(f);
   return net;

@@ -70,7 +70,17 @@ struct CellPinnSetup {
   int n = 101;              // grid points per side of the cell (endpoints included)
   int oversampling = 2;     // layers outside each face (0: periodic pairs only)
   int nx = 21;              // slow1d: x samples of the parametric cell network
+  // Loss weights (w_1 residual, w_2 periodic pairs, w_3 oversampling layers; eq. (12) and Sec.
+  // 4.1), positive, summing to 1; empty: the paper's equal weights (1/3 each, 1/2 without
+  // oversampling).
+  std::vector<double> weights;
+  // > 0: an exactly periodic input layer with this many frequencies per periodic input
+  // (nn/pinn.hpp PeriodicFeatures; an improvement over the paper, which imposes periodicity by
+  // loss terms): the periodic and oversampling terms vanish identically, the loss is the
+  // residual alone. 0: the paper's plain input.
+  int periodic_features = 0;
   void validate() const;    // throws Error naming the option
+  std::array<double, 3> loss_weights() const;  // {w_1, w_2, w_3} (w_3 = 0 without oversampling)
 };
 Mlp train_cell_pinn_2d(MPI_Comm comm, const HomogenizationCase& c, int j, const CellPinnSetup& setup,
                        const PinnSettings& settings, const std::function<double(Mlp&)>& error, PinnFit* fit = nullptr);
@@ -78,6 +88,13 @@ Mlp train_cell_pinn_slow1d(MPI_Comm comm, const HomogenizationCase& c, const Cel
                            const PinnSettings& settings, const std::function<double(Mlp&)>& error, PinnFit* fit = nullptr);
 Mlp train_cell_pinn_reaction(MPI_Comm comm, const HomogenizationCase& c, const CellPinnSetup& setup,
                              const PinnSettings& settings, const std::function<double(Mlp&)>& error, PinnFit* fit = nullptr);
+
+// The drift of a 2D cell PINN: least squares chi_pinn - chi_ref ~ c + alpha_1 y_1 + alpha_2 y_2
+// over the cell nodes (points [N, 2], both fields as values there). The cell equation
+// div(a (grad chi_j + e_j)) = 0 is solved by chi_j = -y_j as well, so only the periodicity terms
+// hold the PINN back from such a drift; it lowers a*_jj by about alpha_j <a> (docs/pinn.md).
+std::array<double, 2> cell_drift(const torch::Tensor& points, const std::vector<double>& chi_pinn,
+                                 const std::vector<double>& chi_ref);
 
 // --- step 2: homogenized data ---
 std::array<double, 4> a_star_from_cell_pinns(Mlp& chi1, Mlp& chi2, const HomogenizationCase& c, int m = 200);
