@@ -88,7 +88,7 @@ def main():
     exe = neurhom_exe(args.build, "nhpinn_plots")
     log = os.path.join(RESULTS, "nhpinn_plots.log")
     for case in args.cases:
-        path = os.path.join(RESULTS, f"nhpinn_{case.replace(':', '_')}.h5")
+        path = os.path.join(RESULTS, f"nhpinn_{case.replace(':', '_')}_paper.h5")  # as nhpinn_tables.py names it
         ensure_output(exe, case, args.ranks, args.extra, path, log)
         plot_case(case, path, args.outdir)
 

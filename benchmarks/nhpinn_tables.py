@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""Tables 2-5 of Leung, Lin, Zhang 2021 (NH-PINN) next to ours: `neurhom nhpinn -baseline` for
-elliptic2d (eps 1/8), slow1d (eps 1/8), reaction1d (eps 1/10 and 1/50). Prints e_1..e_4, the
-cell-problem error, the classical PINN and the transfer experiment with the paper's numbers,
-the time each case took, and writes JSON (default benchmarks/results/nhpinn_tables.json).
-Resumable: cases already in the JSON are skipped (--fresh starts over).
+"""Tables 2-5 of Leung, Lin, Zhang 2021 (NH-PINN) next to ours, one row per protocol: "paper" is
+the paper's method (cell PINNs with the periodicity loss terms and oversampling, the boundary
+condition of the homogenized PINN as a loss term), every other row names the improvement it adds
+(`neurhom nhpinn` options below). Prints e_1..e_4, the cell-problem error and the error of the
+homogenized coefficient, and writes JSON (default benchmarks/results/nhpinn_tables.json): "rows"
+maps "case|protocol" to a record with at least case, eps, protocol, e1, e2, e3, e4, cell_error,
+a_star_error, command, wall_seconds.
+Resumable: rows already in the JSON are skipped (--fresh starts over).
 
-usage: benchmarks/nhpinn_tables.py [--build build] [--ranks 2] [--cases elliptic2d slow1d reaction1d:0.1 reaction1d:0.02]
-       [--cell-epochs N] [--homog-epochs N] [--baseline-epochs N]   (0: the command's defaults)
+usage: benchmarks/nhpinn_tables.py [--build build] [--ranks 2] [--rows elliptic2d|paper slow1d|paper ...]
+       [--baseline]   (also the classical PINN and the transfer experiment in the "paper" rows)
 """
 import argparse
 import os
@@ -26,58 +29,85 @@ PAPER = {  # e1, e2, e3, e4, cell error, classical PINN, transfer
                             transfer=0.506884),
 }
 
+# (case key, protocol, options): the paper's method, then each improvement on its own row
+ROWS = [
+    ("elliptic2d", "paper", []),
+    ("elliptic2d", "periodic_cell_input", ["-cell_features", "2", "-cell_epochs", "1500"]),
+    ("elliptic2d", "exact_boundary", ["-homog_boundary", "exact"]),
+    ("slow1d", "paper", []),
+    ("slow1d", "exact_boundary", ["-homog_boundary", "exact"]),
+    ("reaction1d:0.1", "paper", []),
+    ("reaction1d:0.1", "unit_cell_reading", ["-reaction_cell", "1"]),
+    ("reaction1d:0.02", "paper", []),
+    ("reaction1d:0.02", "unit_cell_reading", ["-reaction_cell", "1"]),
+]
+
+
+def row_record(key, protocol, report):
+    name, _, eps = key.partition(":")
+    rec = dict(case=name, eps=report["eps"], protocol=protocol)
+    for k in ("e1", "e2", "e3", "e4", "cell_error", "a_star_error", "cell_error_no_oversampling", "cell_error_chi2",
+              "cell_drift_alpha", "a_star", "a_star_fem", "r_star", "r_star_fem", "reaction_cell", "baseline_error",
+              "transfer_error", "cell_seconds", "homogenized_seconds", "seconds", "cell_input", "cell_epochs",
+              "homogenized_boundary", "homogenized_boundary_weight", "homogenized_epochs", "homogenized_decay"):
+        if k in report:
+            rec[k] = report[k]
+    return rec
+
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--build", default=os.path.join(ROOT, "build"))
     p.add_argument("--ranks", type=int, default=2)
-    p.add_argument("--cases", nargs="+", default=["slow1d", "reaction1d:0.1", "reaction1d:0.02", "elliptic2d"])
-    p.add_argument("--cell-epochs", type=int, default=0)
-    p.add_argument("--homog-epochs", type=int, default=0)
-    p.add_argument("--baseline-epochs", type=int, default=0)
+    p.add_argument("--rows", nargs="+", default=[f"{k}|{pr}" for k, pr, _ in ROWS])
+    p.add_argument("--baseline", action="store_true")
     p.add_argument("--fresh", action="store_true")
     p.add_argument("--out", default=os.path.join(RESULTS, "nhpinn_tables.json"))
     args = p.parse_args()
     exe = neurhom_exe(args.build, "nhpinn_tables")
     env = mpi_env()
     result = load_results(args.out, args.fresh)
+    result.setdefault("rows", {})
     log = os.path.splitext(args.out)[0] + ".log"
+    options = {f"{k}|{pr}": opts for k, pr, opts in ROWS}
     with tempfile.TemporaryDirectory() as tmp:
-        for key in args.cases:
-            if key in result["runs"]:
+        for row in args.rows:
+            if row in result["rows"]:
                 continue
+            if row not in options:
+                raise SystemExit(f"nhpinn_tables: unknown row '{row}' (known: {', '.join(options)})")
+            key, protocol = row.split("|")
             name, _, eps = key.partition(":")
             report = os.path.join(tmp, "r.json")
-            fields = os.path.join(RESULTS, f"nhpinn_{key.replace(':', '_')}.h5")  # read by nhpinn_plots.py
-            cmd = ["mpiexec", "--bind-to", "none", "-n", str(args.ranks), exe, "nhpinn", "-case", name, "-baseline",
-                   "-report", report, "-o", fields]
+            fields = os.path.join(RESULTS, f"nhpinn_{key.replace(':', '_')}_{protocol}.h5")  # nhpinn_plots.py
+            cmd = ["mpiexec", "--bind-to", "none", "-n", str(args.ranks), exe, "nhpinn", "-case", name]
             if eps:
                 cmd += ["-eps", eps]
-            for opt, value in (("-cell_epochs", args.cell_epochs), ("-homog_epochs", args.homog_epochs),
-                               ("-baseline_epochs", args.baseline_epochs)):
-                if value > 0:
-                    cmd += [opt, str(value)]
+            cmd += options[row] + ["-without_oversampling", "1" if protocol == "paper" and name == "elliptic2d" else "0"]
+            if args.baseline and protocol == "paper":
+                cmd += ["-baseline"]
             t0 = time.time()
-            row = run_report(cmd, env, log, report)
-            row["wall_seconds"] = time.time() - t0
-            row["command"] = "neurhom " + " ".join(cmd[6:10] + cmd[14:])
-            result["runs"][key] = row
+            r = run_report(cmd + ["-report", report, "-o", fields], env, log, report)
+            rec = row_record(key, protocol, r)
+            rec["wall_seconds"] = time.time() - t0
+            rec["ranks"] = args.ranks
+            rec["command"] = "neurhom " + " ".join(cmd[6:])
+            result["rows"][row] = rec
             write_json(args.out, result)
-            print(f"{key}: e1 {row['e1']:.5f} e2 {row['e2']:.5f} e3 {row['e3']:.5f} e4 {row['e4']:.5f} "
-                  f"({row['wall_seconds']:.0f} s)", flush=True)
-    print("\n| case | | e1 | e2 | e3 | e4 | cell error | classical PINN | transfer | time |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for key in args.cases:
+            print(f"{row}: e1 {rec['e1']:.5f} e2 {rec['e2']:.5f} e3 {rec['e3']:.5f} e4 {rec['e4']:.5f} "
+                  f"({rec['wall_seconds']:.0f} s)", flush=True)
+    print("\n| case | protocol | e1 | e2 | e3 | e4 | cell error | a* error | time |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for key in PAPER:
         paper = PAPER[key]
-        print(f"| {key} | paper | {paper['e1']} | {paper['e2']} | {paper['e3']} | {paper['e4']} | {paper['cell']} | "
-              f"{paper['baseline']} | {paper['transfer']} | |")
-        r = result["runs"].get(key)
-        if r:
-            print(f"| | ours | {r['e1']:.5f} | {r['e2']:.5f} | {r['e3']:.5f} | {r['e4']:.5f} | {r['cell_error']:.5f} | "
-                  f"{r.get('baseline_error', float('nan')):.5f} | {r.get('transfer_error', float('nan')):.5f} | "
-                  f"{r['wall_seconds']:.0f} s |")
-        if key == "elliptic2d" and r and "cell_error_no_oversampling" in r:
-            print(f"| | chi_1 without oversampling | paper {paper['cell_plain']} | ours {r['cell_error_no_oversampling']:.5f} | | | | | | |")
+        print(f"| {key} | paper's numbers | {paper['e1']} | {paper['e2']} | {paper['e3']} | {paper['e4']} | "
+              f"{paper['cell']} | | |")
+        for row, r in result["rows"].items():
+            if row.split("|")[0] != key:
+                continue
+            print(f"| | {r['protocol']} | {r['e1']:.4f} | {r['e2']:.4f} | {r['e3']:.4f} | {r['e4']:.4f} | "
+                  f"{r.get('cell_error', float('nan')):.4f} | {r.get('a_star_error', float('nan')):.2e} | "
+                  f"{r.get('wall_seconds', 0):.0f} s |")
 
 
 if __name__ == "__main__":

@@ -60,6 +60,14 @@ import json; p = json.load(open('p.json')); f = json.load(open('f.json'))
 assert p['cell_input'] == 'periodic' and p['cell_frequencies'] == 2 and p['reaction_cell'] == '1' and p['a_star_error'] < 0.01, p
 assert f['homogenized_data'] == 'fem' and 'cell_error' not in f and abs(f['e2'] - f['e4']) < 1e-12, f" \
   || fail "periodic cell / fem data report"
+# step 1 alone: chi_1 with the drift and the a*_11 / a*_21 error, the HDF5 history
+"$mpiexec" -n 2 --oversubscribe "$neurhom" nhpinn -case elliptic2d -cell_only -cell_epochs 3 -cell_points 21 \
+  -fine_per_period 8 -cell_n 16 -threads 1 -report co.json -o co.h5 > out.txt 2>&1 || { cat out.txt; fail "nhpinn -cell_only"; }
+python3 -c "
+import json; r = json.load(open('co.json'))
+assert r['cell_only'] and 'e1' not in r and len(r['cell_drift_alpha']) == 1 and r['a_star_error'] > 0, r
+assert 'cell_error_no_oversampling' in r, r" || fail "cell_only report"
+[ -f co.h5 ] || fail "cell_only output"
 
 cmd=homog
 expect_error "unknown case 'heat' (-case)" -case heat
@@ -76,6 +84,7 @@ expect_error "-homog_boundary_weight must be in (0, 1)" -case slow1d -fine_per_p
 
 expect_error "-homog_boundary must be exact or loss (got 'hard')" -case slow1d -homog_boundary hard
 expect_error "-homog_data must be pinn or fem (got 'exact')" -case slow1d -homog_data exact
+expect_error "-cell_only and -homog_data fem exclude each other" -case slow1d -cell_only -homog_data fem
 expect_error "-cell_weights must sum to 1" -case reaction1d -fine_per_period 8 -steps 5 -cell_weights 0.5,0.6,0.1
 expect_error "-cell_weights needs 3 values" -case reaction1d -fine_per_period 8 -steps 5 -cell_weights 0.5,0.5
 expect_error "-cell_features must be >= 0" -case reaction1d -fine_per_period 8 -steps 5 -cell_features -1

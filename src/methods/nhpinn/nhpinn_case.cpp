@@ -93,27 +93,37 @@ CellStep cell_step_elliptic2d(MPI_Comm comm, const HomogenizationCase& c, const 
   auto chi_error = [&](int j) {
     return [&, j](Mlp& net) { return relative_l2_discrete(minus_mean(evaluate_pinn(net, cell_nodes)), ref.fem_chi(j)); };
   };
+  const auto train_without_oversampling = [&](const std::function<double(Mlp&)>& error) {
+    CellPinnSetup plain = s.cell;
+    plain.oversampling = 0;
+    plain.weights.clear();  // the paper's 1/2, 1/2
+    PinnSettings ps = cs;
+    ps.name = "cell chi_1, no oversampling";
+    PinnFit f0;
+    train_cell_pinn_2d(comm, c, 0, plain, ps, error, &f0);
+    r.cell_error_no_oversampling = average_last(f0.errors.values(), s.average_last);
+  };
   PinnFit fit, fit2;
   cs.name = "cell chi_1";
   Mlp chi1 = train_cell_pinn_2d(comm, c, 0, s.cell, cs, chi_error(0), &fit);
   r.cell_history = fit.errors.values();
   r.cell_error = average_last(r.cell_history, s.average_last);
+  r.cell_drift[0] = cell_drift(cell_nodes, minus_mean(evaluate_pinn(chi1, cell_nodes)), ref.fem_chi(0))[0];
+  if (s.cell_only) {  // a*_11 and a*_21 need chi_1 alone
+    const std::array<double, 4> A = a_star_from_cell_pinns(chi1, chi1, c), F = ref.fem_data().a_star;
+    r.a_star = {A[0], 0.0, A[2], 0.0};
+    r.a_star_error = std::max(std::abs(A[0] - F[0]), std::abs(A[2] - F[2]));
+    if (s.without_oversampling) train_without_oversampling(chi_error(0));
+    return out;
+  }
   cs.name = "cell chi_2";
   Mlp chi2 = train_cell_pinn_2d(comm, c, 1, s.cell, cs, chi_error(1), &fit2);
   r.cell_error_chi2 = average_last(fit2.errors.values(), s.average_last);
-  r.cell_drift[0] = cell_drift(cell_nodes, minus_mean(evaluate_pinn(chi1, cell_nodes)), ref.fem_chi(0))[0];
   r.cell_drift[1] = cell_drift(cell_nodes, minus_mean(evaluate_pinn(chi2, cell_nodes)), ref.fem_chi(1))[1];
   out.data.a_star = a_star_from_cell_pinns(chi1, chi2, c);
   r.a_star = out.data.a_star;
   for (size_t k = 0; k < 4; ++k) r.a_star_error = std::max(r.a_star_error, std::abs(r.a_star[k] - ref.fem_data().a_star[k]));
-  if (s.without_oversampling) {
-    CellPinnSetup plain = s.cell;
-    plain.oversampling = 0;
-    cs.name = "cell chi_1, no oversampling";
-    PinnFit f0;
-    train_cell_pinn_2d(comm, c, 0, plain, cs, chi_error(0), &f0);
-    r.cell_error_no_oversampling = average_last(f0.errors.values(), s.average_last);
-  }
+  if (s.without_oversampling) train_without_oversampling(chi_error(0));
   return out;
 }
 
@@ -232,8 +242,9 @@ void write_case_file(MPI_Comm comm, const std::string& path, const Homogenizatio
     write("/history/cell_error", r.cell_history);
     write("/history/baseline_error", r.baseline_history);
     write("/history/transfer_error", r.transfer_history);
-    write("/test/points", std::vector<double>(t.nodes.points.data_ptr<double>(),
-                                              t.nodes.points.data_ptr<double>() + t.nodes.points.numel()));
+    if (t.nodes.points.defined())
+      write("/test/points", std::vector<double>(t.nodes.points.data_ptr<double>(),
+                                                t.nodes.points.data_ptr<double>() + t.nodes.points.numel()));
     write("/test/nhpinn", p_test);
     write("/test/u_eps", t.u);
     write("/test/w", t.w);
@@ -269,6 +280,11 @@ NhpinnResult run_nhpinn_case(MPI_Comm comm, const HomogenizationCase& c, const N
                         : c.name == "slow1d"     ? cell_step_slow1d(comm, c, s, r)
                                                  : cell_step_reaction1d(comm, c, s, r);
   r.cell_seconds = max_ranks(comm, cell_timer.seconds());
+  if (s.cell_only) {
+    if (!s.output.empty()) write_case_file(comm, s.output, c, r, {}, {}, {});
+    r.seconds = max_ranks(comm, total.seconds());
+    return r;
+  }
 
   const std::vector<double> w = ref.homogenized_solution(cell.data);
   r.e2 = ref.relative_l2(w, ref.u_eps());

@@ -36,6 +36,9 @@ struct NhpinnSettings {
   // Step 3 with the FEM cell data instead of the cell PINNs' (no cell PINN is trained): isolates
   // the homogenized PINN; e2 = e4 then and e3 is the error of solving the homogenized equation.
   bool homog_data_from_fem = false;
+  // Step 1 alone (cell-PINN studies): elliptic2d trains chi_1 only (and chi_1 without
+  // oversampling when asked); no homogenized step, e1..e3 are not computed.
+  bool cell_only = false;
   bool baseline = false;             // classical PINN and the transfer experiment
   HomogenizedPinnSetup baseline_setup;
   PinnSettings baseline_train;

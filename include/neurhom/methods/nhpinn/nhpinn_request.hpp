@@ -33,7 +33,7 @@ struct NhpinnRequest {
   std::int64_t decay_steps = 1000;
   std::string homog_boundary;                                  // exact | loss | "" (case default)
   std::string homog_data = "pinn";                             // pinn | fem: where step 3's a* / r* come from
-  bool baseline = false, without_oversampling = true;
+  bool baseline = false, without_oversampling = true, cell_only = false;
   int average_last = 500, print_every = 500, threads = 0;
   std::string output;                                          // HDF5 ("" for none)
 };
