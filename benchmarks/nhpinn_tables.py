@@ -35,7 +35,7 @@ ROWS = [
     ("elliptic2d", "periodic_cell_input", ["-cell_features", "2", "-cell_epochs", "1500"]),
     ("elliptic2d", "exact_boundary", ["-homog_boundary", "exact"]),
     ("slow1d", "paper", []),
-    ("slow1d", "exact_boundary", ["-homog_boundary", "exact"]),
+    ("slow1d", "periodic_cell_input", ["-cell_features", "2"]),
     ("reaction1d:0.1", "paper", []),
     ("reaction1d:0.1", "unit_cell_reading", ["-reaction_cell", "1"]),
     ("reaction1d:0.02", "paper", []),

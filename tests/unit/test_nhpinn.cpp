@@ -8,6 +8,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
+#include <functional>
 
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/mpi_util.hpp"
@@ -27,6 +28,24 @@ PinnSettings quick(int epochs) {
   s.print_every = epochs + 1;
   s.hidden = {32, 32};
   return s;
+}
+// The relative L2 error of a cell network's N (mean removed) against the case's exact N on 200
+// points of the cell.
+std::function<double(Mlp&)> reaction_cell_error(const HomogenizationCase& c) {
+  const int m = 200;
+  const torch::Tensor y = torch::arange(m, torch::kFloat64).mul(c.cell_period / m).unsqueeze(1);
+  std::vector<double> exact;
+  for (int k = 0; k < m; ++k) exact.push_back(c.exact_cell(k * c.cell_period / m));
+  return [y, exact, m](Mlp& net) {
+    std::vector<double> v = evaluate_pinn(net, y);
+    double mean = 0, num = 0, den = 0;
+    for (double x : v) mean += x / m;
+    for (int k = 0; k < m; ++k) {
+      num += std::pow(v[static_cast<size_t>(k)] - mean - exact[static_cast<size_t>(k)], 2);
+      den += exact[static_cast<size_t>(k)] * exact[static_cast<size_t>(k)];
+    }
+    return std::sqrt(num / den);
+  };
 }
 }  // namespace
 
@@ -48,20 +67,7 @@ BOOST_AUTO_TEST_CASE(cell_pinn_of_the_reaction_case_learns_N_and_r_star) {
   const HomogenizationCase c = make_homogenization_case("reaction1d");
   CellPinnSetup setup;
   setup.n = 61;
-  const int m = 200;
-  const torch::Tensor y = torch::arange(m, torch::kFloat64).mul(c.cell_period / m).unsqueeze(1);
-  std::vector<double> exact;
-  for (int k = 0; k < m; ++k) exact.push_back(c.exact_cell(k * c.cell_period / m));
-  auto error = [&](Mlp& net) {
-    std::vector<double> v = evaluate_pinn(net, y);
-    double mean = 0, num = 0, den = 0;
-    for (double x : v) mean += x / m;
-    for (int k = 0; k < m; ++k) {
-      num += std::pow(v[static_cast<size_t>(k)] - mean - exact[static_cast<size_t>(k)], 2);
-      den += exact[static_cast<size_t>(k)] * exact[static_cast<size_t>(k)];
-    }
-    return std::sqrt(num / den);
-  };
+  const auto error = reaction_cell_error(c);
   PinnFit fit;
   Mlp net = train_cell_pinn_reaction(MPI_COMM_WORLD, c, setup, quick(1500), error, &fit);
   const double r_star = r_star_from_cell_pinn(net, c);
@@ -118,20 +124,7 @@ BOOST_AUTO_TEST_CASE(periodic_cell_pinn_needs_no_periodicity_terms) {
   // The reaction cell N(y) with the periodic input layer (2 frequencies): the loss is the
   // residual alone and N is learnt better than with the paper's loss terms in the same epochs.
   const HomogenizationCase c = make_homogenization_case("reaction1d");
-  const int m = 200;
-  const torch::Tensor y = torch::arange(m, torch::kFloat64).mul(c.cell_period / m).unsqueeze(1);
-  std::vector<double> exact;
-  for (int k = 0; k < m; ++k) exact.push_back(c.exact_cell(k * c.cell_period / m));
-  auto error = [&](Mlp& net) {
-    std::vector<double> v = evaluate_pinn(net, y);
-    double mean = 0, num = 0, den = 0;
-    for (double x : v) mean += x / m;
-    for (int k = 0; k < m; ++k) {
-      num += std::pow(v[static_cast<size_t>(k)] - mean - exact[static_cast<size_t>(k)], 2);
-      den += exact[static_cast<size_t>(k)] * exact[static_cast<size_t>(k)];
-    }
-    return std::sqrt(num / den);
-  };
+  const auto error = reaction_cell_error(c);
   double errors[2];
   for (int k = 0; k < 2; ++k) {
     CellPinnSetup setup;

@@ -13,6 +13,12 @@
 //   slow1d       one network chi(x, y) for the whole family of cell problems (the paper trains
 //                one per x): d_y(a(x,y)(1 + chi_y)) = 0, periodic (and oversampled) in y
 //   reaction1d   N(y) on [0, |Y|]: D N'' - r = 0, periodic, oversampled
+//   loss         w_1 |residual|^2 + w_2 |pairs|^2 + w_3 |oversampling|^2 (CellPinnSetup::weights;
+//                the paper's equal weights by default), or, with the periodic input layer
+//                (CellPinnSetup::periodic_features, nn/pinn.hpp PeriodicFeatures; our
+//                improvement), the residual alone: the network is periodic by construction
+//   drift        chi_j = -y_j also solves the 2D cell equation, so a PINN held periodic only by
+//                loss terms can drift along y_j; cell_drift() fits it (a*_jj drops by ~2 alpha_j)
 // Step 2, homogenized data by autodiff: a*_ij = int_Y a (delta_ij + d_i chi_j) (midpoint rule,
 //   m^2 points); a*(x) = int_0^1 a(x,y)(1 + chi_y) dy and its x-derivative (autograd for
 //   chi_yx, central differences for a_x); r* = <r N> (periodic trapezoid).
