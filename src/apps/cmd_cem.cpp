@@ -96,7 +96,7 @@ int run_cem(MPI_Comm comm) {
   problem.gamma = o.gamma;
   const auto f = make_source(o.common.rhs, o.common.coefficient.seed);
   if (o.verify) return run_verify(comm, o, *f);
-  require(o.common.end_seed < 0, "-coef_end_seed (a time-dependent coefficient) is not supported by cem");
+  require(!o.common.time_dependent(), "-coef_end_seed/-coef_path (a time-dependent coefficient) is not supported by cem");
 
   const auto kappa = make_coefficient(o.common.coefficient, comm);
   const CoarseMesh mesh(static_cast<int>(o.coarse_n), static_cast<int>(o.fine_n));

@@ -1,10 +1,13 @@
 // `neurhom lod`: Petrov-Galerkin LOD solves compared with the fine-scale FEM reference, and
 // `-verify`, the convergence study in H and ell.
+#include <algorithm>
 #include <cstdio>
 
 #include "commands.hpp"
 #include "report.hpp"
+#include "neurhom/core/atomic_file.hpp"
 #include "neurhom/core/error.hpp"
+#include "neurhom/core/hdf5_file.hpp"
 #include "neurhom/core/json_report.hpp"
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/fem/assembly.hpp"
@@ -23,6 +26,8 @@ struct LodOptions {
   PetscInt coarse_n = 16, fine_n = 128, ell = 2, steps = 10;
   PetscReal final_time = 1.0;
   PetscBool verify = PETSC_FALSE;
+  CorrectorUpdate update;
+  std::string history;  // -history FILE: U^m per step (HDF5)
 };
 
 PetscErrorCode read_options(MPI_Comm comm, LodOptions* o) {
@@ -36,6 +41,14 @@ PetscErrorCode read_options(MPI_Comm comm, LodOptions* o) {
   PetscCall(read_patch_solver(PetscOptionsObject, "-lod_patch_solver", &o->patch_solver));
   PetscCall(PetscOptionsReal("-T", "Final time (parabolic)", nullptr, o->final_time, &o->final_time, nullptr));
   PetscCall(PetscOptionsInt("-steps", "Backward Euler steps (parabolic)", nullptr, o->steps, &o->steps, nullptr));
+  PetscCall(read_string(PetscOptionsObject, "-update",
+                        "Correctors along a time-dependent coefficient: all (recompute every step), indicator "
+                        "(recompute where e_T > -update_tol), never (keep those of t = 0)",
+                        &o->update.policy));
+  PetscCall(PetscOptionsReal("-update_tol", "Tolerance of the corrector error indicator e_T (-update indicator)", nullptr,
+                             o->update.tol, &o->update.tol, nullptr));
+  PetscCall(read_string(PetscOptionsObject, "-history",
+                        "HDF5 file with the coarse solution U^m of every step (time-dependent coefficient)", &o->history));
   PetscCall(PetscOptionsBool("-verify", "Convergence study in H and ell", nullptr, o->verify, &o->verify, nullptr));
   PetscOptionsEnd();
   PetscFunctionReturn(0);
@@ -80,6 +93,38 @@ int run_verify(MPI_Comm comm, const LodOptions& o, const CellField& coefficient,
   return 0;
 }
 
+// /times [steps], /coarse_solution [steps][N+1][N+1] ([y][x]), written atomically.
+void write_history(const std::string& path, const LodComparison& c, int coarse_n, MPI_Comm comm) {
+  AtomicOutput out(path, comm);
+  {
+    Hdf5File file(out.temp_path(), Hdf5File::Mode::Create, comm);
+    std::vector<double> times, values;
+    for (const auto& s : c.steps) times.push_back(s.time);
+    for (const auto& u : c.coarse_history) values.insert(values.end(), u.begin(), u.end());
+    const auto steps = static_cast<hsize_t>(times.size()), n = static_cast<hsize_t>(coarse_n + 1);
+    file.write_replicated("times", {steps}, times.data());
+    file.write_replicated("coarse_solution", {steps, n, n}, values.data());
+    file.set_attribute("/", "format", std::string("neurhom lod history"));
+  }
+  out.commit();
+}
+
+Json steps_json(const std::vector<UpdateStep>& steps) {
+  Json a = Json::array();
+  for (const auto& s : steps) {
+    Json j = Json::object();
+    j["time"] = s.time;
+    j["recomputed_fraction"] = s.recomputed_fraction;
+    if (s.indicator_max >= 0) {
+      j["indicator_max"] = s.indicator_max;
+      j["indicator_mean"] = s.indicator_mean;
+    }
+    j["seconds"] = s.seconds;
+    a.push_back(j);
+  }
+  return a;
+}
+
 }  // namespace
 
 int run_lod(MPI_Comm comm) {
@@ -105,8 +150,16 @@ int run_lod(MPI_Comm comm) {
   problem.final_time = o.final_time;
   problem.steps = static_cast<int>(o.steps);
   const auto path = make_coefficient_path(o.common, o.final_time, comm);
-  require(!path || problem.parabolic, "-coef_end_seed (a time-dependent coefficient) needs -problem parabolic");
+  require(!path || problem.parabolic, "-coef_end_seed/-coef_path (a time-dependent coefficient) needs -problem parabolic");
   problem.path = path.get();
+  problem.update = o.update;
+  require(o.update.policy == "all" || o.update.policy == "indicator" || o.update.policy == "never",
+          "unknown corrector update '" + o.update.policy + "' (-update); known: " + corrector_update_names());
+  require(o.update.tol >= 0, "-update_tol must be non-negative (got " + format_number(o.update.tol) + ")");
+  require(o.update.policy == "all" || path,
+          "-update " + o.update.policy + " needs a time-dependent coefficient (-coef_path or -coef_end_seed)");
+  require(o.history.empty() || path, "-history needs a time-dependent coefficient (-coef_path or -coef_end_seed)");
+  check_output_path(o.history, "-history");
   LodFields fields;
   const LodComparison c = compare_lod_with_fine(grid, mesh, *coefficient, *f, settings, problem, &fields);
 
@@ -138,6 +191,22 @@ int run_lod(MPI_Comm comm) {
   breakdown["factorization"] = c.timings.factorization;
   breakdown["solves_and_local_matrices"] = c.timings.solves;
   report["offline_breakdown_rank0"] = breakdown;
+  double fraction = 0, seconds = 0, indicator_max = 0;
+  if (path) {
+    report["update"] = o.update.policy;
+    if (o.update.policy == "indicator") report["update_tol"] = o.update.tol;
+    for (const auto& s : c.steps) {
+      fraction += s.recomputed_fraction / static_cast<double>(c.steps.size());
+      seconds += s.seconds / static_cast<double>(c.steps.size());
+      indicator_max = std::max(indicator_max, s.indicator_max);
+    }
+    report["recomputed_fraction"] = fraction;
+    report["online_seconds_per_step"] = seconds;
+    report["initial_corrector_seconds"] = c.initial_corrector_seconds;
+    if (o.update.policy == "indicator") report["indicator_max"] = indicator_max;
+    report["steps"] = steps_json(c.steps);
+    if (!o.history.empty()) write_history(o.history, c, mesh.cells, comm);
+  }
   write_report(o.common.report, report, comm);
   if (is_root(comm)) {
     std::printf("neurhom lod: %s, coefficient %s, source %s\n", o.problem.c_str(), coefficient->describe().c_str(),
@@ -147,6 +216,9 @@ int run_lod(MPI_Comm comm) {
                 static_cast<double>(c.patches) / c.offline_seconds);
     std::printf("  ||u_h - u_H||_L2 / ||u_h||_L2 = %.4e, ||u_h - (1-Q)u_H||_a / ||u_h||_a = %.4e\n", c.l2_error_vs_fine,
                 c.energy_error_vs_fine);
+    if (path)
+      std::printf("  correctors (-update %s): %.1f%% recomputed per step on average, %.4f s per step\n",
+                  o.update.policy.c_str(), 100 * fraction, seconds);
   }
   return 0;
 }

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "neurhom/coef/coefficient_paths.hpp"
 #include "neurhom/coef/source.hpp"
 #include "neurhom/core/atomic_file.hpp"
 #include "neurhom/core/error.hpp"
@@ -74,6 +75,12 @@ PetscErrorCode read_common_options(PetscOptionItems* PetscOptionsObject, CommonO
   PetscCall(PetscOptionsInt("-coef_end_seed",
                             "Parabolic: the coefficient moves linearly in time from the -seed sample to this one",
                             nullptr, end_seed, &end_seed, nullptr));
+  const std::string path_help = "Parabolic: a named time-dependent coefficient (" + coefficient_path_names() + ")";
+  PetscCall(read_string(PetscOptionsObject, "-coef_path", path_help.c_str(), &o->path));
+  PetscCall(PetscOptionsReal("-coef_p_start", "Parameter of -coef_path cont|battery at t = 0 (default: the family's minimum)",
+                             nullptr, o->p_start, &o->p_start, nullptr));
+  PetscCall(PetscOptionsReal("-coef_p_end", "Parameter of -coef_path cont|battery at t = T (default: the family's maximum)",
+                             nullptr, o->p_end, &o->p_end, nullptr));
   PetscCall(read_string(PetscOptionsObject, "-rhs", rhs_help.c_str(), &o->rhs));
   PetscCall(read_string(PetscOptionsObject, "-o", "Output HDF5 file (an XDMF sidecar is written next to it)",
                         &o->output));
@@ -146,6 +153,9 @@ void CommonOptions::validate() const {
 }
 
 std::unique_ptr<CoefficientPath> make_coefficient_path(const CommonOptions& o, double final_time, MPI_Comm comm) {
+  require(o.end_seed < 0 || o.path.empty(), "-coef_end_seed and -coef_path both set: give one time-dependent coefficient");
+  if (!o.path.empty())
+    return std::make_unique<CoefficientPath>(named_coefficient_path(o.path, final_time, o.p_start, o.p_end));
   if (o.end_seed < 0) return nullptr;
   CoefficientOptions end = o.coefficient;
   end.seed = static_cast<std::uint64_t>(o.end_seed);

@@ -3,6 +3,7 @@
 // PetscOptionsBegin/End block (so -help lists them with their defaults).
 #include <petscsys.h>
 
+#include <cmath>
 #include <memory>
 #include <string>
 
@@ -17,12 +18,15 @@ struct CommonOptions {
   std::string output;  // -o
   std::string report;  // -report
   long long end_seed = -1;  // -coef_end_seed: time-dependent coefficient (parabolic), -1: none
+  std::string path;         // -coef_path: a named time-dependent coefficient (coef/coefficient_paths.hpp)
+  double p_start = NAN, p_end = NAN;  // -coef_p_start, -coef_p_end of the cont/battery paths
+  bool time_dependent() const { return end_seed >= 0 || !path.empty(); }
   std::string error;   // set by read_common_options for an invalid value; see validate()
   void validate() const;  // throws Error(error) if set; checks output locations
 };
 
-// The time-dependent coefficient of -coef_end_seed S: from the -seed sample at t = 0 to the
-// sample with seed S at t = final_time (nullptr without -coef_end_seed).
+// The time-dependent coefficient: -coef_end_seed S (from the -seed sample at t = 0 to the sample
+// with seed S at t = final_time) or -coef_path NAME; nullptr without either.
 std::unique_ptr<CoefficientPath> make_coefficient_path(const CommonOptions& options, double final_time, MPI_Comm comm);
 
 // Must be called between PetscOptionsBegin and PetscOptionsEnd (uses PetscOptionsObject).

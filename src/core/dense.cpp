@@ -1,5 +1,6 @@
 #include "neurhom/core/dense.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -66,6 +67,60 @@ DenseMatrix inverse(const DenseMatrix& a) {
     }
   }
   return inv;
+}
+
+std::vector<double> symmetric_eigenvalues(DenseMatrix a) {
+  const int n = a.rows;
+  for (int sweep = 0; sweep < 100; ++sweep) {
+    double off = 0, scale = 0;
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < n; ++j) (i == j ? scale : off) += a(i, j) * a(i, j);
+    if (off <= 1e-30 * scale || off == 0.0) break;
+    for (int p = 0; p < n; ++p)
+      for (int q = p + 1; q < n; ++q) {
+        if (a(p, q) == 0.0) continue;
+        // rotation that zeroes a(p, q) (Golub, Van Loan, Alg. 8.5.1)
+        const double theta = (a(q, q) - a(p, p)) / (2 * a(p, q));
+        const double t = (theta >= 0 ? 1.0 : -1.0) / (std::abs(theta) + std::sqrt(theta * theta + 1));
+        const double c = 1 / std::sqrt(t * t + 1), s = t * c;
+        for (int k = 0; k < n; ++k) {
+          const double akp = a(k, p), akq = a(k, q);
+          a(k, p) = c * akp - s * akq;
+          a(k, q) = s * akp + c * akq;
+        }
+        for (int k = 0; k < n; ++k) {
+          const double apk = a(p, k), aqk = a(q, k);
+          a(p, k) = c * apk - s * aqk;
+          a(q, k) = s * apk + c * aqk;
+        }
+      }
+  }
+  std::vector<double> values(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) values[static_cast<size_t>(i)] = a(i, i);
+  std::sort(values.begin(), values.end());
+  return values;
+}
+
+double largest_generalized_eigenvalue(const DenseMatrix& e, DenseMatrix b) {
+  const int n = e.rows;
+  cholesky_factor(b);
+  // C = L^{-1} E L^{-T}: solve L X = E (columns), then L C' = X'
+  DenseMatrix x(n, n), c(n, n);
+  for (int col = 0; col < n; ++col)
+    for (int i = 0; i < n; ++i) {
+      double s = e(i, col);
+      for (int k = 0; k < i; ++k) s -= b(i, k) * x(k, col);
+      x(i, col) = s / b(i, i);
+    }
+  for (int row = 0; row < n; ++row)
+    for (int i = 0; i < n; ++i) {
+      double s = x(row, i);
+      for (int k = 0; k < i; ++k) s -= b(i, k) * c(row, k);
+      c(row, i) = s / b(i, i);
+    }
+  for (int i = 0; i < n; ++i)  // symmetrize the round-off
+    for (int j = i + 1; j < n; ++j) c(i, j) = c(j, i) = 0.5 * (c(i, j) + c(j, i));
+  return symmetric_eigenvalues(c).back();
 }
 
 double least_squares_slope(const std::vector<double>& x, const std::vector<double>& y) {

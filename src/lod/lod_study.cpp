@@ -39,9 +39,11 @@ LodComparison compare_lod_with_fine(const StructuredGrid& grid, const CoarseMesh
   PgLod lod(comm, mesh, settings);
   OwnedVec U;
   WallTimer timer;
-  if (problem.path) {  // offline and online interleave: patches are recomputed every step
-    U = lod.solve_parabolic(*problem.path, f, problem.final_time, problem.steps);
+  if (problem.path) {  // offline and online interleave: patches are updated every step
+    U = lod.solve_parabolic(*problem.path, f, problem.final_time, problem.steps, problem.update, &result.steps,
+                            &result.coarse_history);
     result.offline_seconds = lod.offline_seconds();
+    if (problem.update.policy != "all") result.initial_corrector_seconds = lod.offline_seconds();
     result.coarse_solve_seconds = timer.seconds() - result.offline_seconds;
   } else {
     lod.compute(coefficient);

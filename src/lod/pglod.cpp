@@ -1,7 +1,9 @@
 // PG-LOD assembly, coarse solves and fine-scale views (see pglod.hpp for the math).
 #include "neurhom/lod/pglod.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/mpi_util.hpp"
@@ -9,6 +11,7 @@
 #include "neurhom/fem/dirichlet.hpp"
 #include "neurhom/fem/linear_solve.hpp"
 #include "neurhom/fem/q1_element.hpp"
+#include "neurhom/lod/corrector_indicator.hpp"
 #include "neurhom/patch/patch_operators.hpp"
 
 namespace neurhom {
@@ -18,31 +21,92 @@ PgLod::PgLod(MPI_Comm comm, const CoarseMesh& mesh, const LodSettings& settings)
   require(settings.ell >= 1, "-ell must be at least 1 (got " + std::to_string(settings.ell) + ")");
 }
 
+namespace {
+
+// A description of the first non-positive or non-finite value, or "".
+std::string coefficient_problem(const std::vector<double>& values, long cell) {
+  for (double v : values)
+    if (!(std::isfinite(v) && v > 0))
+      return "value " + format_number(v) + " in the patch of coarse cell " + std::to_string(cell);
+  return "";
+}
+
+void throw_if_any(MPI_Comm comm, const std::string& problem, const CellField& coefficient) {
+  const int bad = first_rank_with(comm, !problem.empty());
+  if (bad >= 0)
+    throw Error("coefficient '" + coefficient.describe() + "' is not positive and finite: " +
+                broadcast_string(comm, bad, problem));
+}
+
+}  // namespace
+
+std::string corrector_update_names() { return "all, indicator, never"; }
+
 void PgLod::compute(const CellField& coefficient) {
   WallTimer timer;
   coefficient.check_mesh(mesh_.fine_cells());
   const Block cells = block_of(mesh_.num_cells(), comm_);
   patches_.clear();
+  corrector_cells_.clear();
   patches_.reserve(static_cast<size_t>(cells.end - cells.begin));
   Progress progress("lod", "patch", cells.end - cells.begin, comm_);
   std::string problem;
   for (long c = cells.begin; c < cells.end; ++c) {
     const Patch patch = make_patch(mesh_, static_cast<int>(c % mesh_.cells), static_cast<int>(c / mesh_.cells),
                                    settings_.ell);
-    const std::vector<double> values = patch_cell_values(patch, coefficient, mesh_.fine_cells());
-    for (size_t k = 0; k < values.size() && problem.empty(); ++k)
-      if (!(std::isfinite(values[k]) && values[k] > 0))
-        problem = "value " + format_number(values[k]) + " in the patch of coarse cell " + std::to_string(c);
+    std::vector<double> values = patch_cell_values(patch, coefficient, mesh_.fine_cells());
+    problem = coefficient_problem(values, c);
     if (!problem.empty()) break;
     patches_.push_back(corrector_.compute(patch, values, settings_.with_mass, settings_.keep_correctors));
+    if (settings_.keep_correctors) corrector_cells_.push_back(std::move(values));
     if (settings_.show_progress) progress.update(c - cells.begin + 1);
   }
-  const int bad = first_rank_with(comm_, !problem.empty());
-  if (bad >= 0)
-    throw Error("coefficient '" + coefficient.describe() + "' is not positive and finite: " +
-                broadcast_string(comm_, bad, problem));
+  throw_if_any(comm_, problem, coefficient);
   if (settings_.show_progress) progress.finish();
   offline_seconds_ = max_ranks(comm_, timer.seconds());
+}
+
+UpdateStep PgLod::update(const CellField& coefficient, const CorrectorUpdate& update) {
+  require(settings_.keep_correctors && corrector_cells_.size() == patches_.size(),
+          "PgLod::update needs keep_correctors and a previous compute()");
+  require(update.policy == "all" || update.policy == "indicator" || update.policy == "never",
+          "unknown corrector update '" + update.policy + "' (-update); known: " + corrector_update_names());
+  WallTimer timer;
+  coefficient.check_mesh(mesh_.fine_cells());
+  const Block cells = block_of(mesh_.num_cells(), comm_);
+  long long recomputed = 0;
+  double indicator_max = 0, indicator_sum = 0;
+  std::string problem;
+  for (size_t k = 0; k < patches_.size() && problem.empty(); ++k) {
+    PatchMatrices& p = patches_[k];
+    std::vector<double> values = patch_cell_values(p.patch, coefficient, mesh_.fine_cells());
+    problem = coefficient_problem(values, cells.begin + static_cast<long>(k));
+    if (!problem.empty()) break;
+    bool recompute = update.policy == "all";
+    if (update.policy == "indicator") {
+      const double e = corrector_error_indicator(p.patch, p.correctors, corrector_cells_[k], values);
+      indicator_max = std::max(indicator_max, e);
+      indicator_sum += e;
+      recompute = e > update.tol;
+    }
+    if (recompute) {
+      p = corrector_.compute(p.patch, values, settings_.with_mass, true);
+      corrector_cells_[k] = std::move(values);
+      ++recomputed;
+    } else {
+      p.S = local_stiffness(p.patch, values, p.correctors);
+    }
+  }
+  throw_if_any(comm_, problem, coefficient);
+  UpdateStep step;
+  const double total = static_cast<double>(mesh_.num_cells());
+  step.recomputed_fraction = static_cast<double>(sum_ranks(comm_, recomputed)) / total;
+  if (update.policy == "indicator") {
+    step.indicator_max = max_ranks(comm_, indicator_max);
+    step.indicator_mean = sum_ranks(comm_, indicator_sum) / total;
+  }
+  step.seconds = max_ranks(comm_, timer.seconds());
+  return step;
 }
 
 long long PgLod::total_patches() const { return sum_ranks(comm_, static_cast<long long>(patches_.size())); }
@@ -157,16 +221,38 @@ OwnedVec PgLod::solve_parabolic(const Source& f, double final_time, int steps) c
   return U;
 }
 
-OwnedVec PgLod::solve_parabolic(const CoefficientPath& path, const Source& f, double final_time, int steps) {
+OwnedVec PgLod::solve_parabolic(const CoefficientPath& path, const Source& f, double final_time, int steps,
+                                const CorrectorUpdate& update, std::vector<UpdateStep>* history,
+                                std::vector<std::vector<double>>* coarse_history) {
   require(final_time > 0 && steps >= 1, "-T must be positive and -steps at least 1");
   require(settings_.with_mass, "the parabolic PG-LOD needs LodSettings::with_mass");
+  const bool recompute_all = update.policy == "all";
+  if (!recompute_all) {
+    require(update.policy == "indicator" || update.policy == "never",
+            "unknown corrector update '" + update.policy + "' (-update); known: " + corrector_update_names());
+    require(settings_.keep_correctors, "a selective corrector update needs LodSettings::keep_correctors");
+    require(update.tol >= 0, "-update_tol must be non-negative (got " + format_number(update.tol) + ")");
+  }
   const double dt = final_time / steps;
   OwnedVec U, rhs;
   OwnedMat previous_mass;
   double offline = 0;
+  if (!recompute_all) {
+    compute(*path.at(0.0));  // the offline phase of the selective strategies
+    offline = offline_seconds_;
+  }
+  if (history) history->clear();
+  if (coarse_history) coarse_history->clear();
   for (int m = 1; m <= steps; ++m) {
-    compute(*path.at(m * dt));
-    offline += offline_seconds_;
+    WallTimer step_timer;
+    UpdateStep step;
+    if (recompute_all) {
+      compute(*path.at(m * dt));
+      offline += offline_seconds_;
+      step.recomputed_fraction = 1.0;
+    } else {
+      step = this->update(*path.at(m * dt), update);
+    }
     OwnedMat M = mass(), system = stiffness();
     NH_PETSC(MatAYPX(system, dt, M, SAME_NONZERO_PATTERN));  // system = dt S^m + M^m
     const CoarseDirichlet boundary(mesh_, system);
@@ -184,6 +270,17 @@ OwnedVec PgLod::solve_parabolic(const CoefficientPath& path, const Source& f, do
     OwnedKSP ksp = create_direct_ksp(system, "lod_");
     solve_checked(ksp, rhs, U, "coarse LOD solve");
     previous_mass = std::move(M);
+    step.time = m * dt;
+    step.seconds = max_ranks(comm_, step_timer.seconds());
+    if (history) history->push_back(step);
+    if (coarse_history) coarse_history->push_back(gather_to_all(U));
+    if (settings_.show_progress && !recompute_all && is_root(comm_)) {
+      std::printf("lod: step %d/%d t = %.4g: %.1f%% of the correctors recomputed", m, steps, step.time,
+                  100 * step.recomputed_fraction);
+      if (step.indicator_max >= 0) std::printf(", indicator max %.3e mean %.3e", step.indicator_max, step.indicator_mean);
+      std::printf(", %.3f s\n", step.seconds);
+      std::fflush(stdout);
+    }
   }
   offline_seconds_ = offline;
   return U;

@@ -23,6 +23,12 @@ void cholesky_solve(const DenseMatrix& l, std::vector<double>& b);
 // Inverse of a general small square matrix by Gauss-Jordan with partial pivoting.
 DenseMatrix inverse(const DenseMatrix& a);
 
+// Eigenvalues of a small symmetric matrix (cyclic Jacobi rotations), ascending.
+std::vector<double> symmetric_eigenvalues(DenseMatrix a);
+// Largest lambda of the pencil E x = lambda B x, E symmetric, B symmetric positive definite
+// (B = L L', the largest eigenvalue of L^{-1} E L^{-T}). Throws LocalError if B is not SPD.
+double largest_generalized_eigenvalue(const DenseMatrix& e, DenseMatrix b);
+
 // Discrete relative l2 distance ||u - reference||_2 / ||reference||_2 of equal-length vectors.
 double relative_l2_discrete(const std::vector<double>& u, const std::vector<double>& reference);
 

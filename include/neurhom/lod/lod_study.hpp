@@ -22,6 +22,11 @@ struct LodComparison {
   double fine_solve_seconds = 0;
   long long patches = 0;
   CorrectorTimings timings;  // this rank's breakdown
+  // With a coefficient path: one record per step, U^m per step, and the time of the correctors
+  // of A(0) that the selective updates start from (0 for update "all").
+  std::vector<UpdateStep> steps;
+  std::vector<std::vector<double>> coarse_history;
+  double initial_corrector_seconds = 0;
 };
 
 struct LodFields {  // fine-grid views, filled when requested
@@ -34,6 +39,7 @@ struct LodFields {  // fine-grid views, filled when requested
 struct LodProblem {
   bool parabolic = false;
   const CoefficientPath* path = nullptr;
+  CorrectorUpdate update;  // with a path: how the correctors follow A(t) (pglod.hpp)
   double final_time = 1.0;
   int steps = 10;
 };

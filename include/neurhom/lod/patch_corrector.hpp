@@ -48,4 +48,10 @@ class PatchCorrector {
   CorrectorTimings timings_;  // solves, local_matrices, patches (assembly/factorization: factorization_)
 };
 
+// S_T and M_T (layout of PatchMatrices) of given correctors q_j: the kept correctors of a
+// selective update are combined with the current coefficient without a new solve.
+std::vector<double> local_stiffness(const Patch& patch, const std::vector<double>& cells,
+                                    const std::vector<std::vector<double>>& correctors);
+std::vector<double> local_mass(const Patch& patch, double h, const std::vector<std::vector<double>>& correctors);
+
 }  // namespace neurhom

@@ -27,6 +27,28 @@
 
 namespace neurhom {
 
+// Corrector updates along a time-dependent coefficient (solve_parabolic with a path):
+//   all       : every corrector recomputed for A(t_m) at every step (Elasmi, Krumbiegel, Maier 2024)
+//   indicator : correctors computed for A(0); at step m those with e_T > tol
+//               (corrector_indicator.hpp; A~ = the coefficient of their last computation) are
+//               recomputed, the others kept (Hellman, Malqvist 2019)
+//   never     : the correctors of A(0) kept for the whole run
+// Kept correctors enter S_T with the current coefficient (local_stiffness, no solve); M_T does
+// not depend on A.
+struct CorrectorUpdate {
+  std::string policy = "all";
+  double tol = 0.1;
+};
+std::string corrector_update_names();  // "all, indicator, never"
+
+// One time step of solve_parabolic with a path (all ranks hold the same values).
+struct UpdateStep {
+  double time = 0;
+  double recomputed_fraction = 0;                  // correctors recomputed / all
+  double indicator_max = -1, indicator_mean = -1;  // e_T over all T (-1: not computed, policies all/never)
+  double seconds = 0;                              // the step: patches, assembly, coarse solve (max over ranks)
+};
+
 struct LodSettings {
   int ell = 2;                         // patch size: N^ell(T), ell layers of coarse cells around T
   std::string patch_solver = "petsc";  // MatSolverType of the patch Cholesky
@@ -62,7 +84,14 @@ class PgLod {
   //   (M_A^m + dt S_A^m) U^m = M_A^{m-1} U^{m-1} + dt F(t_m),
   // M_A^{m-1} U^{m-1} = ((1 - Q^{m-1}) u_H^{m-1}, lambda_i) the previous corrected state.
   // Leaves the patches of A(T) in place (for corrector_part at the final time).
-  OwnedVec solve_parabolic(const CoefficientPath& path, const Source& f, double final_time, int steps);
+  // With an update other than "all" the correctors of A(0) are computed first (offline_seconds());
+  // `history` gets one UpdateStep per step, `coarse_history` U^m (all coarse nodes) per step.
+  OwnedVec solve_parabolic(const CoefficientPath& path, const Source& f, double final_time, int steps,
+                           const CorrectorUpdate& update = {}, std::vector<UpdateStep>* history = nullptr,
+                           std::vector<std::vector<double>>* coarse_history = nullptr);
+  // One selective update for a new coefficient (keep_correctors must be set and compute() run):
+  // the correctors the policy selects are recomputed, S_T of the others reassembled.
+  UpdateStep update(const CellField& coefficient, const CorrectorUpdate& update);
 
   // u_H = sum U_i lambda_i and the corrector part sum_T sum_j U_j q_{T,j} on the fine grid
   // (the grid must be the fine mesh N r). The corrector part needs keep_correctors.
@@ -79,6 +108,7 @@ class PgLod {
   LodSettings settings_;
   PatchCorrector corrector_;
   std::vector<PatchMatrices> patches_;
+  std::vector<std::vector<double>> corrector_cells_;  // A~ of each kept corrector set (keep_correctors)
   double offline_seconds_ = 0;
 };
 

@@ -2,29 +2,13 @@
 
 #include <cmath>
 
+#include "neurhom/coef/coefficient_paths.hpp"
 #include "neurhom/coef/source.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/methods/mrcae/net/mrcae_examples.hpp"
 #include "neurhom/fem/problem.hpp"
 
 namespace neurhom {
-
-CoefficientPath moving_inclusion_path(double T) {
-  require(T > 0, "the final time must be positive");
-  return CoefficientPath(
-      [T](double t) {
-        const double s = std::min(1.0, std::max(0.0, t / T));
-        const double cx = 0.25 + 0.5 * s, cy = cx, eps = 1.0 / 16, pi = 3.14159265358979323846;
-        return make_function_field(
-            [=](double x, double y) {
-              if ((x - cx) * (x - cx) + (y - cy) * (y - cy) > 0.04) return 1.0;
-              return 1.0 + 4.5 * (1.0 + std::sin(2 * pi * x / eps) * std::sin(2 * pi * y / eps));
-            },
-            "moving oscillating inclusion");
-      },
-      "background 1 with an oscillating inclusion (radius 0.2, eps 1/16, contrast 10) moving from (0.25, 0.25) to "
-      "(0.75, 0.75)");
-}
 
 std::vector<double> parabolic_snapshots(MPI_Comm comm, int n, int count, double T) {
   require(n >= 3 && count >= 1, "multiscale snapshots: n >= 3 and at least one snapshot");

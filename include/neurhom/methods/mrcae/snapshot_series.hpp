@@ -15,8 +15,7 @@
 
 namespace neurhom {
 
-CoefficientPath moving_inclusion_path(double final_time);
-
+// The coefficient: moving_inclusion_path (coef/coefficient_paths.hpp).
 // Collective; returns the snapshots [count][n][n] ([y][x]) on every rank.
 std::vector<double> parabolic_snapshots(MPI_Comm comm, int n, int count, double final_time);
 
