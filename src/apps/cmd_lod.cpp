@@ -209,15 +209,17 @@ int run_lod(MPI_Comm comm) {
   }
   write_report(o.common.report, report, comm);
   if (is_root(comm)) {
-    std::printf("neurhom lod: %s, coefficient %s, source %s\n", o.problem.c_str(), coefficient->describe().c_str(),
-                f->describe().c_str());
+    std::printf("neurhom lod: %s, coefficient %s, source %s\n", o.problem.c_str(),
+                (path ? path->describe() : coefficient->describe()).c_str(), f->describe().c_str());
     std::printf("  H = 1/%d, h = 1/%d, ell = %d, %lld patches on %d ranks: offline %.3f s (%.1f patches/s)\n",
                 mesh.cells, mesh.fine_cells(), settings.ell, c.patches, mpi_size(comm), c.offline_seconds,
                 static_cast<double>(c.patches) / c.offline_seconds);
     std::printf("  ||u_h - u_H||_L2 / ||u_h||_L2 = %.4e, ||u_h - (1-Q)u_H||_a / ||u_h||_a = %.4e\n", c.l2_error_vs_fine,
                 c.energy_error_vs_fine);
     if (path)
-      std::printf("  correctors (-update %s): %.1f%% recomputed per step on average, %.4f s per step\n",
+      std::printf("  offline: %s; correctors (-update %s): %.1f%% recomputed per step on average, %.4f s per step\n",
+                  o.update.policy == "all" ? "none (all correctors recomputed every step)"
+                                           : ("the correctors of A(0) in " + format_number(c.initial_corrector_seconds) + " s").c_str(),
                   o.update.policy.c_str(), 100 * fraction, seconds);
   }
   return 0;

@@ -22,7 +22,35 @@ grep -q 'lod.h5:/fields/u_lod_corrected' lod.xmf || fail "lod xmf"
 "$neurhom" lod -problem parabolic -coef_end_seed 5 -coarse_n 4 -fine_n 32 -T 0.1 -steps 4 -report evolve.json > out.txt 2>&1 || { cat out.txt; fail "parabolic lod, time-dependent coefficient"; }
 grep -q "from ms" evolve.json || fail "time-dependent coefficient not in the report"
 
+# selective corrector updates along a moving inclusion (report keys, per-step records, history file)
+"$mpiexec" -n 2 --oversubscribe "$neurhom" lod -problem parabolic -coef_path moving_inclusion -coarse_n 8 -fine_n 64 \
+  -T 0.2 -steps 4 -update indicator -update_tol 0.1 -history hist.h5 -report upd.json > out.txt 2>&1 \
+  || { cat out.txt; fail "lod -update indicator"; }
+grep -q 'lod: step 4/4' out.txt || fail "lod -update indicator: per-step progress line"
+python3 - upd.json <<'PY' || fail "lod -update indicator report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["update"] == "indicator" and r["update_tol"] == 0.1, r
+assert 0 < r["recomputed_fraction"] < 1, r["recomputed_fraction"]
+assert len(r["steps"]) == 4 and all("indicator_max" in s and "seconds" in s for s in r["steps"]), r["steps"]
+assert r["initial_corrector_seconds"] > 0 and r["online_seconds_per_step"] > 0 and 0 < r["l2_error_vs_fine"] < 0.1, r
+assert "oscillating inclusion" in r["coefficient"], r["coefficient"]
+print("ok: lod -update indicator", r["recomputed_fraction"], r["indicator_max"])
+PY
+[ -s hist.h5 ] && [ ! -e hist.h5.partial ] || fail "lod -history file"
+"$neurhom" lod -problem parabolic -coef_path cont -coef_p_start 0.2 -coef_p_end 0.8 -coarse_n 4 -fine_n 32 -T 0.1 \
+  -steps 2 -update never -report cont.json > out.txt 2>&1 || { cat out.txt; fail "lod -coef_path cont -update never"; }
+grep -q '"recomputed_fraction": 0' cont.json || fail "lod -update never: recomputed_fraction"
+
 cmd=lod
+expect_error "unknown corrector update 'sometimes' (-update); known: all, indicator, never" -problem parabolic -coef_path moving_inclusion -update sometimes
+expect_error "-update indicator needs a time-dependent coefficient" -problem parabolic -update indicator
+expect_error "-update_tol must be non-negative" -problem parabolic -coef_path moving_inclusion -update indicator -update_tol -1
+expect_error "unknown coefficient path 'nowhere' (-coef_path); known: moving_inclusion, cont, battery" -problem parabolic -coef_path nowhere
+expect_error "-coef_end_seed and -coef_path both set" -problem parabolic -coef_path moving_inclusion -coef_end_seed 3
+expect_error "is outside the cont family's range" -problem parabolic -coef_path cont -coef_p_start 5
+expect_error "-history needs a time-dependent coefficient" -problem parabolic -history h.h5
+expect_error "needs -problem parabolic" -coef_path moving_inclusion
 expect_error "must be a multiple of -coarse_n" -coarse_n 16 -fine_n 100
 expect_error "-ell must be at least 1" -ell 0 -coarse_n 4 -fine_n 16
 expect_error "known for lod: elliptic, parabolic" -problem nonlinear
