@@ -119,6 +119,7 @@ Json steps_json(const std::vector<UpdateStep>& steps) {
       j["indicator_max"] = s.indicator_max;
       j["indicator_mean"] = s.indicator_mean;
     }
+    j["corrector_seconds"] = s.corrector_seconds;
     j["seconds"] = s.seconds;
     a.push_back(j);
   }
@@ -191,17 +192,19 @@ int run_lod(MPI_Comm comm) {
   breakdown["factorization"] = c.timings.factorization;
   breakdown["solves_and_local_matrices"] = c.timings.solves;
   report["offline_breakdown_rank0"] = breakdown;
-  double fraction = 0, seconds = 0, indicator_max = 0;
+  double fraction = 0, seconds = 0, corrector_seconds = 0, indicator_max = 0;
   if (path) {
     report["update"] = o.update.policy;
     if (o.update.policy == "indicator") report["update_tol"] = o.update.tol;
     for (const auto& s : c.steps) {
       fraction += s.recomputed_fraction / static_cast<double>(c.steps.size());
       seconds += s.seconds / static_cast<double>(c.steps.size());
+      corrector_seconds += s.corrector_seconds / static_cast<double>(c.steps.size());
       indicator_max = std::max(indicator_max, s.indicator_max);
     }
     report["recomputed_fraction"] = fraction;
     report["online_seconds_per_step"] = seconds;
+    report["corrector_seconds_per_step"] = corrector_seconds;
     report["initial_corrector_seconds"] = c.initial_corrector_seconds;
     if (o.update.policy == "indicator") report["indicator_max"] = indicator_max;
     report["steps"] = steps_json(c.steps);

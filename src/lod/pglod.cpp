@@ -105,7 +105,7 @@ UpdateStep PgLod::update(const CellField& coefficient, const CorrectorUpdate& up
     step.indicator_max = max_ranks(comm_, indicator_max);
     step.indicator_mean = sum_ranks(comm_, indicator_sum) / total;
   }
-  step.seconds = max_ranks(comm_, timer.seconds());
+  step.corrector_seconds = max_ranks(comm_, timer.seconds());
   return step;
 }
 
@@ -250,6 +250,7 @@ OwnedVec PgLod::solve_parabolic(const CoefficientPath& path, const Source& f, do
       compute(*path.at(m * dt));
       offline += offline_seconds_;
       step.recomputed_fraction = 1.0;
+      step.corrector_seconds = offline_seconds_;
     } else {
       step = this->update(*path.at(m * dt), update);
     }

@@ -46,6 +46,7 @@ struct UpdateStep {
   double time = 0;
   double recomputed_fraction = 0;                  // correctors recomputed / all
   double indicator_max = -1, indicator_mean = -1;  // e_T over all T (-1: not computed, policies all/never)
+  double corrector_seconds = 0;                    // of which the correctors: indicator, solves, S_T (max over ranks)
   double seconds = 0;                              // the step: patches, assembly, coarse solve (max over ranks)
 };
 
