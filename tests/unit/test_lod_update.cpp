@@ -174,3 +174,30 @@ BOOST_AUTO_TEST_CASE(selective_update_rejects_bad_settings) {
   BOOST_CHECK_THROW(run(path, "sometimes", 0.1), Error);
   BOOST_CHECK_THROW(run(path, "indicator", -1), Error);
 }
+
+BOOST_AUTO_TEST_CASE(selective_update_keeps_the_error_against_the_fine_solution) {
+  // the goal of issue 31 on a small case: within 10 % of full recomputation's error vs the fine FEM
+  const CoefficientPath path = moving_inclusion_path(0.2);
+  const StructuredGrid grid(PETSC_COMM_WORLD, 64);
+  const auto f = make_source("one", 1);
+  LodProblem problem;
+  problem.parabolic = true;
+  problem.path = &path;
+  problem.final_time = 0.2;
+  problem.steps = 4;
+  LodSettings s;
+  s.ell = 2;
+  const auto start = path.at(0.0);
+  const LodComparison all = compare_lod_with_fine(grid, CoarseMesh(8, 64), *start, *f, s, problem);
+  problem.update.policy = "indicator";
+  problem.update.tol = 0.1;
+  const LodComparison selective = compare_lod_with_fine(grid, CoarseMesh(8, 64), *start, *f, s, problem);
+  problem.update.policy = "never";
+  const LodComparison never = compare_lod_with_fine(grid, CoarseMesh(8, 64), *start, *f, s, problem);
+  BOOST_TEST_MESSAGE("L2 error vs fine: all " << all.l2_error_vs_fine << ", indicator 0.1 " << selective.l2_error_vs_fine
+                                              << ", never " << never.l2_error_vs_fine);
+  BOOST_TEST(selective.l2_error_vs_fine < 1.1 * all.l2_error_vs_fine);
+  BOOST_TEST(never.l2_error_vs_fine > 1.1 * all.l2_error_vs_fine);
+  BOOST_TEST(selective.steps.size() == 4u);
+  BOOST_TEST(selective.initial_corrector_seconds > 0);
+}
