@@ -6,15 +6,19 @@ problems and time steps (issue 31). Strategies:
                  (`lod -update indicator -update_tol TOL`, lod/corrector_indicator.hpp)
   (c) lod_ann    the Deep Ritz LOD networks (one forward pass per coarse node and step;
                  cont and battery only: the networks are trained for those families)
+  (d) compression  the operator-compression network's S^_A(t_m) from the current coefficient
+                 every step (`compress-eval` with a time-dependent coefficient; where the mesh
+                 fits the model's training: --compression-model, trained at r = h/H = 8, ell = 2)
   (e) never      the correctors of t = 0 for the whole run (S_T with the current coefficient)
 Problems: moving_inclusion (a local change), interpolate (two ms samples blended: a change
 everywhere), and the Deep Ritz LOD examples cont and battery (their meshes, T = 1, 24 steps).
-(d), the operator-compression network, is not in the table: its trained meshes and families
-(ms at H = 1/16) are not those of these paths; see docs/timedep.md.
+The compression model is not trained here (datagen + training take ~25 min); its offline
+time is read from train.json next to it and datagen.json in the folder above, if present.
 
 Errors are against (a): error_T = ||u - u_a||_L2 / ||u_a||_L2 of the corrected fine state
-(1 - Q) u_H at T (the same quantity deepritz-eval reports for the LOD-ANN), and over time the
-coarse part u_H (Q1 mass norm) of every step (for the LOD-ANN its fine state per step).
+(1 - Q) u_H at T (the same quantity deepritz-eval reports for the LOD-ANN; for the compression
+network, which has no correctors, of u_H), and over time the coarse part u_H (Q1 mass norm) of
+every step (for the LOD-ANN its fine state per step).
 Online time per step: the correctors' share (indicator, solves, S_T; for the LOD-ANN the
 forward passes) next to the whole step (assembly and coarse solve included). Offline:
 the correctors of A(0) for the selective strategies, the network training for the LOD-ANN.
@@ -26,7 +30,8 @@ benchmarks/results/timedep_headtohead.json (one record per problem, strategy, to
 prints a table, and plots timedep_headtohead_<problem>.png next to the JSON.
 
 usage: benchmarks/timedep_headtohead.py [--build build] [--ranks 2] [--problems ...]
-       [--tols 0.01 0.03 0.1 0.3] [--ritz-steps 1000] [--fresh]
+       [--tols 0.01 0.03 0.1 0.3] [--ritz-steps 1000] [--compression-model out/eq/gconv/model.pt]
+       [--fresh]   (--fresh reruns the given problems; the others' records stay)
 """
 import argparse
 import json
@@ -41,9 +46,10 @@ import numpy as np
 from neurhom_bench import RESULTS, ROOT, load_results, mpi_env, neurhom_exe, run_report, write_json
 
 PROBLEMS = {
-    "moving_inclusion": dict(args=["-coef_path", "moving_inclusion"], coarse_n=16, fine_n=128, ell=2, T=0.5, steps=20),
+    "moving_inclusion": dict(args=["-coef_path", "moving_inclusion"], coarse_n=16, fine_n=128, ell=2, T=0.5, steps=20,
+                             compression=True),
     "interpolate": dict(args=["-coef", "ms", "-seed", "1", "-coef_end_seed", "2"], coarse_n=16, fine_n=128, ell=2,
-                        T=0.5, steps=20),
+                        T=0.5, steps=20, compression=True),
     "cont": dict(args=["-coef_path", "cont"], coarse_n=6, fine_n=36, ell=1, T=1.0, steps=24, ritz=True),
     "battery": dict(args=["-coef_path", "battery"], coarse_n=6, fine_n=60, ell=1, T=1.0, steps=24, ritz=True),
 }
@@ -69,7 +75,7 @@ def lod_run(mpi, problem, policy, tol, tmp, env, log):
     fields, hist, report = (os.path.join(tmp, f"{problem}_{policy}_{tol}.{ext}") for ext in ("h5", "hist.h5", "json"))
     cmd = mpi + ["lod", "-problem", "parabolic"] + p["args"] + [
         "-coarse_n", str(p["coarse_n"]), "-fine_n", str(p["fine_n"]), "-ell", str(p["ell"]), "-T", str(p["T"]),
-        "-steps", str(p["steps"]), "-update", policy, "-o", fields, "-history", hist, "-report", report]
+        "-steps", str(p["steps"]), "-update", policy, "-o", fields, "-coarse_history", hist, "-report", report]
     if policy == "indicator":
         cmd += ["-update_tol", str(tol)]
     t0 = time.time()
@@ -100,6 +106,26 @@ def ritz_run(mpi, problem, steps, models, tmp, env, log):
                         " ".join(cmd_eval[cmd_eval.index("deepritz-eval"):]))
 
 
+def compression_run(mpi, problem, model, tmp, env, log):
+    p = PROBLEMS[problem]
+    report, hist = os.path.join(tmp, "compress.json"), os.path.join(tmp, "compress.hist.h5")
+    cmd = mpi + ["compress-eval", "-model", model, "-coarse_n", str(p["coarse_n"])] + p["args"] + [
+        "-T", str(p["T"]), "-steps", str(p["steps"]), "-threads", "1", "-coarse_history", hist, "-report", report]
+    r = run_report(cmd, env, log, report)
+    with h5py.File(hist, "r") as f:
+        r["_history"] = f["coarse_solution"][...]
+    r["command"] = "neurhom " + " ".join(cmd[cmd.index("compress-eval"):])
+    offline, sources = 0.0, []
+    model_dir = os.path.dirname(os.path.abspath(model))
+    for path in (os.path.join(model_dir, "train.json"), os.path.join(os.path.dirname(model_dir), "datagen.json")):
+        if os.path.exists(path):
+            with open(path) as f:
+                offline += json.load(f)["seconds"]
+            sources.append(os.path.relpath(path, ROOT))
+    r["offline_seconds"], r["offline_sources"] = offline, sources
+    return r
+
+
 def break_even(offline, reference_per_step, per_step):
     if offline <= 0:
         return 0.0
@@ -113,7 +139,7 @@ def record(problem, strategy, tol, **kw):
     return r
 
 
-def evaluate_problem(problem, runs, ritz):
+def evaluate_problem(problem, runs, ritz, compression):
     """Records of one problem from its lod runs (and the LOD-ANN run), errors against (a)."""
     p = PROBLEMS[problem]
     ref = runs["all"]
@@ -134,6 +160,18 @@ def evaluate_problem(problem, runs, ritz):
                           break_even_steps=0.0 if policy == "all" else break_even(offline, ref_step,
                                                                                    r["corrector_seconds_per_step"]),
                           command=r["command"]))
+    if compression:
+        c = compression
+        errors = [l2_relative(u, uref, m_coarse) for u, uref in zip(c["_history"], ref["_history"])]
+        out.append(record(problem, "compression", None, error_T=errors[-1], error_T_quantity="u_H",
+                          error_time_max=max(errors), errors_over_time=errors, recomputed_fraction=0.0,
+                          corrector_seconds_per_step=c["nn_seconds_per_step"],
+                          reference_corrector_seconds_per_step=c["lod_corrector_seconds_per_step"],
+                          online_seconds_per_step=None, offline_seconds=c["offline_seconds"],
+                          offline_sources=c["offline_sources"],
+                          break_even_steps=break_even(c["offline_seconds"], c["lod_corrector_seconds_per_step"],
+                                                      c["nn_seconds_per_step"]),
+                          equivariance=c["equivariance"], command=c["command"]))
     if ritz:
         ev, steps = ritz["eval"], p["steps"]
         ann, element = ev["ann_basis_seconds"] / steps, ev["element_basis_seconds"] / steps
@@ -153,11 +191,13 @@ def fmt(v, spec, none="-"):
 
 
 def print_table(records):
-    print("\n| problem | strategy | tol | error at T vs (a) | max error over time | recomputed | corrector s/step | "
-          "step s | offline s | break-even steps |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("\n| problem | strategy | tol | error at T vs (a) | u_H error at T | max error over time | recomputed | "
+          "corrector s/step | step s | offline s | break-even steps |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in records:
-        print(f"| {r['problem']} | {r['strategy']} | {fmt(r['tolerance'], 'g')} | {fmt(r['error_T'], '.2e')} | "
+        error_t = "-" if r.get("error_T_quantity") == "u_H" else fmt(r["error_T"], ".2e")
+        uh_t = "-" if r["strategy"] == "lod_ann" else fmt(r["errors_over_time"][-1], ".2e")
+        print(f"| {r['problem']} | {r['strategy']} | {fmt(r['tolerance'], 'g')} | {error_t} | {uh_t} | "
               f"{fmt(r['error_time_max'], '.2e')} | {fmt(r['recomputed_fraction'], '.1%')} | "
               f"{fmt(r['corrector_seconds_per_step'], '.4f')} | {fmt(r.get('online_seconds_per_step'), '.4f')} | "
               f"{fmt(r['offline_seconds'], '.2f')} | {fmt(r['break_even_steps'], '.1f', 'never')} |")
@@ -206,13 +246,17 @@ def main():
     ap.add_argument("--problems", nargs="+", default=list(PROBLEMS), choices=list(PROBLEMS))
     ap.add_argument("--tols", nargs="+", type=float, default=[0.01, 0.03, 0.1, 0.3])
     ap.add_argument("--ritz-steps", type=int, default=1000, help="training steps of the Deep Ritz networks (paper: 30000)")
+    ap.add_argument("--compression-model", default=os.path.join(ROOT, "out", "eq", "gconv", "model.pt"),
+                    help="trained compression model (r = 8, ell = 2) for strategy (d); skipped if absent")
     ap.add_argument("--fresh", action="store_true")
     ap.add_argument("--out", default=os.path.join(RESULTS, "timedep_headtohead.json"))
     args = ap.parse_args()
     exe = neurhom_exe(args.build, "timedep_headtohead")
     env = mpi_env()
-    result = load_results(args.out, args.fresh)
+    result = load_results(args.out, False)
     result.setdefault("records", [])
+    if args.fresh:
+        result["records"] = [r for r in result["records"] if r["problem"] not in args.problems]
     log = os.path.splitext(args.out)[0] + ".log"
     outdir = os.path.dirname(os.path.abspath(args.out))
     mpi = ["mpiexec", "--bind-to", "none", "-n", str(args.ranks), exe]
@@ -226,9 +270,13 @@ def main():
                 runs[f"indicator:{tol}"] = lod_run(mpi, problem, "indicator", tol, tmp, env, log)
             runs["never"] = lod_run(mpi, problem, "never", None, tmp, env, log)
             ritz = ritz_run(mpi, problem, args.ritz_steps, outdir, tmp, env, log) if PROBLEMS[problem].get("ritz") else None
-            records = evaluate_problem(problem, runs, ritz)
+            compression = None
+            if PROBLEMS[problem].get("compression") and os.path.exists(args.compression_model):
+                compression = compression_run(mpi, problem, args.compression_model, tmp, env, log)
+            records = evaluate_problem(problem, runs, ritz, compression)
             result["records"] = [r for r in result["records"] if r["problem"] != problem] + records
-            result["setting"] = dict(ranks=args.ranks, ritz_steps=args.ritz_steps, problems=PROBLEMS)
+            result["setting"] = dict(ranks=args.ranks, ritz_steps=args.ritz_steps, problems=PROBLEMS,
+                                     compression_model=os.path.relpath(args.compression_model, ROOT))
             write_json(args.out, result)
             print_table(records)
     print_table(result["records"])

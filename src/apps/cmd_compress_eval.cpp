@@ -1,5 +1,6 @@
 // `neurhom compress-eval`: the online phase of the neural operator compression against
 // PG-LOD for one coefficient (methods/compression/compress_eval.hpp has the math and the figures).
+#include <algorithm>
 #include <cstdio>
 
 #include "commands.hpp"
@@ -22,6 +23,9 @@ struct EvalOptions {
   PetscInt coarse_n = 0, threads = 0, chunk = 0;
   PetscBool row_sums = PETSC_TRUE;
   PetscBool group_average = PETSC_FALSE;
+  PetscReal final_time = 1.0;
+  PetscInt steps = 10;
+  std::string history;
 };
 
 PetscErrorCode read_options(MPI_Comm comm, EvalOptions* o) {
@@ -42,10 +46,44 @@ PetscErrorCode read_options(MPI_Comm comm, EvalOptions* o) {
                              nullptr, o->row_sums, &o->row_sums, nullptr));
   PetscCall(PetscOptionsBool("-group_average", "Average the network over the 8 symmetries of the square (8 forward passes)",
                              nullptr, o->group_average, &o->group_average, nullptr));
+  PetscCall(PetscOptionsReal("-T", "Final time (time-dependent coefficient: -coef_path or -coef_end_seed)", nullptr,
+                             o->final_time, &o->final_time, nullptr));
+  PetscCall(PetscOptionsInt("-steps", "Backward Euler steps (time-dependent coefficient)", nullptr, o->steps, &o->steps,
+                            nullptr));
+  PetscCall(read_string(PetscOptionsObject, "-coarse_history",
+                        "HDF5 file with the network's coarse solution of every step (time-dependent coefficient)",
+                        &o->history));
   PetscCall(read_string(PetscOptionsObject, "-precision", "Forward-pass arithmetic: fp32 or bf16 (bfloat16 GEMM, float32 accumulation)",
                         &o->precision));
   PetscOptionsEnd();
   PetscFunctionReturn(0);
+}
+
+// The time-dependent comparison (evaluate_compression_path): report, optional U^ history.
+int run_path(MPI_Comm comm, const EvalOptions& o, ScriptedModel& net, const CoefficientPath& path, const Source& f,
+             const CompressEvalSettings& settings, Precision precision) {
+  require(settings.output.empty(), "-fields/-o: no field output for a time-dependent coefficient (use -coarse_history)");
+  const CompressPathResult r =
+      evaluate_compression_path(comm, net, o.model, path, f, o.final_time, static_cast<int>(o.steps), settings);
+  if (!o.history.empty()) {
+    std::vector<double> values;
+    for (const auto& u : r.nn_history) values.insert(values.end(), u.begin(), u.end());
+    write_coarse_history(o.history, r.times, values, r.coarse_n, comm);
+  }
+  Json report = to_json(r, settings);
+  report["model_file"] = o.model;
+  report["coefficient"] = path.describe();
+  report["source"] = f.describe();
+  report["precision"] = precision_name(precision);
+  report["T"] = o.final_time;
+  write_report(o.common.report, report, comm);
+  if (is_root(comm))
+    std::printf("neurhom compress-eval: %s, H = 1/%d, h = 1/%d, ell = %d, %d steps: relative L2 error of u_H at T %.4e "
+                "(max over time %.4e); per step: network %.4f s, PG-LOD %.4f s (correctors %.4f s)\n",
+                path.describe().c_str(), r.coarse_n, r.fine_n, r.ell, r.steps, r.error_T,
+                *std::max_element(r.errors.begin(), r.errors.end()), r.nn_seconds_per_step, r.lod_seconds_per_step,
+                r.lod_corrector_seconds_per_step);
+  return 0;
 }
 
 }  // namespace
@@ -71,6 +109,10 @@ int run_compress_eval(MPI_Comm comm) {
   settings.zero_row_sums = o.row_sums;
   settings.group_average = o.group_average;
   settings.output = o.fields.empty() ? o.common.output : o.fields;
+  const auto path = make_coefficient_path(o.common, o.final_time, comm);
+  require(o.history.empty() || path, "-coarse_history needs a time-dependent coefficient (-coef_path or -coef_end_seed)");
+  check_output_path(o.history, "-coarse_history");
+  if (path) return run_path(comm, o, net, *path, *f, settings, precision);
   const CompressEvalResult r = evaluate_compression(comm, net, o.model, *coefficient, *f, settings);
 
   Json report = to_json(r, settings);

@@ -5,9 +5,7 @@
 
 #include "commands.hpp"
 #include "report.hpp"
-#include "neurhom/core/atomic_file.hpp"
 #include "neurhom/core/error.hpp"
-#include "neurhom/core/hdf5_file.hpp"
 #include "neurhom/core/json_report.hpp"
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/fem/assembly.hpp"
@@ -27,7 +25,7 @@ struct LodOptions {
   PetscReal final_time = 1.0;
   PetscBool verify = PETSC_FALSE;
   CorrectorUpdate update;
-  std::string history;  // -history FILE: U^m per step (HDF5)
+  std::string history;  // -coarse_history FILE: U^m per step (HDF5)
 };
 
 PetscErrorCode read_options(MPI_Comm comm, LodOptions* o) {
@@ -47,7 +45,7 @@ PetscErrorCode read_options(MPI_Comm comm, LodOptions* o) {
                         &o->update.policy));
   PetscCall(PetscOptionsReal("-update_tol", "Tolerance of the corrector error indicator e_T (-update indicator)", nullptr,
                              o->update.tol, &o->update.tol, nullptr));
-  PetscCall(read_string(PetscOptionsObject, "-history",
+  PetscCall(read_string(PetscOptionsObject, "-coarse_history",
                         "HDF5 file with the coarse solution U^m of every step (time-dependent coefficient)", &o->history));
   PetscCall(PetscOptionsBool("-verify", "Convergence study in H and ell", nullptr, o->verify, &o->verify, nullptr));
   PetscOptionsEnd();
@@ -91,22 +89,6 @@ int run_verify(MPI_Comm comm, const LodOptions& o, const CellField& coefficient,
   }
   write_report(o.common.report, report, comm);
   return 0;
-}
-
-// /times [steps], /coarse_solution [steps][N+1][N+1] ([y][x]), written atomically.
-void write_history(const std::string& path, const LodComparison& c, int coarse_n, MPI_Comm comm) {
-  AtomicOutput out(path, comm);
-  {
-    Hdf5File file(out.temp_path(), Hdf5File::Mode::Create, comm);
-    std::vector<double> times, values;
-    for (const auto& s : c.steps) times.push_back(s.time);
-    for (const auto& u : c.coarse_history) values.insert(values.end(), u.begin(), u.end());
-    const auto steps = static_cast<hsize_t>(times.size()), n = static_cast<hsize_t>(coarse_n + 1);
-    file.write_replicated("times", {steps}, times.data());
-    file.write_replicated("coarse_solution", {steps, n, n}, values.data());
-    file.set_attribute("/", "format", std::string("neurhom lod history"));
-  }
-  out.commit();
 }
 
 Json steps_json(const std::vector<UpdateStep>& steps) {
@@ -159,8 +141,8 @@ int run_lod(MPI_Comm comm) {
   require(o.update.tol >= 0, "-update_tol must be non-negative (got " + format_number(o.update.tol) + ")");
   require(o.update.policy == "all" || path,
           "-update " + o.update.policy + " needs a time-dependent coefficient (-coef_path or -coef_end_seed)");
-  require(o.history.empty() || path, "-history needs a time-dependent coefficient (-coef_path or -coef_end_seed)");
-  check_output_path(o.history, "-history");
+  require(o.history.empty() || path, "-coarse_history needs a time-dependent coefficient (-coef_path or -coef_end_seed)");
+  check_output_path(o.history, "-coarse_history");
   LodFields fields;
   const LodComparison c = compare_lod_with_fine(grid, mesh, *coefficient, *f, settings, problem, &fields);
 
@@ -208,7 +190,12 @@ int run_lod(MPI_Comm comm) {
     report["initial_corrector_seconds"] = c.initial_corrector_seconds;
     if (o.update.policy == "indicator") report["indicator_max"] = indicator_max;
     report["steps"] = steps_json(c.steps);
-    if (!o.history.empty()) write_history(o.history, c, mesh.cells, comm);
+    if (!o.history.empty()) {
+      std::vector<double> times, values;
+      for (const auto& s : c.steps) times.push_back(s.time);
+      for (const auto& u : c.coarse_history) values.insert(values.end(), u.begin(), u.end());
+      write_coarse_history(o.history, times, values, mesh.cells, comm);
+    }
   }
   write_report(o.common.report, report, comm);
   if (is_root(comm)) {

@@ -5,6 +5,7 @@
 #include <mpi.h>
 
 #include <string>
+#include <vector>
 
 #include "neurhom/core/json_report.hpp"
 
@@ -14,5 +15,11 @@ void start_command_clock();      // main, before the command runs
 double command_seconds();        // since start_command_clock()
 // Adds `seconds` and `ranks` when absent and writes the file (rank 0, atomically; "" : nothing).
 void write_report(const std::string& path, Json report, MPI_Comm comm);
+
+// -coarse_history FILE of the time-dependent runs (lod, compress-eval): /times [steps] and
+// /coarse_solution [steps][N+1][N+1] ([y][x]; `values` is the U^m one after another), format
+// attribute "neurhom lod history"; written atomically. Collective; every rank holds the data.
+void write_coarse_history(const std::string& path, const std::vector<double>& times, const std::vector<double>& values,
+                          int coarse_n, MPI_Comm comm);
 
 }  // namespace neurhom::app

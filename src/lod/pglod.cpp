@@ -48,6 +48,7 @@ void PgLod::compute(const CellField& coefficient) {
   const Block cells = block_of(mesh_.num_cells(), comm_);
   patches_.clear();
   corrector_cells_.clear();
+  step_cells_.clear();
   patches_.reserve(static_cast<size_t>(cells.end - cells.begin));
   Progress progress("lod", "patch", cells.end - cells.begin, comm_);
   std::string problem;
@@ -58,11 +59,15 @@ void PgLod::compute(const CellField& coefficient) {
     problem = coefficient_problem(values, c);
     if (!problem.empty()) break;
     patches_.push_back(corrector_.compute(patch, values, settings_.with_mass, settings_.keep_correctors));
-    if (settings_.keep_correctors) corrector_cells_.push_back(std::move(values));
+    if (settings_.keep_correctors) {
+      step_cells_.push_back(values);
+      corrector_cells_.push_back(std::move(values));
+    }
     if (settings_.show_progress) progress.update(c - cells.begin + 1);
   }
   throw_if_any(comm_, problem, coefficient);
   if (settings_.show_progress) progress.finish();
+  step_indicator_.assign(patches_.size(), 0.0);
   offline_seconds_ = max_ranks(comm_, timer.seconds());
 }
 
@@ -82,20 +87,26 @@ UpdateStep PgLod::update(const CellField& coefficient, const CorrectorUpdate& up
     std::vector<double> values = patch_cell_values(p.patch, coefficient, mesh_.fine_cells());
     problem = coefficient_problem(values, cells.begin + static_cast<long>(k));
     if (!problem.empty()) break;
+    // Unchanged since the last step: the previous decision stands (recomputed then: e_T = 0
+    // now; kept: the same e_T <= tol) and S_T is the same, so nothing to do.
+    const bool unchanged = update.policy != "all" && values == step_cells_[k];
     bool recompute = update.policy == "all";
     if (update.policy == "indicator") {
-      const double e = corrector_error_indicator(p.patch, p.correctors, corrector_cells_[k], values);
+      double& e = step_indicator_[k];
+      if (!unchanged) e = corrector_error_indicator(p.patch, p.correctors, corrector_cells_[k], values);
       indicator_max = std::max(indicator_max, e);
       indicator_sum += e;
       recompute = e > update.tol;
+      if (recompute) e = 0.0;
     }
     if (recompute) {
       p = corrector_.compute(p.patch, values, settings_.with_mass, true);
-      corrector_cells_[k] = std::move(values);
+      corrector_cells_[k] = values;
       ++recomputed;
-    } else {
+    } else if (!unchanged) {
       p.S = local_stiffness(p.patch, values, p.correctors);
     }
+    step_cells_[k] = std::move(values);
   }
   throw_if_any(comm_, problem, coefficient);
   UpdateStep step;

@@ -52,6 +52,26 @@ assert p["l2_error"] <= r["l2_error"], (p["l2_error"], r["l2_error"])
 print("ok: projected L2", p["l2_error"], "<= raw", r["l2_error"])
 PY
 
+# A time-dependent coefficient: the network's S^_A(t_m) every step against PG-LOD recomputing
+# every corrector (strategy (d) of docs/timedep.md), with the per-step history.
+run2 compress-eval -model model.pt -coef_path moving_inclusion -T 0.1 -steps 3 -coarse_history nnh.h5 -report path.json > out.txt 2>&1 || { cat out.txt; fail "compress-eval path"; }
+python3 - path.json <<'PY' || fail "compress-eval path report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["problem"] == "parabolic" and r["steps"] == 3 and len(r["errors_over_time"]) == 3, r
+assert 0 < r["error_T"] == r["errors_over_time"][-1] < 1, r["error_T"]
+assert r["nn_seconds_per_step"] > 0 and r["lod_corrector_seconds_per_step"] > 0 and r["initial_mass_seconds"] > 0, r
+print("ok: compress-eval path", r["error_T"], r["speedup_per_step"])
+PY
+[ -s nnh.h5 ] && [ ! -e nnh.h5.partial ] || fail "compress-eval -coarse_history file"
+for case in "-coarse_history needs a time-dependent coefficient|-coarse_history h.h5" \
+            "no field output for a time-dependent coefficient|-coef_path moving_inclusion -T 0.1 -steps 2 -o f.h5"; do
+  # shellcheck disable=SC2086
+  "$neurhom" compress-eval -model model.pt ${case#*|} > /dev/null 2> err.txt && fail "compress-eval ${case#*|} succeeded"
+  grep -qF -- "${case%%|*}" err.txt && [ "$(grep -c . err.txt)" -eq 1 ] || fail "compress-eval ${case#*|}: $(cat err.txt)"
+  [ ! -e f.h5 ] && [ ! -e h.h5 ] || fail "compress-eval ${case#*|} left an output file"
+done
+
 # Resume after a completed run continues from its last epoch.
 run2 train -data lod.h5 -epochs 4 -batch 100 -o model.pt -resume > out.txt 2>&1 || { cat out.txt; fail "resume"; }
 grep -q 'resuming from .* after epoch 3' out.txt && grep -q 'epoch 4/4' out.txt || { cat out.txt; fail "resume output"; }

@@ -24,7 +24,7 @@ grep -q "from ms" evolve.json || fail "time-dependent coefficient not in the rep
 
 # selective corrector updates along a moving inclusion (report keys, per-step records, history file)
 "$mpiexec" -n 2 --oversubscribe "$neurhom" lod -problem parabolic -coef_path moving_inclusion -coarse_n 8 -fine_n 64 \
-  -T 0.2 -steps 4 -update indicator -update_tol 0.1 -history hist.h5 -report upd.json > out.txt 2>&1 \
+  -T 0.2 -steps 4 -update indicator -update_tol 0.1 -coarse_history hist.h5 -report upd.json > out.txt 2>&1 \
   || { cat out.txt; fail "lod -update indicator"; }
 grep -q 'lod: step 4/4' out.txt || fail "lod -update indicator: per-step progress line"
 python3 - upd.json <<'PY' || fail "lod -update indicator report"
@@ -37,7 +37,7 @@ assert r["initial_corrector_seconds"] > 0 and r["online_seconds_per_step"] > 0 a
 assert "oscillating inclusion" in r["coefficient"], r["coefficient"]
 print("ok: lod -update indicator", r["recomputed_fraction"], r["indicator_max"])
 PY
-[ -s hist.h5 ] && [ ! -e hist.h5.partial ] || fail "lod -history file"
+[ -s hist.h5 ] && [ ! -e hist.h5.partial ] || fail "lod -coarse_history file"
 "$neurhom" lod -problem parabolic -coef_path cont -coef_p_start 0.2 -coef_p_end 0.8 -coarse_n 4 -fine_n 32 -T 0.1 \
   -steps 2 -update never -report cont.json > out.txt 2>&1 || { cat out.txt; fail "lod -coef_path cont -update never"; }
 grep -q '"recomputed_fraction": 0' cont.json || fail "lod -update never: recomputed_fraction"
@@ -49,7 +49,7 @@ expect_error "-update_tol must be non-negative" -problem parabolic -coef_path mo
 expect_error "unknown coefficient path 'nowhere' (-coef_path); known: moving_inclusion, cont, battery" -problem parabolic -coef_path nowhere
 expect_error "-coef_end_seed and -coef_path both set" -problem parabolic -coef_path moving_inclusion -coef_end_seed 3
 expect_error "is outside the cont family's range" -problem parabolic -coef_path cont -coef_p_start 5
-expect_error "-history needs a time-dependent coefficient" -problem parabolic -history h.h5
+expect_error "-coarse_history needs a time-dependent coefficient" -problem parabolic -coarse_history h.h5
 expect_error "needs -problem parabolic" -coef_path moving_inclusion
 expect_error "must be a multiple of -coarse_n" -coarse_n 16 -fine_n 100
 expect_error "-ell must be at least 1" -ell 0 -coarse_n 4 -fine_n 16

@@ -8,6 +8,7 @@
 
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/mpi_util.hpp"
+#include "neurhom/methods/compression/compress_eval.hpp"
 #include "neurhom/methods/compression/lod_datagen.hpp"
 #include "neurhom/lod/online_assembly.hpp"
 #include "neurhom/lod/patch_extraction.hpp"
@@ -235,4 +236,20 @@ BOOST_AUTO_TEST_CASE(job_array_parts_merge_into_the_single_run_file) {
     BOOST_TEST(std::string(e.what()).find("has another setting") != std::string::npos);
   }
   BOOST_TEST(!std::filesystem::exists("lod_bad.h5"));
+}
+
+BOOST_AUTO_TEST_CASE(coarse_q1_l2_norm_is_exact_for_q1_functions) {
+  // ||1||_L2 = 1, ||x||_L2 = 1/sqrt(3), ||x y||_L2 = 1/3 on the unit square (Q1 functions: exact)
+  const int n = 5;
+  std::vector<double> one, x, xy;
+  for (int j = 0; j <= n; ++j)
+    for (int i = 0; i <= n; ++i) {
+      one.push_back(1.0);
+      x.push_back(static_cast<double>(i) / n);
+      xy.push_back(static_cast<double>(i) * j / (n * n));
+    }
+  BOOST_TEST(std::abs(coarse_q1_l2_norm(one, n) - 1.0) < 1e-14);
+  BOOST_TEST(std::abs(coarse_q1_l2_norm(x, n) - 1 / std::sqrt(3.0)) < 1e-14);
+  BOOST_TEST(std::abs(coarse_q1_l2_norm(xy, n) - 1.0 / 3) < 1e-14);
+  BOOST_CHECK_THROW(coarse_q1_l2_norm(x, n + 1), Error);
 }

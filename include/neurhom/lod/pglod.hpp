@@ -110,6 +110,8 @@ class PgLod {
   PatchCorrector corrector_;
   std::vector<PatchMatrices> patches_;
   std::vector<std::vector<double>> corrector_cells_;  // A~ of each kept corrector set (keep_correctors)
+  std::vector<std::vector<double>> step_cells_;       // the coefficient of the last compute()/update()
+  std::vector<double> step_indicator_;                // e_T of the last update() (0 after a recomputation)
   double offline_seconds_ = 0;
 };
 

@@ -2,6 +2,9 @@
 
 #include <slepcsvd.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/core/progress.hpp"
@@ -9,6 +12,7 @@
 #include "neurhom/fem/dirichlet.hpp"
 #include "neurhom/fem/error_norms.hpp"
 #include "neurhom/fem/field_output.hpp"
+#include "neurhom/fem/linear_solve.hpp"
 #include "neurhom/fem/problem.hpp"
 #include "neurhom/lod/online_assembly.hpp"
 #include "neurhom/lod/patch_extraction.hpp"
@@ -66,9 +70,9 @@ OwnedVec coarse_fem_solution(MPI_Comm comm, const CoarseMesh& mesh, const CellFi
 
 }  // namespace
 
-CompressEvalResult evaluate_compression(MPI_Comm comm, ScriptedModel& model, const std::string& model_path,
-                                        const CellField& coefficient, const Source& f,
-                                        const CompressEvalSettings& settings) {
+NeuralStiffness::NeuralStiffness(MPI_Comm comm, ScriptedModel& model, const std::string& model_path,
+                                 const CompressEvalSettings& settings)
+    : comm_(comm), model_(model), settings_(settings) {
   require(model.model == "compression", "model '" + model_path + "' is a '" + model.model + "' network, not compression");
   const int model_coarse_n = static_cast<int>(model.int_attribute("coarse_n"));
   const int model_fine_n = static_cast<int>(model.int_attribute("fine_n"));
@@ -77,18 +81,72 @@ CompressEvalResult evaluate_compression(MPI_Comm comm, ScriptedModel& model, con
           "model '" + model_path + "' has no LOD setting (coarse_n, fine_n, ell attributes)");
   // Threads of the forward pass: as asked, else the node's cores over its ranks (as in training).
   torch::set_num_threads(settings.threads > 0 ? settings.threads : default_threads_per_rank(comm));
-  const int ratio = model_fine_n / model_coarse_n, ell = model_ell;
+  ratio_ = model_fine_n / model_coarse_n;
+  ell_ = model_ell;
   const int coarse_n = settings.coarse_n > 0 ? settings.coarse_n : model_coarse_n;
-  const CoarseMesh mesh(coarse_n, coarse_n * ratio);
-  require(extended_patch_cells(mesh, ell) == model.widths.front() && extended_patch_nodes(ell) * 4 == model.widths.back(),
+  mesh_ = CoarseMesh(coarse_n, coarse_n * ratio_);
+  require(extended_patch_cells(mesh_, ell_) == model.widths.front() && extended_patch_nodes(ell_) * 4 == model.widths.back(),
           "model '" + model_path + "' does not fit its recorded setting (widths " + widths_to_string(model.widths) + ")");
-  const std::string equivariance = model.string_attribute("equivariance", "none");
-  require(equivariance == "none" || equivariance == "canonical" || equivariance == "gconv",
-          "model '" + model_path + "' has an unknown equivariance '" + equivariance + "'");
-  require(!settings.group_average || equivariance == "none",
-          "-group_average: model '" + model_path + "' is already D4-equivariant (equivariance " + equivariance + ")");
+  equivariance_ = model.string_attribute("equivariance", "none");
+  require(equivariance_ == "none" || equivariance_ == "canonical" || equivariance_ == "gconv",
+          "model '" + model_path + "' has an unknown equivariance '" + equivariance_ + "'");
+  require(!settings.group_average || equivariance_ == "none",
+          "-group_average: model '" + model_path + "' is already D4-equivariant (equivariance " + equivariance_ + ")");
+  const Block cells = block_of(mesh_.num_cells(), comm);
+  local_ = cells.end - cells.begin;
+  inputs_.assign(static_cast<size_t>(local_ * model.widths.front()), 0.0f);
+  outputs_.assign(static_cast<size_t>(local_ * model.widths.back()), 0.0f);
+}
+
+void NeuralStiffness::predict() {
+  const int side = (2 * ell_ + 1) * ratio_;
+  if (settings_.group_average)
+    predict_d4_average(model_, inputs_.data(), local_, side, 2 * ell_ + 2, outputs_.data(), settings_.forward_chunk);
+  else if (equivariance_ == "canonical")
+    predict_d4_canonical(model_, inputs_.data(), local_, side, 2 * ell_ + 2, outputs_.data(), settings_.forward_chunk);
+  else
+    model_.predict(inputs_.data(), local_, outputs_.data(), settings_.forward_chunk);
+}
+
+double NeuralStiffness::warm_up() {
+  WallTimer timer;
+  std::fill(inputs_.begin(), inputs_.end(), 0.0f);
+  if (equivariance_ == "canonical")
+    predict_d4_canonical(model_, inputs_.data(), local_, (2 * ell_ + 1) * ratio_, 2 * ell_ + 2, outputs_.data(),
+                         settings_.forward_chunk);
+  else
+    model_.predict(inputs_.data(), local_, outputs_.data(), settings_.forward_chunk);
+  return max_ranks(comm_, timer.seconds());
+}
+
+OwnedMat NeuralStiffness::assemble(const CellField& coefficient, NeuralTimings* t) {
+  WallTimer timer;
+  extract_patch_rows(comm_, coefficient, mesh_, ell_, inputs_.data());
+  const double t_extracted = timer.seconds();
+  predict();
+  const double t_forward = timer.seconds();
+  if (settings_.zero_row_sums) project_zero_row_sums(outputs_);
+  const double t_projected = timer.seconds();
+  OwnedMat S_hat = assemble_from_extended(comm_, mesh_, ell_, outputs_);
+  const double t_assembled = timer.seconds();
+  if (t) {
+    t->total = max_ranks(comm_, t_assembled);
+    t->extraction = t_extracted;
+    t->forward = t_forward - t_extracted;
+    t->projection = t_projected - t_forward;
+    t->assembly = t_assembled - t_projected;
+  }
+  return S_hat;
+}
+
+CompressEvalResult evaluate_compression(MPI_Comm comm, ScriptedModel& model, const std::string& model_path,
+                                        const CellField& coefficient, const Source& f,
+                                        const CompressEvalSettings& settings) {
+  NeuralStiffness neural(comm, model, model_path, settings);
+  const CoarseMesh& mesh = neural.mesh();
+  const int ell = neural.ell();
   CompressEvalResult r;
-  r.equivariance = settings.group_average ? "average" : equivariance;
+  r.equivariance = settings.group_average ? "average" : neural.equivariance();
   r.coarse_n = mesh.cells;
   r.fine_n = mesh.fine_cells();
   r.ell = ell;
@@ -106,37 +164,15 @@ CompressEvalResult evaluate_compression(MPI_Comm comm, ScriptedModel& model, con
   r.lod_seconds = max_ranks(comm, timer.seconds());
 
   // Neural: extraction, one batched forward pass, assembly (after an untimed warm-up pass).
-  const Block cells = block_of(mesh.num_cells(), comm);
-  const int side = (2 * ell + 1) * ratio;
-  const std::int64_t local = cells.end - cells.begin;
-  std::vector<float> inputs(static_cast<size_t>(local * model.widths.front()));
-  std::vector<float> outputs(static_cast<size_t>(local * model.widths.back()));
-  timer.reset();
-  if (equivariance == "canonical")
-    predict_d4_canonical(model, inputs.data(), local, side, 2 * ell + 2, outputs.data(), settings.forward_chunk);
-  else
-    model.predict(inputs.data(), local, outputs.data(), settings.forward_chunk);
-  r.nn_warmup_seconds = max_ranks(comm, timer.seconds());
+  r.nn_warmup_seconds = neural.warm_up();
   MPI_Barrier(comm);
-  timer.reset();
-  extract_patch_rows(comm, coefficient, mesh, ell, inputs.data());
-  const double t_extracted = timer.seconds();
-  if (settings.group_average)
-    predict_d4_average(model, inputs.data(), local, side, 2 * ell + 2, outputs.data(), settings.forward_chunk);
-  else if (equivariance == "canonical")
-    predict_d4_canonical(model, inputs.data(), local, side, 2 * ell + 2, outputs.data(), settings.forward_chunk);
-  else
-    model.predict(inputs.data(), local, outputs.data(), settings.forward_chunk);
-  const double t_forward = timer.seconds();
-  if (settings.zero_row_sums) project_zero_row_sums(outputs);
-  const double t_projected = timer.seconds();
-  OwnedMat S_hat = assemble_from_extended(comm, mesh, ell, outputs);
-  const double t_assembled = timer.seconds();
-  r.nn_seconds = max_ranks(comm, t_assembled);
-  r.extraction_seconds = t_extracted;
-  r.forward_seconds = t_forward - t_extracted;
-  r.projection_seconds = t_projected - t_forward;
-  r.assembly_seconds = t_assembled - t_projected;
+  NeuralTimings t;
+  OwnedMat S_hat = neural.assemble(coefficient, &t);
+  r.nn_seconds = t.total;
+  r.extraction_seconds = t.extraction;
+  r.forward_seconds = t.forward;
+  r.projection_seconds = t.projection;
+  r.assembly_seconds = t.assembly;
 
   OwnedVec F = lod.load(f, 0.0);
   OwnedVec U = solve_coarse(mesh, S, F), U_hat = solve_coarse(mesh, S_hat, F);
@@ -203,6 +239,112 @@ Json to_json(const CompressEvalResult& r, const CompressEvalSettings& settings) 
   breakdown["assembly"] = r.assembly_seconds;
   report["nn_breakdown_rank0"] = breakdown;
   report["speedup"] = r.lod_seconds / r.nn_seconds;
+  report["zero_row_sums"] = settings.zero_row_sums;
+  report["group_average"] = settings.group_average;
+  report["equivariance"] = r.equivariance;
+  return report;
+}
+
+double coarse_q1_l2_norm(const std::vector<double>& u, int n) {
+  require(static_cast<long>(u.size()) == static_cast<long>(n + 1) * (n + 1), "coarse_q1_l2_norm: size");
+  const double h = 1.0 / n;
+  // 1D Q1 mass: diagonal 2h/3 (h/3 at the ends), off-diagonal h/6; M = M1 (x) M1
+  const auto m1 = [&](int i, int k) {
+    if (i == k) return (i == 0 || i == n) ? h / 3 : 2 * h / 3;
+    return std::abs(i - k) == 1 ? h / 6 : 0.0;
+  };
+  double sum = 0;
+  for (int j = 0; j <= n; ++j)
+    for (int i = 0; i <= n; ++i) {
+      double mu = 0;
+      for (int l = std::max(0, j - 1); l <= std::min(n, j + 1); ++l)
+        for (int k = std::max(0, i - 1); k <= std::min(n, i + 1); ++k)
+          mu += m1(j, l) * m1(i, k) * u[static_cast<size_t>(l * (n + 1) + k)];
+      sum += u[static_cast<size_t>(j * (n + 1) + i)] * mu;
+    }
+  return std::sqrt(std::max(sum, 0.0));
+}
+
+CompressPathResult evaluate_compression_path(MPI_Comm comm, ScriptedModel& model, const std::string& model_path,
+                                             const CoefficientPath& path, const Source& f, double final_time, int steps,
+                                             const CompressEvalSettings& settings) {
+  require(final_time > 0 && steps >= 1, "-T must be positive and -steps at least 1");
+  NeuralStiffness neural(comm, model, model_path, settings);
+  const CoarseMesh& mesh = neural.mesh();
+  CompressPathResult r;
+  r.equivariance = settings.group_average ? "average" : neural.equivariance();
+  r.coarse_n = mesh.cells;
+  r.fine_n = mesh.fine_cells();
+  r.ell = neural.ell();
+  r.steps = steps;
+  const double dt = final_time / steps;
+
+  // (a) the reference: every corrector recomputed each step
+  LodSettings lod_settings;
+  lod_settings.ell = neural.ell();
+  lod_settings.patch_solver = settings.patch_solver;
+  lod_settings.with_mass = true;
+  PgLod lod(comm, mesh, lod_settings);
+  std::vector<UpdateStep> lod_steps;
+  std::vector<std::vector<double>> lod_history;
+  lod.solve_parabolic(path, f, final_time, steps, CorrectorUpdate(), &lod_steps, &lod_history);
+  for (const auto& s : lod_steps) {
+    r.lod_seconds_per_step += s.seconds / steps;
+    r.lod_corrector_seconds_per_step += s.corrector_seconds / steps;
+  }
+
+  // (d) the network: M_A^0 once, S^_A(t_m) every step
+  WallTimer timer;
+  lod.compute(*path.at(0.0));
+  OwnedMat M = lod.mass();
+  r.initial_mass_seconds = max_ranks(comm, timer.seconds());
+  r.nn_warmup_seconds = neural.warm_up();
+  OwnedVec U, rhs;
+  NH_PETSC(MatCreateVecs(M, U.out(), rhs.out()));
+  NH_PETSC(VecSet(U, 0.0));
+  for (int m = 1; m <= steps; ++m) {
+    MPI_Barrier(comm);
+    timer.reset();
+    OwnedMat system = neural.assemble(*path.at(m * dt));
+    r.nn_seconds_per_step += max_ranks(comm, timer.seconds()) / steps;
+    NH_PETSC(MatAYPX(system, dt, M, DIFFERENT_NONZERO_PATTERN));  // system = dt S^ + M
+    const CoarseDirichlet boundary(mesh, system);
+    boundary.apply_symmetric(system);
+    NH_PETSC(MatMult(M, U, rhs));
+    OwnedVec F = lod.load(f, m * dt);
+    NH_PETSC(VecAXPY(rhs, dt, F));
+    boundary.zero(rhs);
+    OwnedKSP ksp = create_direct_ksp(system, "lod_");
+    solve_checked(ksp, rhs, U, "coarse solve with the network's S^_A");
+    std::vector<double> u_hat = gather_to_all(U), diff = u_hat;
+    const std::vector<double>& u = lod_history[static_cast<size_t>(m - 1)];
+    for (size_t k = 0; k < diff.size(); ++k) diff[k] -= u[k];
+    const double reference = coarse_q1_l2_norm(u, mesh.cells);
+    r.times.push_back(m * dt);
+    r.errors.push_back(reference > 0 ? coarse_q1_l2_norm(diff, mesh.cells) / reference : 0.0);
+    r.nn_history.push_back(std::move(u_hat));
+  }
+  r.error_T = r.errors.back();
+  return r;
+}
+
+Json to_json(const CompressPathResult& r, const CompressEvalSettings& settings) {
+  Json report = Json::object();
+  report["model"] = "compression";
+  report["problem"] = "parabolic";
+  report["coarse_n"] = r.coarse_n;
+  report["fine_n"] = r.fine_n;
+  report["ell"] = r.ell;
+  report["steps"] = r.steps;
+  report["error_T"] = r.error_T;
+  report["times"] = Json::array_of(r.times);
+  report["errors_over_time"] = Json::array_of(r.errors);
+  report["lod_seconds_per_step"] = r.lod_seconds_per_step;
+  report["lod_corrector_seconds_per_step"] = r.lod_corrector_seconds_per_step;
+  report["nn_seconds_per_step"] = r.nn_seconds_per_step;
+  report["speedup_per_step"] = r.lod_seconds_per_step / r.nn_seconds_per_step;
+  report["initial_mass_seconds"] = r.initial_mass_seconds;
+  report["nn_warmup_seconds"] = r.nn_warmup_seconds;
   report["zero_row_sums"] = settings.zero_row_sums;
   report["group_average"] = settings.group_average;
   report["equivariance"] = r.equivariance;

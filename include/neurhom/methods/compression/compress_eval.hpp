@@ -26,11 +26,15 @@
 // TorchScript model); apps/cmd_compress_eval.cpp only reads options and writes the report.
 #include <mpi.h>
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "neurhom/coef/coefficient.hpp"
 #include "neurhom/coef/source.hpp"
 #include "neurhom/core/json_report.hpp"
+#include "neurhom/core/petsc_util.hpp"
+#include "neurhom/mesh/coarse_mesh.hpp"
 #include "neurhom/nn/scripted_model.hpp"
 
 namespace neurhom {
@@ -61,10 +65,70 @@ struct CompressEvalResult {
   double extraction_seconds = 0, forward_seconds = 0, projection_seconds = 0, assembly_seconds = 0;
 };
 
+struct NeuralTimings {
+  double total = 0;  // max over ranks
+  double extraction = 0, forward = 0, projection = 0, assembly = 0;  // this rank's split
+};
+
+// S^_A = sum_T Phi_T(Psi(R_T(A))) for any coefficient on the model's mesh (settings.coarse_n,
+// h = H / r as trained): R_T extraction, the forward pass (group average or canonical
+// orientation as the model and settings say), the zero-row-sum projection, assembly.
+// The constructor checks the model against its recorded setting (Error otherwise).
+class NeuralStiffness {
+ public:
+  NeuralStiffness(MPI_Comm comm, ScriptedModel& model, const std::string& model_path,
+                  const CompressEvalSettings& settings);
+  const CoarseMesh& mesh() const { return mesh_; }
+  int ell() const { return ell_; }
+  const std::string& equivariance() const { return equivariance_; }
+  // One untimed pass on zero inputs of this rank's batch shape; returns its time (max over ranks).
+  double warm_up();
+  OwnedMat assemble(const CellField& coefficient, NeuralTimings* timings = nullptr);  // collective
+
+ private:
+  void predict();
+  MPI_Comm comm_;
+  ScriptedModel& model_;
+  CompressEvalSettings settings_;
+  CoarseMesh mesh_;
+  int ratio_ = 0, ell_ = 0;
+  std::string equivariance_;
+  std::int64_t local_ = 0;
+  std::vector<float> inputs_, outputs_;
+};
+
 // Collective. Throws Error if the model does not fit its recorded setting.
 CompressEvalResult evaluate_compression(MPI_Comm comm, ScriptedModel& model, const std::string& model_path,
                                         const CellField& coefficient, const Source& f,
                                         const CompressEvalSettings& settings);
+
+// A time-dependent coefficient A(t) (parabolic, backward Euler, dt = T / steps): PG-LOD
+// recomputing every corrector each step (PgLod::solve_parabolic, update "all": strategy (a) of
+// docs/timedep.md) against the network's S^_A(t_m) each step (strategy (d)) with the PG mass
+// M_A^0 of A(0) (one corrector computation, offline; M_T depends on A only through Q):
+//   (M_A^0 + dt S^_A^m) U^m = M_A^0 U^{m-1} + dt F(t_m),  U^0 = 0.
+// errors[m] = ||u_H^m - u^_H^m||_L2 / ||u_H^m||_L2 of the coarse Q1 functions (exact: the
+// tensor-product Q1 mass matrix of the coarse mesh).
+struct CompressPathResult {
+  std::string equivariance;
+  int coarse_n = 0, fine_n = 0, ell = 0, steps = 0;
+  std::vector<double> times, errors;
+  double error_T = 0;
+  double lod_seconds_per_step = 0;            // the reference's whole step (correctors, assembly, solve), mean
+  double lod_corrector_seconds_per_step = 0;  // of which its correctors
+  double nn_seconds_per_step = 0;   // extraction + forward + projection + assembly, mean over the steps
+  double initial_mass_seconds = 0;  // the correctors of A(0) for M_A^0
+  double nn_warmup_seconds = 0;
+  std::vector<std::vector<double>> nn_history;  // U^_m per step (all coarse nodes, natural order)
+};
+
+CompressPathResult evaluate_compression_path(MPI_Comm comm, ScriptedModel& model, const std::string& model_path,
+                                             const CoefficientPath& path, const Source& f, double final_time, int steps,
+                                             const CompressEvalSettings& settings);
+Json to_json(const CompressPathResult& r, const CompressEvalSettings& settings);
+
+// ||u||_L2 of the coarse Q1 function with nodal values u (natural order j (N+1) + i) on (0,1)^2.
+double coarse_q1_l2_norm(const std::vector<double>& u, int coarse_n);
 
 // The report of an evaluation: the setting, the errors against PG-LOD and coarse FEM, the
 // timings (nn_breakdown_rank0: extraction, forward, projection, assembly) and the speedup.
