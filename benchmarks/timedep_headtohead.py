@@ -167,7 +167,9 @@ def evaluate_problem(problem, runs, ritz, compression):
                           error_time_max=max(errors), errors_over_time=errors, recomputed_fraction=0.0,
                           corrector_seconds_per_step=c["nn_seconds_per_step"],
                           reference_corrector_seconds_per_step=c["lod_corrector_seconds_per_step"],
-                          online_seconds_per_step=None, offline_seconds=c["offline_seconds"],
+                          online_seconds_per_step=c["nn_step_seconds_per_step"],
+                          reference_online_seconds_per_step=c["lod_seconds_per_step"],
+                          offline_seconds=c["offline_seconds"],
                           offline_sources=c["offline_sources"],
                           break_even_steps=break_even(c["offline_seconds"], c["lod_corrector_seconds_per_step"],
                                                       c["nn_seconds_per_step"]),
@@ -203,6 +205,35 @@ def print_table(records):
               f"{fmt(r['offline_seconds'], '.2f')} | {fmt(r['break_even_steps'], '.1f', 'never')} |")
 
 
+TARGETS = (1e-3, 1e-2, 5e-2)
+
+
+def decision_table(records, steps_override=None):
+    """For each problem and target error (vs (a), at T and over time), the strategy with the
+    least total corrector cost offline + steps x corrector s/step (the rest of a step is common
+    to all): the practitioner's choice for this run's number of steps, and for 10^4 steps."""
+    rows = []
+    for problem in dict.fromkeys(r["problem"] for r in records):
+        rs = [r for r in records if r["problem"] == problem]
+        steps = PROBLEMS[problem]["steps"]
+        for n in (steps, 10000):
+            for target in TARGETS:
+                ok = [r for r in rs if max(r["error_T"], r["error_time_max"]) <= target]
+                best = min(ok, key=lambda r: r["offline_seconds"] + n * r["corrector_seconds_per_step"])
+                rows.append(dict(problem=problem, steps=n, target=target, strategy=best["strategy"],
+                                 tolerance=best["tolerance"],
+                                 total_seconds=best["offline_seconds"] + n * best["corrector_seconds_per_step"]))
+    return rows
+
+
+def print_decisions(rows):
+    print("\n| problem | steps | error target | fastest strategy | corrector cost incl. offline [s] |")
+    print("|---|---|---|---|---|")
+    for d in rows:
+        name = d["strategy"] + (f" tol {d['tolerance']:g}" if d["tolerance"] is not None else "")
+        print(f"| {d['problem']} | {d['steps']} | {d['target']:g} | {name} | {d['total_seconds']:.2f} |")
+
+
 def plot(records, problems, outdir):
     try:
         import matplotlib
@@ -219,7 +250,9 @@ def plot(records, problems, outdir):
         for r in rs:
             label = r["strategy"] + (f" tol {r['tolerance']:g}" if r["tolerance"] is not None else "")
             if r["strategy"] != "all":
-                axes[0].loglog([max(r["corrector_seconds_per_step"], 1e-5)], [max(r["error_T"], 1e-16)], "o", label=label)
+                marker = {"indicator": "o", "never": "s", "lod_ann": "^", "compression": "D"}[r["strategy"]]
+                axes[0].loglog([max(r["corrector_seconds_per_step"], 1e-5)], [max(r["error_T"], 1e-16)], marker,
+                               label=label + (" (u_H)" if r.get("error_T_quantity") == "u_H" else ""))
                 axes[1].semilogy(range(1, len(r["errors_over_time"]) + 1),
                                  [max(e, 1e-16) for e in r["errors_over_time"]], label=label)
         ref = next(r for r in rs if r["strategy"] == "all")
@@ -230,6 +263,7 @@ def plot(records, problems, outdir):
         axes[1].set_ylabel("relative L2 error vs (a)")
         for ax in axes:
             ax.grid(True, which="both", alpha=0.3)
+        axes[0].legend(fontsize=7)
         axes[1].legend(fontsize=7)
         fig.suptitle(f"{problem}: online strategies for the LOD correctors")
         fig.tight_layout()
@@ -249,6 +283,7 @@ def main():
     ap.add_argument("--compression-model", default=os.path.join(ROOT, "out", "eq", "gconv", "model.pt"),
                     help="trained compression model (r = 8, ell = 2) for strategy (d); skipped if absent")
     ap.add_argument("--fresh", action="store_true")
+    ap.add_argument("--plot-only", action="store_true", help="table and PNGs from the JSON, no runs")
     ap.add_argument("--out", default=os.path.join(RESULTS, "timedep_headtohead.json"))
     args = ap.parse_args()
     exe = neurhom_exe(args.build, "timedep_headtohead")
@@ -260,6 +295,11 @@ def main():
     log = os.path.splitext(args.out)[0] + ".log"
     outdir = os.path.dirname(os.path.abspath(args.out))
     mpi = ["mpiexec", "--bind-to", "none", "-n", str(args.ranks), exe]
+    if args.plot_only:
+        print_table(result["records"])
+        print_decisions(decision_table(result["records"]))
+        plot(result["records"], args.problems, outdir)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         for problem in args.problems:
             if any(r["problem"] == problem for r in result["records"]):
@@ -280,6 +320,9 @@ def main():
             write_json(args.out, result)
             print_table(records)
     print_table(result["records"])
+    result["decisions"] = decision_table(result["records"])
+    write_json(args.out, result)
+    print_decisions(result["decisions"])
     plot(result["records"], args.problems, outdir)
 
 

@@ -116,7 +116,8 @@ struct CompressPathResult {
   double error_T = 0;
   double lod_seconds_per_step = 0;            // the reference's whole step (correctors, assembly, solve), mean
   double lod_corrector_seconds_per_step = 0;  // of which its correctors
-  double nn_seconds_per_step = 0;   // extraction + forward + projection + assembly, mean over the steps
+  double nn_seconds_per_step = 0;       // extraction + forward + projection + assembly of S^_A, mean over the steps
+  double nn_step_seconds_per_step = 0;  // the whole step: the above, M + dt S^, coarse solve
   double initial_mass_seconds = 0;  // the correctors of A(0) for M_A^0
   double nn_warmup_seconds = 0;
   std::vector<std::vector<double>> nn_history;  // U^_m per step (all coarse nodes, natural order)
