@@ -65,11 +65,17 @@ int run_multistage_eval(MPI_Comm comm) {
     std::printf("neurhom multistage-eval: %s, %lld test rows, relative l2 error (eq. 7) per stage:", r.problem.c_str(),
                 r.test_rows);
     for (double e : r.stage_errors) std::printf(" %.5f", e);
-    std::printf(" (mean predictor %.5f)", r.mean_predictor_error);
-    if (r.l2_samples > 0)
-      std::printf("; relative L2 (eq. 8) over %d samples: learnt %.5f, computed %.5f", r.l2_samples, r.l2_error_learnt,
-                  r.l2_error_computed);
-    std::printf("\n");
+    std::printf(" (mean predictor %.5f)\n", r.mean_predictor_error);
+    if (!r.stage_errors_l2.empty()) {
+      std::printf("  M-norm ||R(u_learnt - u_H)|| / ||R u_H|| per stage:");
+      for (double e : r.stage_errors_l2) std::printf(" %.5f", e);
+      std::printf(" (mean predictor %.5f)\n", r.mean_predictor_error_l2);
+    }
+    if (r.l2_samples > 0) {
+      std::printf("  relative L2 (eq. 8) over %d samples, learnt per stage:", r.l2_samples);
+      for (double e : r.l2_error_learnt_stages) std::printf(" %.5f", e);
+      std::printf("; computed (CEM projection) %.5f\n", r.l2_error_computed);
+    }
   }
   return 0;
 }

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "neurhom/methods/multistage/cem_datagen.hpp"
+#include "neurhom/methods/multistage/cem_time_sample.hpp"
 #include "neurhom/cem/cem_space.hpp"
 #include "neurhom/coef/random.hpp"
 #include "neurhom/coef/source.hpp"
@@ -142,4 +143,25 @@ BOOST_AUTO_TEST_CASE(bad_input_is_a_clear_error) {
   FILE* leftover = std::fopen("bad_modes.h5", "r");
   BOOST_TEST(leftover == nullptr);
   if (leftover) std::fclose(leftover);
+}
+
+BOOST_AUTO_TEST_CASE(coarse_mass_norm_equals_the_fine_grid_norm_of_the_function) {
+  // stage_errors_l2 of multistage-eval: sqrt(c'(R'MR)c) is ||R c||_L2 computed on the fine grid
+  const CemTimeSampler sampler(small_settings());
+  const PetscInt n = sampler.space().dim();
+  std::vector<double> c(static_cast<size_t>(n)), t(static_cast<size_t>(n)), d(static_cast<size_t>(n));
+  for (size_t k = 0; k < c.size(); ++k) {
+    c[k] = counter_uniform(3, 1, k) - 0.5;
+    t[k] = counter_uniform(3, 2, k) - 0.5;
+    d[k] = c[k] - t[k];
+  }
+  OwnedVec zero = sampler.grid().create_vector(), rt = sampler.grid().create_vector();
+  NH_PETSC(VecSet(zero, 0.0));
+  OwnedVec tc = sampler.space().create_coarse_vector();
+  set_local_values(t, tc);
+  sampler.space().prolong(tc, rt);
+  const double direct = sampler.l2_distance(c, zero), direct_difference = sampler.l2_distance(c, rt);
+  BOOST_TEST(direct > 0);
+  BOOST_TEST(std::abs(sampler.coarse_l2_norm(c) - direct) < 1e-12 * direct);
+  BOOST_TEST(std::abs(sampler.coarse_l2_norm(d) - direct_difference) < 1e-12 * direct_difference);
 }

@@ -1,5 +1,8 @@
 #include "neurhom/methods/multistage/cem_time_sample.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include "neurhom/coef/source.hpp"
 #include "neurhom/fem/assembly.hpp"
 #include "neurhom/fem/error_norms.hpp"
@@ -57,6 +60,16 @@ double CemTimeSampler::l2_distance(const std::vector<double>& coarse, Vec u) con
   space_->prolong(c, ru);
   NH_PETSC(VecAXPY(ru, -1.0, u));
   return matrix_norm(mass_, ru);
+}
+
+double CemTimeSampler::coarse_l2_norm(const std::vector<double>& coarse) const {
+  if (coarse_mass_.get() == nullptr) coarse_mass_ = space_->project(mass_);
+  OwnedVec c = space_->create_coarse_vector(), mc = space_->create_coarse_vector();
+  set_local_values(coarse, c);
+  NH_PETSC(MatMult(coarse_mass_, c, mc));
+  PetscScalar dot = 0;
+  NH_PETSC(VecDot(c, mc, &dot));
+  return std::sqrt(std::max(PetscRealPart(dot), 0.0));
 }
 
 }  // namespace neurhom

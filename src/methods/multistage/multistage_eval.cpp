@@ -87,32 +87,55 @@ MultistageEvalResult evaluate_multistage(MPI_Comm comm, const MultistageEvalSett
   if (write_fields)
     require(s.field_sample < test.rows(), "-field_sample " + std::to_string(s.field_sample) + " is outside the " +
                                               std::to_string(test.rows()) + " test rows");
-  if (r.l2_samples > 0 || write_fields) {
+  if (time_data) {
     const CemDatagenSettings setting = dataset_setting(meta, s, arch.problem);
     const CemTimeSampler sampler(setting);
     require(sampler.kappa().describe() == meta.coefficient,
             "the coefficient options (-coef ...) build '" + sampler.kappa().describe() + "', but '" + s.data +
                 "' was generated with '" + meta.coefficient + "'");
-    const ProblemKind kind = arch.problem == "linear" ? ProblemKind::Parabolic : ProblemKind::Nonlinear;
-    const torch::Tensor& last = predictions.back();
     const int rank = mpi_rank(comm), size = mpi_size(comm);
-    double sums[2] = {0, 0};
+    const int stages = static_cast<int>(predictions.size());
+    // eq. (7) in the M-norm over all test rows (no fine solves: R'MR once)
+    {
+      const torch::Tensor mean = train.targets.mean(0, true).expand_as(test.targets).contiguous();
+      std::vector<double> sums(static_cast<size_t>(stages + 1), 0.0);
+      for (std::int64_t i = rank; i < test.rows(); i += size) {
+        const std::vector<double> target = row_values(test.targets, i);
+        const double norm = sampler.coarse_l2_norm(target);
+        const auto relative = [&](const torch::Tensor& t) {
+          std::vector<double> d = row_values(t, i);
+          for (size_t k = 0; k < d.size(); ++k) d[k] -= target[k];
+          return sampler.coarse_l2_norm(d) / norm;
+        };
+        for (int k = 0; k < stages; ++k) sums[static_cast<size_t>(k)] += relative(predictions[static_cast<size_t>(k)]);
+        sums.back() += relative(mean);
+      }
+      MPI_Allreduce(MPI_IN_PLACE, sums.data(), stages + 1, MPI_DOUBLE, MPI_SUM, comm);
+      for (int k = 0; k < stages; ++k) r.stage_errors_l2.push_back(sums[static_cast<size_t>(k)] / static_cast<double>(test.rows()));
+      r.mean_predictor_error_l2 = sums.back() / static_cast<double>(test.rows());
+    }
+    // eq. (8) per stage on `l2_samples` rows (fine solves)
+    const ProblemKind kind = arch.problem == "linear" ? ProblemKind::Parabolic : ProblemKind::Nonlinear;
+    std::vector<double> sums(static_cast<size_t>(stages + 1), 0.0);  // stages..., computed
     Progress progress("multistage-eval", "fine solve", r.l2_samples, comm, 2.0);
     for (int i = 0; i < r.l2_samples; ++i) {
       if (i % size == rank) {
         const OwnedVec u = sampler.fine_solution(static_cast<std::uint64_t>(test.sample_seeds[i].item<std::int64_t>()), kind);
         const double norm = sampler.l2_norm(u);
-        sums[0] += sampler.l2_distance(row_values(last, i), u) / norm;
-        sums[1] += sampler.l2_distance(row_values(test.targets, i), u) / norm;
+        for (int k = 0; k < stages; ++k)
+          sums[static_cast<size_t>(k)] += sampler.l2_distance(row_values(predictions[static_cast<size_t>(k)], i), u) / norm;
+        sums.back() += sampler.l2_distance(row_values(test.targets, i), u) / norm;
       }
       if (i % size == size - 1 || i + 1 == r.l2_samples) progress.update(i + 1);
     }
     progress.finish();
-    MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPI_DOUBLE, MPI_SUM, comm);
+    MPI_Allreduce(MPI_IN_PLACE, sums.data(), stages + 1, MPI_DOUBLE, MPI_SUM, comm);
     if (r.l2_samples > 0) {
-      r.l2_error_learnt = sums[0] / r.l2_samples;
-      r.l2_error_computed = sums[1] / r.l2_samples;
+      for (int k = 0; k < stages; ++k) r.l2_error_learnt_stages.push_back(sums[static_cast<size_t>(k)] / r.l2_samples);
+      r.l2_error_learnt = r.l2_error_learnt_stages.back();
+      r.l2_error_computed = sums.back() / r.l2_samples;
     }
+    const torch::Tensor& last = predictions.back();
     if (write_fields) {  // rank 0 solves the sample; written on a grid of PETSC_COMM_SELF by rank 0
       if (is_root(comm)) {
         const OwnedVec u =
@@ -142,12 +165,17 @@ Json to_json(const MultistageEvalResult& r) {
   report["architecture"] = r.architecture;
   report["stage_errors"] = Json::array_of(r.stage_errors);
   report["mean_predictor_error"] = r.mean_predictor_error;
+  if (!r.stage_errors_l2.empty()) {
+    report["stage_errors_l2"] = Json::array_of(r.stage_errors_l2);
+    report["mean_predictor_error_l2"] = r.mean_predictor_error_l2;
+  }
   report["parameters"] = static_cast<long long>(r.parameters);
   std::vector<long long> stage_parameters(r.stage_parameters.begin(), r.stage_parameters.end());
   report["stage_parameters"] = Json::array_of(stage_parameters);
   report["test_rows"] = r.test_rows;
   report["l2_samples"] = r.l2_samples;
   report["l2_error_learnt"] = r.l2_error_learnt;
+  report["l2_error_learnt_stages"] = Json::array_of(r.l2_error_learnt_stages);
   report["l2_error_computed"] = r.l2_error_computed;
   report["seconds"] = r.seconds;
   return report;

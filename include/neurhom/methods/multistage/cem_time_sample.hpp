@@ -9,6 +9,8 @@
 //                               with xi from the seed, linear (4) or nonlinear (6)
 //   project(u)                  u_H = (R'R)^{-1} R' u   (the learning target)
 //   l2_distance(c, u)           ||R c - u||_L2 with the fine Q1 mass matrix
+//   coarse_l2_norm(c)           ||R c||_L2 = sqrt(c' (R'MR) c): the basis-independent size of a
+//                               coefficient vector (R'MR is formed once, on first use)
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -37,6 +39,7 @@ class CemTimeSampler {
   std::vector<double> project(Vec u) const;
   double l2_norm(Vec u) const;
   double l2_distance(const std::vector<double>& coarse, Vec u) const;
+  double coarse_l2_norm(const std::vector<double>& coarse) const;
 
  private:
   CemDatagenSettings s_;
@@ -45,6 +48,7 @@ class CemTimeSampler {
   std::unique_ptr<CellField> kappa_;
   std::unique_ptr<CemSpace> space_;
   OwnedMat gram_, mass_;
+  mutable OwnedMat coarse_mass_;  // R'MR
   OwnedKSP gram_solver_;
 };
 
