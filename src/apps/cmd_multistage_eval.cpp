@@ -69,12 +69,13 @@ int run_multistage_eval(MPI_Comm comm) {
     if (!r.stage_errors_l2.empty()) {
       std::printf("  M-norm ||R(u_learnt - u_H)|| / ||R u_H|| per stage:");
       for (double e : r.stage_errors_l2) std::printf(" %.5f", e);
-      std::printf(" (mean predictor %.5f)\n", r.mean_predictor_error_l2);
+      std::printf(" (mean predictor %.5f, affine least squares in xi %.5f)\n", r.mean_predictor_error_l2,
+                  r.affine_error_l2);
     }
     if (r.l2_samples > 0) {
       std::printf("  relative L2 (eq. 8) over %d samples, learnt per stage:", r.l2_samples);
       for (double e : r.l2_error_learnt_stages) std::printf(" %.5f", e);
-      std::printf("; computed (CEM projection) %.5f\n", r.l2_error_computed);
+      std::printf("; computed (CEM projection) %.5f; affine in xi %.5f\n", r.l2_error_computed, r.l2_error_affine);
     }
   }
   return 0;

@@ -38,6 +38,7 @@ assert r["parameters"] == sum(t["stage_parameters"]), r
 # the basis-independent errors: one per stage, and eq. (8) per stage ending in l2_error_learnt
 assert len(r["stage_errors_l2"]) == 3 and all(e > 0 for e in r["stage_errors_l2"]) and r["mean_predictor_error_l2"] > 0, r
 assert len(r["l2_error_learnt_stages"]) == 3 and r["l2_error_learnt_stages"][-1] == r["l2_error_learnt"], r
+assert r["affine_error"] > 0 and r["affine_error_l2"] > 0 and r["l2_error_affine"] >= 0.5 * r["l2_error_computed"], r
 print("ok: multistage-eval", r["stage_errors"], r["l2_error_learnt"], r["l2_error_computed"])
 PY
 grep -q 'f.h5:/fields/learnt' f.xmf && grep -q 'f.h5:/fields/error' f.xmf || fail "eval fields"

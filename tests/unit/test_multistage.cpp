@@ -12,6 +12,7 @@
 #include "neurhom/coef/source.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/hdf5_file.hpp"
+#include "neurhom/methods/multistage/net/affine_baseline.hpp"
 #include "neurhom/methods/multistage/net/multistage_training.hpp"
 #include "neurhom/nn/trainer.hpp"
 #include "multistage_fixture.hpp"
@@ -206,4 +207,17 @@ BOOST_AUTO_TEST_CASE(bad_input_gives_clear_errors) {
   BOOST_TEST(parse_reduction_list("pool", 3).size() == 3u);
   BOOST_TEST(throws_with([] { load_multistage_model("test_multistage_bad.h5"); }, "test_multistage_bad.h5"));
   std::remove("test_multistage_bad.pt");
+}
+
+BOOST_AUTO_TEST_CASE(affine_baseline_recovers_an_affine_target_to_round_off) {
+  torch::manual_seed(3);
+  const torch::Tensor xi = torch::rand({40, 5}, torch::kFloat64) - 0.5, w = torch::randn({5, 7}, torch::kFloat64),
+                      b = torch::randn({1, 7}, torch::kFloat64);
+  const AffineBaseline fit(xi, xi.mm(w) + b);
+  const torch::Tensor test = torch::rand({10, 5}, torch::kFloat64) - 0.5, exact = test.mm(w) + b;
+  BOOST_TEST((fit.predict(test) - exact).abs().max().item<double>() < 1e-12 * exact.abs().max().item<double>());
+  // a nonlinear target is not fitted exactly
+  const AffineBaseline square(xi, (xi * xi).sum(1, true));
+  BOOST_TEST((square.predict(test) - (test * test).sum(1, true)).abs().max().item<double>() > 1e-3);
+  BOOST_CHECK_THROW(AffineBaseline(xi.slice(0, 0, 5), xi.slice(0, 0, 5)), Error);
 }

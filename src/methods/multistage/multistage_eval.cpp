@@ -8,6 +8,7 @@
 #include "neurhom/core/hdf5_file.hpp"
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/core/progress.hpp"
+#include "neurhom/methods/multistage/net/affine_baseline.hpp"
 #include "neurhom/methods/multistage/net/cem_dataset.hpp"
 #include "neurhom/fem/field_output.hpp"
 #include "neurhom/methods/multistage/net/multistage_training.hpp"
@@ -87,6 +88,16 @@ MultistageEvalResult evaluate_multistage(MPI_Comm comm, const MultistageEvalSett
   if (write_fields)
     require(s.field_sample < test.rows(), "-field_sample " + std::to_string(s.field_sample) + " is outside the " +
                                               std::to_string(test.rows()) + " test rows");
+  torch::Tensor affine;  // the affine baseline's test predictions (time data)
+  if (time_data) {
+    const auto xi = [&](int split, std::int64_t rows) {
+      const std::vector<double> v = file.read_all(cem_group(false, split) + "xi");
+      require(static_cast<std::int64_t>(v.size()) % rows == 0, "'" + s.data + "': xi does not match the rows");
+      return torch::tensor(v, torch::kFloat64).reshape({rows, -1});
+    };
+    affine = AffineBaseline(xi(0, train.rows()), train.targets).predict(xi(1, test.rows()));
+    r.affine_error = mean_relative_l2(affine, test.targets);
+  }
   if (time_data) {
     const CemDatagenSettings setting = dataset_setting(meta, s, arch.problem);
     const CemTimeSampler sampler(setting);
@@ -98,7 +109,7 @@ MultistageEvalResult evaluate_multistage(MPI_Comm comm, const MultistageEvalSett
     // eq. (7) in the M-norm over all test rows (no fine solves: R'MR once)
     {
       const torch::Tensor mean = train.targets.mean(0, true).expand_as(test.targets).contiguous();
-      std::vector<double> sums(static_cast<size_t>(stages + 1), 0.0);
+      std::vector<double> sums(static_cast<size_t>(stages + 2), 0.0);  // stages..., mean, affine
       for (std::int64_t i = rank; i < test.rows(); i += size) {
         const std::vector<double> target = row_values(test.targets, i);
         const double norm = sampler.coarse_l2_norm(target);
@@ -108,15 +119,18 @@ MultistageEvalResult evaluate_multistage(MPI_Comm comm, const MultistageEvalSett
           return sampler.coarse_l2_norm(d) / norm;
         };
         for (int k = 0; k < stages; ++k) sums[static_cast<size_t>(k)] += relative(predictions[static_cast<size_t>(k)]);
-        sums.back() += relative(mean);
+        sums[static_cast<size_t>(stages)] += relative(mean);
+        sums.back() += relative(affine);
       }
-      MPI_Allreduce(MPI_IN_PLACE, sums.data(), stages + 1, MPI_DOUBLE, MPI_SUM, comm);
-      for (int k = 0; k < stages; ++k) r.stage_errors_l2.push_back(sums[static_cast<size_t>(k)] / static_cast<double>(test.rows()));
-      r.mean_predictor_error_l2 = sums.back() / static_cast<double>(test.rows());
+      MPI_Allreduce(MPI_IN_PLACE, sums.data(), stages + 2, MPI_DOUBLE, MPI_SUM, comm);
+      const double rows = static_cast<double>(test.rows());
+      for (int k = 0; k < stages; ++k) r.stage_errors_l2.push_back(sums[static_cast<size_t>(k)] / rows);
+      r.mean_predictor_error_l2 = sums[static_cast<size_t>(stages)] / rows;
+      r.affine_error_l2 = sums.back() / rows;
     }
     // eq. (8) per stage on `l2_samples` rows (fine solves)
     const ProblemKind kind = arch.problem == "linear" ? ProblemKind::Parabolic : ProblemKind::Nonlinear;
-    std::vector<double> sums(static_cast<size_t>(stages + 1), 0.0);  // stages..., computed
+    std::vector<double> sums(static_cast<size_t>(stages + 2), 0.0);  // stages..., computed, affine
     Progress progress("multistage-eval", "fine solve", r.l2_samples, comm, 2.0);
     for (int i = 0; i < r.l2_samples; ++i) {
       if (i % size == rank) {
@@ -124,16 +138,18 @@ MultistageEvalResult evaluate_multistage(MPI_Comm comm, const MultistageEvalSett
         const double norm = sampler.l2_norm(u);
         for (int k = 0; k < stages; ++k)
           sums[static_cast<size_t>(k)] += sampler.l2_distance(row_values(predictions[static_cast<size_t>(k)], i), u) / norm;
-        sums.back() += sampler.l2_distance(row_values(test.targets, i), u) / norm;
+        sums[static_cast<size_t>(stages)] += sampler.l2_distance(row_values(test.targets, i), u) / norm;
+        sums.back() += sampler.l2_distance(row_values(affine, i), u) / norm;
       }
       if (i % size == size - 1 || i + 1 == r.l2_samples) progress.update(i + 1);
     }
     progress.finish();
-    MPI_Allreduce(MPI_IN_PLACE, sums.data(), stages + 1, MPI_DOUBLE, MPI_SUM, comm);
+    MPI_Allreduce(MPI_IN_PLACE, sums.data(), stages + 2, MPI_DOUBLE, MPI_SUM, comm);
     if (r.l2_samples > 0) {
       for (int k = 0; k < stages; ++k) r.l2_error_learnt_stages.push_back(sums[static_cast<size_t>(k)] / r.l2_samples);
       r.l2_error_learnt = r.l2_error_learnt_stages.back();
-      r.l2_error_computed = sums.back() / r.l2_samples;
+      r.l2_error_computed = sums[static_cast<size_t>(stages)] / r.l2_samples;
+      r.l2_error_affine = sums.back() / r.l2_samples;
     }
     const torch::Tensor& last = predictions.back();
     if (write_fields) {  // rank 0 solves the sample; written on a grid of PETSC_COMM_SELF by rank 0
@@ -168,6 +184,9 @@ Json to_json(const MultistageEvalResult& r) {
   if (!r.stage_errors_l2.empty()) {
     report["stage_errors_l2"] = Json::array_of(r.stage_errors_l2);
     report["mean_predictor_error_l2"] = r.mean_predictor_error_l2;
+    report["affine_error"] = r.affine_error;
+    report["affine_error_l2"] = r.affine_error_l2;
+    report["l2_error_affine"] = r.l2_error_affine;
   }
   report["parameters"] = static_cast<long long>(r.parameters);
   std::vector<long long> stage_parameters(r.stage_parameters.begin(), r.stage_parameters.end());

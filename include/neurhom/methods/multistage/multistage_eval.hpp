@@ -13,6 +13,10 @@
 //                         with the L2 norm of the fine Q1 mass matrix, the last stage    eq. (8)
 //   l2_error_learnt_stages  eq. (8) for every stage
 //   l2_error_computed     the same with the learning target u_H (the CEM projection error)
+//   affine_error, affine_error_l2, l2_error_affine
+//                         eq. (7), its M-norm form and eq. (8) of the affine least-squares
+//                         map xi -> u_H fitted on the training rows (net/affine_baseline.hpp;
+//                         exact for the linear problem): what the networks must reach
 //
 // eq. (8) needs u_h(T) and R: each rank rebuilds the dataset's setting (fine grid, CEM space
 // of the dataset's kappa, checked against the file's coefficient description) and solves its
@@ -50,6 +54,7 @@ struct MultistageEvalResult {
   int l2_samples = 0;
   double l2_error_learnt = 0, l2_error_computed = 0;
   std::vector<double> l2_error_learnt_stages;
+  double affine_error = 0, affine_error_l2 = 0, l2_error_affine = 0;  // time data
   long long test_rows = 0;
   double seconds = 0;
 };
