@@ -43,6 +43,10 @@ print("ok: multistage-eval", r["stage_errors"], r["l2_error_learnt"], r["l2_erro
 PY
 grep -q 'f.h5:/fields/learnt' f.xmf && grep -q 'f.h5:/fields/error' f.xmf || fail "eval fields"
 
+# the baselines of issue 26: the paper's concatenation C_k and no input normalization, recorded in the model
+"$neurhom" train -model multistage -data data.h5 -problem linear -m1 2 -r1 3 -epochs 2 -batch 6 -combine concat \
+  -no_normalize -o cat.pt -report cat.json > out.txt 2>&1 || { cat out.txt; fail "train -combine concat -no_normalize"; }
+grep -q 'combine=concat;normalize=0' cat.json || fail "-combine concat / -no_normalize not in the architecture"
 "$mpiexec" -n 2 --oversubscribe "$neurhom" train -model multistage -data data.h5 -problem steady -reduction kappa-0,pool \
   -epochs 3 -batch 6 -hidden 16 -threads 1 -o st.pt -report st.json > out.txt 2>&1 || { cat out.txt; fail "steady"; }
 "$neurhom" multistage-eval -model st.pt -data data.h5 -report st_eval.json > out.txt 2>&1 || { cat out.txt; fail "steady eval"; }
@@ -54,6 +58,7 @@ expect_error "reduction 'cem-mode-9' (-reduction) does not match the linear data
 expect_error "-m1 must be in [1, m0 = 3] (got 9)" -model multistage -data data.h5 -m1 9
 expect_error "has no nonlinear data" -model multistage -data data.h5 -problem nonlinear
 expect_error "-reduction lists 2 reductions for -stages 3" -model multistage -data data.h5 -stages 3 -reduction pool,pool
+expect_error "unknown combination 'sum' (-combine); known: residual, concat" -model multistage -data data.h5 -combine sum
 expect_error "unknown model 'transformer'" -model transformer -data data.h5
 expect_error "missing.h5" -model multistage -data missing.h5
 cmd=multistage-eval

@@ -82,6 +82,41 @@ BOOST_AUTO_TEST_CASE(parameter_counts_equal_table_5) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(concatenation_combination_adds_n_squared_per_stage_and_no_skip) {
+  MultistageArch a = paper_arch(30, 10, 300);
+  a.combine = "concat";
+  MultistageNet net(a, 1);
+  const std::int64_t n = a.outputs;
+  BOOST_TEST(parameter_count(*net->stage(1)) == 235390 + n * n);  // W_C in R^{N x 2N}: 180,300 instead of 90,300
+  BOOST_TEST(multistage_stage_parameters(a, 1) == 235390 + n * n);
+  BOOST_TEST(parameter_count(*net->stage(0)) == 235390 - 90300);
+  // the residual form starts stage 2 at stage 1's prediction; the concatenation does not
+  MultistageNet residual(paper_arch(30, 10, 300), 1);
+  const auto x = torch::randn({3, 31, 300}, torch::kFloat64);
+  torch::NoGradGuard no_grad;
+  const auto r = residual->forward_stages({x, x}, 1), c = net->forward_stages({x, x}, 1);
+  BOOST_TEST((r[1] - r[0]).abs().max().item<double>() == 0.0);
+  BOOST_TEST((c[1] - c[0]).abs().max().item<double>() > 0.0);
+  const MultistageArch b = MultistageArch::from_string(a.to_string());
+  BOOST_TEST(b.combine == "concat");
+  a.combine = "sum";
+  BOOST_TEST(throws_with([&] { a.validate(); }, "unknown combination 'sum'"));
+}
+
+BOOST_AUTO_TEST_CASE(input_normalization_can_be_switched_off) {
+  MultistageArch a = paper_arch(30, 10, 100);
+  a.normalize = false;
+  BOOST_TEST(MultistageArch::from_string(a.to_string()).normalize == false);
+  BOOST_TEST(MultistageArch::from_string(paper_arch(30, 10, 100).to_string()).normalize == true);
+  MultistageNet net(a, 1), normalized(paper_arch(30, 10, 100), 1);
+  const auto x = 5 + 3 * torch::randn({6, 31, 100}, torch::kFloat64);
+  net->stage(0)->set_normalization(x);
+  normalized->stage(0)->set_normalization(x);
+  torch::NoGradGuard no_grad;
+  const auto off = net->forward_stages({x, x}, 0)[0], on = normalized->forward_stages({x, x}, 0)[0];
+  BOOST_TEST((off - on).abs().max().item<double>() > 1e-3);  // same weights (seed), different inputs
+}
+
 BOOST_AUTO_TEST_CASE(architecture_string_round_trip) {
   MultistageArch a = paper_arch(25, 12, 100);
   a.reductions = {"cem-mode-1", "pool"};

@@ -32,6 +32,8 @@ std::string MultistageArch::to_string() const {
   s << "kind=" << kind << ";problem=" << problem << ";m0=" << m0 << ";m1=" << m1 << ";r1=" << r1
     << ";heads=" << heads << ";outputs=" << outputs << ";hidden=" << hidden;
   if (uses_learned()) s << ";learned_channels=" << learned_channels << ";learned_pool=" << learned_pool;
+  if (combine != "residual") s << ";combine=" << combine;  // defaults omitted: older files still read
+  if (!normalize) s << ";normalize=0";
   s << ";stages=";
   for (int k = 0; k < stages(); ++k)
     s << (k ? "," : "") << reductions[static_cast<size_t>(k)] << ":" << r0[static_cast<size_t>(k)];
@@ -56,6 +58,8 @@ MultistageArch MultistageArch::from_string(const std::string& text) {
     else if (key == "hidden") a.hidden = parse_int(value, key);
     else if (key == "learned_channels") a.learned_channels = parse_int(value, key);
     else if (key == "learned_pool") a.learned_pool = parse_int(value, key);
+    else if (key == "combine") a.combine = value;
+    else if (key == "normalize") a.normalize = parse_int(value, key) != 0;
     else if (key == "stages") {
       for (const std::string& st : split_list(value, ',')) {
         const auto colon = st.rfind(':');
@@ -83,6 +87,9 @@ void MultistageArch::validate() const {
   require(r0.size() == reductions.size(), "multistage: one input width per stage is needed");
   require(outputs >= 1, "multistage: the output size must be positive");
   for (int w : r0) require(w >= 1, "multistage: stage input widths must be positive");
+  require(combine == "residual" || combine == "concat",
+          "multistage: unknown combination '" + combine + "' (-combine); known: residual, concat");
+  require(combine == "residual" || kind == "time", "multistage: -combine concat is defined for the time-dependent data only");
   if (kind == "time") {
     require(heads >= 1 && r1 >= 1, "multistage: -r1 and the number of heads must be positive (got r1 = " +
                                        std::to_string(r1) + ")");
@@ -108,7 +115,10 @@ MultistageStageImpl::MultistageStageImpl(const MultistageArch& arch, int stage, 
     o_ = register_module("attention_out", torch::nn::Linear(width, arch.r1));
     g_ = register_module("generator", torch::nn::Linear(static_cast<std::int64_t>(arch.m1) * arch.r1, N));
     for (auto* l : {&q_, &k_, &v_, &o_, &g_}) glorot_uniform(*l);
-    if (stage > 0) {
+    if (stage > 0 && arch.combine == "concat") {
+      c_ = register_module("combination", torch::nn::Linear(2 * N, N));
+      glorot_uniform(c_);
+    } else if (stage > 0) {
       c_ = register_module("combination", torch::nn::Linear(N, N));
       torch::nn::init::zeros_(c_->weight);
       torch::nn::init::zeros_(c_->bias);
@@ -129,6 +139,7 @@ MultistageStageImpl::MultistageStageImpl(const MultistageArch& arch, int stage, 
 }
 
 void MultistageStageImpl::set_normalization(const torch::Tensor& inputs) {
+  if (!arch_.normalize) return;  // mean 0, std 1
   torch::NoGradGuard no_grad;
   const torch::Tensor flat = inputs.reshape({-1, inputs.size(-1)}).to(torch::kFloat64);
   mean_.copy_(flat.mean(0));
@@ -160,6 +171,7 @@ torch::Tensor MultistageStageImpl::forward(const torch::Tensor& x_in, const torc
   }
   if (stage_ == 0) return g;
   require(previous.defined(), "multistage: stage >= 2 needs the previous stage's prediction");
+  if (arch_.kind == "time" && arch_.combine == "concat") return c_->forward(torch::cat({previous, g}, 1));
   if (arch_.kind == "time") return previous + c_->forward(g);
   return previous + c2_->forward(torch::relu(c_->forward(torch::cat({previous, g}, 1))));
 }
@@ -211,7 +223,8 @@ std::int64_t multistage_stage_parameters(const MultistageArch& a, int stage) {
   if (a.kind == "time") {
     const std::int64_t attention = 3 * (r0 * h * r1 + h * r1) + h * r1 * r1 + r1;
     const std::int64_t generator = static_cast<std::int64_t>(a.m1) * r1 * N + N;
-    return attention + generator + (stage > 0 ? N * N + N : 0);
+    const std::int64_t combination = a.combine == "concat" ? 2 * N * N + N : N * N + N;
+    return attention + generator + (stage > 0 ? combination : 0);
   }
   const std::int64_t w = a.hidden;
   return r0 * w + w + w * N + N + (stage > 0 ? 2 * N * w + w + w * N + N : 0);

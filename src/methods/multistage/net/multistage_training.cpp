@@ -118,6 +118,8 @@ MultistageArch multistage_arch(const CemDatasetMeta& meta, const MultistageTrain
   arch.m1 = arch.kind == "time" ? s.m1 : 1;
   arch.r1 = s.r1;
   arch.hidden = s.hidden;
+  arch.combine = s.combine;
+  arch.normalize = s.normalize;
   arch.learned_channels = s.learned_channels;
   arch.learned_pool = meta.fine_n / meta.coarse_n;
   arch.outputs = multistage_outputs(meta, s.problem);

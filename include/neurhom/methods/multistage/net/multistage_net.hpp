@@ -28,6 +28,9 @@
 // The paper says C_k "concatenates" both predictions; a dense map of the concatenation
 // R^600 -> R^300 would have 180,300 parameters and the counts of Table 5 would not come out,
 // so we read the 180,600 of Table 5 as G_k plus one N x N layer and use that layer as above.
+// The literal reading is the option combine = concat (time kind): u^c_k = W_C [u^c_{k-1}; g_k]
+// + b_C, W_C in R^{N x 2N} (2 N^2 + N parameters), Glorot-initialised, no skip.
+// normalize = 0 switches the input normalization off (mean 0, std 1): a baseline.
 // torch::nn::MultiheadAttention cannot produce these shapes (its heads split embed_dim =
 // r_0, and its output has width r_0), hence the attention is written here.
 //
@@ -54,6 +57,8 @@ struct MultistageArch {
   int outputs = 300;                      // N: dim V_ms (time) or coarse cells (steady)
   int hidden = 256;                       // steady G_k / C_k hidden width
   int learned_channels = 16, learned_pool = 10;  // `learned` reduction (methods/multistage/net/learned_reduction.hpp)
+  std::string combine = "residual";       // C_k (time): residual (u_{k-1} + W g + b) or concat (W [u_{k-1}; g] + b)
+  bool normalize = true;                  // per-column input normalization
   std::vector<std::string> reductions;    // D_k per stage
   std::vector<int> r0;                    // input width per stage
 

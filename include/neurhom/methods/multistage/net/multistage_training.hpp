@@ -38,6 +38,8 @@ struct MultistageTrainSettings {
   std::string problem = "linear";            // linear, nonlinear, steady
   std::vector<std::string> reductions;       // D_k per stage (methods/multistage/net/multistage_data.hpp)
   int m1 = 30, r1 = 10, hidden = 256;
+  std::string combine = "residual";          // C_k: residual or concat (MultistageArch)
+  bool normalize = true;
   int learned_channels = 16, learned_epochs = 20;  // the `learned` reduction's pre-training
   int epochs = 200;                          // per stage
   std::int64_t batch = 32;                   // global minibatch
