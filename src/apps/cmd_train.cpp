@@ -76,6 +76,7 @@ int train_multistage_model(MPI_Comm comm, ArgOptions& args) {
   s.hidden = static_cast<int>(args.get_int("-hidden", s.hidden, "hidden width of the steady G_k and C_k"));
   s.combine = args.get("-combine", s.combine, "C_k (time data): residual (u_{k-1} + W g_k + b, ours) or concat (W [u_{k-1}; g_k] + b, the paper's words)");
   s.normalize = !args.flag("-no_normalize", "switch the per-column input normalization off (a baseline)");
+  s.target_basis = args.get("-target_basis", s.target_basis, "learned targets (time data): cem (the CEM coefficients) or mass (coefficients in an M-orthonormal basis of V_ms, from the dataset's R'MR)");
   s.epochs = static_cast<int>(args.get_int("-epochs", s.epochs, "training epochs per stage"));
   s.learned_epochs = static_cast<int>(args.get_int("-learned_epochs", s.learned_epochs, "pre-training epochs of the learned reduction"));
   s.learned_channels = static_cast<int>(args.get_int("-learned_channels", s.learned_channels, "channels between the two 1x1 convolutions of the learned reduction"));

@@ -47,6 +47,18 @@ grep -q 'f.h5:/fields/learnt' f.xmf && grep -q 'f.h5:/fields/error' f.xmf || fai
 "$neurhom" train -model multistage -data data.h5 -problem linear -m1 2 -r1 3 -epochs 2 -batch 6 -combine concat \
   -no_normalize -o cat.pt -report cat.json > out.txt 2>&1 || { cat out.txt; fail "train -combine concat -no_normalize"; }
 grep -q 'combine=concat;normalize=0' cat.json || fail "-combine concat / -no_normalize not in the architecture"
+# the M-orthonormal target basis (the dataset's R'MR), evaluated in physical units
+"$neurhom" train -model multistage -data data.h5 -problem linear -m1 2 -r1 3 -epochs 4 -batch 6 -target_basis mass \
+  -o mass.pt -report mass.json > out.txt 2>&1 || { cat out.txt; fail "train -target_basis mass"; }
+"$neurhom" multistage-eval -model mass.pt -data data.h5 -l2_samples 2 -report mass_eval.json > out.txt 2>&1 || { cat out.txt; fail "multistage-eval of a -target_basis mass model"; }
+python3 - mass.json mass_eval.json <<'PY' || fail "mass_eval.json"
+import json, sys
+t, r = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert "target_basis=mass" in r["architecture"], r
+# the saved model maps back to CEM coefficients exactly as in training
+assert all(abs(a - b) <= 1e-9 * b for a, b in zip(r["stage_errors"], t["stage_errors"])), (r["stage_errors"], t["stage_errors"])
+print("ok: -target_basis mass", r["stage_errors_l2"])
+PY
 "$mpiexec" -n 2 --oversubscribe "$neurhom" train -model multistage -data data.h5 -problem steady -reduction kappa-0,pool \
   -epochs 3 -batch 6 -hidden 16 -threads 1 -o st.pt -report st.json > out.txt 2>&1 || { cat out.txt; fail "steady"; }
 "$neurhom" multistage-eval -model st.pt -data data.h5 -report st_eval.json > out.txt 2>&1 || { cat out.txt; fail "steady eval"; }

@@ -117,6 +117,26 @@ BOOST_AUTO_TEST_CASE(input_normalization_can_be_switched_off) {
   BOOST_TEST((off - on).abs().max().item<double>() > 1e-3);  // same weights (seed), different inputs
 }
 
+BOOST_AUTO_TEST_CASE(mass_target_basis_measures_the_solution_and_maps_back) {
+  MultistageArch a = paper_arch(30, 10, 100);
+  a.target_basis = "mass";
+  BOOST_TEST(MultistageArch::from_string(a.to_string()).target_basis == "mass");
+  MultistageNet net(a, 1);
+  torch::manual_seed(5);
+  const torch::Tensor b = torch::randn({300, 300}, torch::kFloat64);
+  const torch::Tensor gram = b.mm(b.t()) / 300 + torch::eye(300, torch::kFloat64);  // SPD, stands in for R'MR
+  net->set_target_map(torch::linalg_cholesky(gram));
+  const torch::Tensor c = torch::randn({4, 300}, torch::kFloat64), y = net->to_learned_basis(c);
+  // ||y_i||^2 = c_i' (R'MR) c_i: the learned coordinates measure the function R c
+  const torch::Tensor quad = (c.mm(gram) * c).sum(1), norms = (y * y).sum(1);
+  BOOST_TEST(((quad - norms).abs() / quad).max().item<double>() < 1e-12);
+  BOOST_TEST((y.mm(net->named_buffers()["target_map_inverse"]) - c).abs().max().item<double>() < 1e-9);
+  a.target_basis = "svd";
+  BOOST_TEST(throws_with([&] { a.validate(); }, "unknown target basis 'svd'"));
+  BOOST_TEST(throws_with([] { MultistageNet(paper_arch(30, 10, 100), 1)->set_target_map(torch::eye(300)); },
+                         "needs target_basis mass"));
+}
+
 BOOST_AUTO_TEST_CASE(architecture_string_round_trip) {
   MultistageArch a = paper_arch(25, 12, 100);
   a.reductions = {"cem-mode-1", "pool"};

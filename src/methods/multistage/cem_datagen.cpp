@@ -217,6 +217,10 @@ CemDatagenResult generate_cem_dataset(MPI_Comm comm, const CemDatagenSettings& s
     Hdf5File file(atomic.temp_path(), Hdf5File::Mode::Create, comm);
     meta.write(file);
     meta.create_datasets(file);
+    if (meta.time_data()) {  // R'MR: the M-orthonormal target basis of `train -target_basis mass`
+      const auto dim = static_cast<hsize_t>(meta.dim_vms());
+      file.write_replicated("/time/coarse_mass", {dim, dim}, context->coarse_mass_dense().data());
+    }
     const long long total = (meta.time_data() ? s.samples : 0) + (s.steady ? s.samples : 0);
     Progress progress("cem-datagen", "sample", total, comm, 2.0);
     long long done = 0;

@@ -62,6 +62,22 @@ double CemTimeSampler::l2_distance(const std::vector<double>& coarse, Vec u) con
   return matrix_norm(mass_, ru);
 }
 
+std::vector<double> CemTimeSampler::coarse_mass_dense() const {
+  if (coarse_mass_.get() == nullptr) coarse_mass_ = space_->project(mass_);
+  PetscInt rows = 0, cols = 0;
+  NH_PETSC(MatGetSize(coarse_mass_, &rows, &cols));
+  std::vector<double> dense(static_cast<size_t>(rows) * static_cast<size_t>(cols), 0.0);
+  for (PetscInt i = 0; i < rows; ++i) {
+    PetscInt n = 0;
+    const PetscInt* idx = nullptr;
+    const PetscScalar* v = nullptr;
+    NH_PETSC(MatGetRow(coarse_mass_, i, &n, &idx, &v));
+    for (PetscInt k = 0; k < n; ++k) dense[static_cast<size_t>(i * cols + idx[k])] = PetscRealPart(v[k]);
+    NH_PETSC(MatRestoreRow(coarse_mass_, i, &n, &idx, &v));
+  }
+  return dense;
+}
+
 double CemTimeSampler::coarse_l2_norm(const std::vector<double>& coarse) const {
   if (coarse_mass_.get() == nullptr) coarse_mass_ = space_->project(mass_);
   OwnedVec c = space_->create_coarse_vector(), mc = space_->create_coarse_vector();

@@ -40,6 +40,7 @@ class CemTimeSampler {
   double l2_norm(Vec u) const;
   double l2_distance(const std::vector<double>& coarse, Vec u) const;
   double coarse_l2_norm(const std::vector<double>& coarse) const;
+  std::vector<double> coarse_mass_dense() const;  // R'MR, row-major dim x dim
 
  private:
   CemDatagenSettings s_;

@@ -34,6 +34,7 @@ std::string MultistageArch::to_string() const {
   if (uses_learned()) s << ";learned_channels=" << learned_channels << ";learned_pool=" << learned_pool;
   if (combine != "residual") s << ";combine=" << combine;  // defaults omitted: older files still read
   if (!normalize) s << ";normalize=0";
+  if (target_basis != "cem") s << ";target_basis=" << target_basis;
   s << ";stages=";
   for (int k = 0; k < stages(); ++k)
     s << (k ? "," : "") << reductions[static_cast<size_t>(k)] << ":" << r0[static_cast<size_t>(k)];
@@ -60,6 +61,7 @@ MultistageArch MultistageArch::from_string(const std::string& text) {
     else if (key == "learned_pool") a.learned_pool = parse_int(value, key);
     else if (key == "combine") a.combine = value;
     else if (key == "normalize") a.normalize = parse_int(value, key) != 0;
+    else if (key == "target_basis") a.target_basis = value;
     else if (key == "stages") {
       for (const std::string& st : split_list(value, ',')) {
         const auto colon = st.rfind(':');
@@ -90,6 +92,9 @@ void MultistageArch::validate() const {
   require(combine == "residual" || combine == "concat",
           "multistage: unknown combination '" + combine + "' (-combine); known: residual, concat");
   require(combine == "residual" || kind == "time", "multistage: -combine concat is defined for the time-dependent data only");
+  require(target_basis == "cem" || target_basis == "mass",
+          "multistage: unknown target basis '" + target_basis + "' (-target_basis); known: cem, mass");
+  require(target_basis == "cem" || kind == "time", "multistage: -target_basis mass is defined for the time-dependent data only");
   if (kind == "time") {
     require(heads >= 1 && r1 >= 1, "multistage: -r1 and the number of heads must be positive (got r1 = " +
                                        std::to_string(r1) + ")");
@@ -181,6 +186,10 @@ MultistageNetImpl::MultistageNetImpl(MultistageArch arch, std::uint64_t seed) : 
   for (int k = 0; k < arch_.stages(); ++k)
     stages_.push_back(register_module("stage" + std::to_string(k + 1), MultistageStage(arch_, k, seed)));
   target_scale_ = register_buffer("target_scale", torch::ones({1}, torch::kFloat64));
+  if (arch_.target_basis == "mass") {
+    target_map_ = register_buffer("target_map", torch::eye(arch_.outputs, torch::kFloat64));
+    target_map_inverse_ = register_buffer("target_map_inverse", torch::eye(arch_.outputs, torch::kFloat64));
+  }
   if (arch_.uses_learned()) {
     int cells = 0;
     for (int k = 0; k < arch_.stages(); ++k)
@@ -206,10 +215,27 @@ std::vector<torch::Tensor> MultistageNetImpl::forward_stages(const std::vector<t
   return out;
 }
 
+void MultistageNetImpl::set_target_map(const torch::Tensor& lower) {
+  require(arch_.target_basis == "mass", "multistage: set_target_map needs target_basis mass");
+  require(lower.dim() == 2 && lower.size(0) == arch_.outputs && lower.size(1) == arch_.outputs,
+          "multistage: the target map must be " + std::to_string(arch_.outputs) + " x " + std::to_string(arch_.outputs));
+  torch::NoGradGuard no_grad;
+  target_map_.copy_(lower.to(torch::kFloat64));
+  target_map_inverse_.copy_(torch::inverse(target_map_));
+}
+
+torch::Tensor MultistageNetImpl::to_learned_basis(const torch::Tensor& coefficients) const {
+  const torch::Tensor c = coefficients.to(torch::kFloat64);
+  return arch_.target_basis == "mass" ? c.mm(target_map_) : c;
+}
+
 std::vector<torch::Tensor> MultistageNetImpl::predict(const std::vector<torch::Tensor>& inputs) {
   torch::NoGradGuard no_grad;
   std::vector<torch::Tensor> out = forward_stages(inputs, stages() - 1);
-  for (auto& t : out) t = t.to(torch::kFloat64) * target_scale_;
+  for (auto& t : out) {
+    t = t.to(torch::kFloat64) * target_scale_;
+    if (arch_.target_basis == "mass") t = t.mm(target_map_inverse_);
+  }
   return out;
 }
 

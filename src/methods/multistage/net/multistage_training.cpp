@@ -120,6 +120,7 @@ MultistageArch multistage_arch(const CemDatasetMeta& meta, const MultistageTrain
   arch.hidden = s.hidden;
   arch.combine = s.combine;
   arch.normalize = s.normalize;
+  arch.target_basis = s.target_basis;
   arch.learned_channels = s.learned_channels;
   arch.learned_pool = meta.fine_n / meta.coarse_n;
   arch.outputs = multistage_outputs(meta, s.problem);
@@ -214,9 +215,17 @@ MultistageTrainResult train_multistage(MPI_Comm comm, const std::string& data_pa
                                                        std::to_string(train.rows()) + " training samples]");
 
   MultistageNet net(arch, s.seed);
-  const double scale = train.targets.abs().mean().item<double>();
+  if (arch.target_basis == "mass") {
+    require(file.has_dataset("/time/coarse_mass"),
+            "'" + data_path + "' has no /time/coarse_mass (R'MR) for -target_basis mass: regenerate it with cem-datagen");
+    const auto n = static_cast<std::int64_t>(arch.outputs);
+    const torch::Tensor gram = torch::tensor(file.read_all("/time/coarse_mass"), torch::kFloat64).reshape({n, n});
+    net->set_target_map(torch::linalg_cholesky(0.5 * (gram + gram.t())));
+  }
+  const torch::Tensor learned = net->to_learned_basis(train.targets);
+  const double scale = learned.abs().mean().item<double>();
   net->set_target_scale(scale);
-  const torch::Tensor targets = (train.targets / scale).to(torch::kFloat32);
+  const torch::Tensor targets = (learned / scale).to(torch::kFloat32);
   if (arch.uses_learned()) {
     result.reduction = pretrain_reduction(comm, net->reducer(), train, targets, source_grid_of(meta), s,
                                           result.data_fingerprint, arch.to_string());

@@ -13,6 +13,8 @@
 //   /time/<split>/source_pooled      [n, steps, N]          max-pool (size = stride = r) of f(t_n)
 //   /time/<split>/{linear,nonlinear}_target      [n, dim V_ms]  u_H(T) = (R'R)^{-1} R' u_h(T)
 //   /time/<split>/{linear,nonlinear}_fine_norm   [n]            ||u_h(T)||_L2
+//   /time/coarse_mass                [dim V_ms, dim V_ms]   R'MR, M the fine Q1 mass matrix (files
+//                                    from 2026-12-07 on; `train -target_basis mass` needs it)
 //   Steady-state data (Sec. 5, no CEM; methods/multistage/steady_sample.hpp):
 //   /steady/<split>/p                [n, 3]
 //   /steady/<split>/features         [n, 3, N]

@@ -40,6 +40,10 @@
 //
 // Targets are learned in units of `target_scale` (the mean absolute training target, a
 // buffer of the network), so the L1 loss is O(1); predict() returns physical units.
+// target_basis = mass (time kind): the network learns y = c L instead of the CEM coefficients
+// c (rows), with R'MR = L L' (the dataset's /time/coarse_mass), i.e. the coefficients in an
+// M-orthonormal basis of V_ms: ||y||_2 = ||R c||_L2, so the L1 loss weighs the solution, not
+// the basis scaling; predict() maps back, c = y L^{-1} (buffers target_map, target_map_inverse).
 #include <torch/torch.h>
 
 #include <cstdint>
@@ -59,6 +63,7 @@ struct MultistageArch {
   int learned_channels = 16, learned_pool = 10;  // `learned` reduction (methods/multistage/net/learned_reduction.hpp)
   std::string combine = "residual";       // C_k (time): residual (u_{k-1} + W g + b) or concat (W [u_{k-1}; g] + b)
   bool normalize = true;                  // per-column input normalization
+  std::string target_basis = "cem";       // cem (the CEM coefficients) or mass (M-orthonormal, see above)
   std::vector<std::string> reductions;    // D_k per stage
   std::vector<int> r0;                    // input width per stage
 
@@ -107,6 +112,10 @@ class MultistageNetImpl : public torch::nn::Module {
   // The pre-trained network of the `learned` reduction (null unless arch().uses_learned()).
   LearnedReduction& reducer() { return reducer_; }
   void set_target_scale(double scale);
+  // target_basis mass: L with R'MR = L L' (float64 [N, N]); sets target_map and its inverse.
+  void set_target_map(const torch::Tensor& lower);
+  // Physical targets (CEM coefficients, rows) -> the learned basis (c L, or c itself).
+  torch::Tensor to_learned_basis(const torch::Tensor& coefficients) const;
   // Freezes every stage but k (requires_grad false); stage k trainable.
   void train_only_stage(int k);
 
@@ -115,6 +124,7 @@ class MultistageNetImpl : public torch::nn::Module {
   std::vector<MultistageStage> stages_;
   LearnedReduction reducer_{nullptr};
   torch::Tensor target_scale_;
+  torch::Tensor target_map_, target_map_inverse_;  // target_basis mass only
 };
 TORCH_MODULE(MultistageNet);
 

@@ -40,6 +40,7 @@ struct MultistageTrainSettings {
   int m1 = 30, r1 = 10, hidden = 256;
   std::string combine = "residual";          // C_k: residual or concat (MultistageArch)
   bool normalize = true;
+  std::string target_basis = "cem";          // cem or mass (MultistageArch; mass reads /time/coarse_mass)
   int learned_channels = 16, learned_epochs = 20;  // the `learned` reduction's pre-training
   int epochs = 200;                          // per stage
   std::int64_t batch = 32;                   // global minibatch
