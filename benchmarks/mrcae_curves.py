@@ -22,7 +22,8 @@ import os
 import tempfile
 import time
 
-from neurhom_bench import RESULTS, ROOT, load_results, mpi_env, neurhom_exe, run_logged, run_report, write_json
+from neurhom_bench import (RESULTS, ROOT, load_results, mpi_env, neurhom_exe, pyplot, run_logged, run_report,
+                           save_figure, write_json)
 
 TOLS = {"toy1": "1e-3,5e-4,1e-4", "toy2": "1e-3,5e-4,1e-4", "turbulence": "4e-2,2e-2,1e-2", "multiscale": "1e-4,5e-5,2e-5"}
 
@@ -103,12 +104,8 @@ def main():
 
 
 def plot(result, args, outdir):
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("matplotlib not available (run with /usr/bin/python3): no PNG")
+    plt = pyplot()
+    if plt is None:
         return
     for ex in args.examples:
         fig, axes = plt.subplots(1, 2, figsize=(10, 4))
@@ -129,11 +126,7 @@ def plot(result, args, outdir):
             ax.grid(True, which="both", alpha=0.3)
         axes[0].legend()
         fig.suptitle(f"MrCAE vs fixed architectures: {ex}")
-        fig.tight_layout()
-        path = os.path.join(outdir, f"mrcae_curves_{ex}.png")
-        fig.savefig(path, dpi=100)
-        plt.close(fig)
-        print(f"wrote {path}")
+        save_figure(plt, fig, os.path.join(outdir, f"mrcae_curves_{ex}.png"), dpi=100)
         fields = os.path.join(outdir, f"mrcae_{ex}_mrcae.h5")
         try:
             import h5py
@@ -153,11 +146,7 @@ def plot(result, args, outdir):
                 for ax in axes:
                     ax.set_xticks([])
                     ax.set_yticks([])
-                fig.tight_layout()
-                path = os.path.join(outdir, f"mrcae_refinement_{ex}.png")
-                fig.savefig(path, dpi=100)
-                plt.close(fig)
-                print(f"wrote {path}")
+                save_figure(plt, fig, os.path.join(outdir, f"mrcae_refinement_{ex}.png"), dpi=100)
 
 
 if __name__ == "__main__":

@@ -53,3 +53,24 @@ def load_results(path, fresh):
         with open(path) as f:
             return json.load(f)
     return {"runs": {}}
+
+
+def pyplot():
+    """matplotlib.pyplot with the Agg backend, or None (with a note) where matplotlib is missing:
+    the plotting drivers run under Debian's /usr/bin/python3."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib not available (run with /usr/bin/python3): no PNG")
+        return None
+    return plt
+
+
+def save_figure(plt, fig, path, dpi=110):
+    """tight layout, write the PNG, close the figure, say so."""
+    fig.tight_layout()
+    fig.savefig(path, dpi=dpi)
+    plt.close(fig)
+    print(f"wrote {path}")

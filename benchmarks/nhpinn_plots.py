@@ -19,7 +19,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from neurhom_bench import RESULTS, ROOT, mpi_env, neurhom_exe, run_logged  # noqa: E402
+from neurhom_bench import RESULTS, ROOT, mpi_env, neurhom_exe, run_logged, save_figure  # noqa: E402
 
 
 def ensure_output(exe, case, ranks, extra, path, log):
@@ -70,11 +70,7 @@ def plot_case(case, path, outdir):
     ax.set_ylabel("relative L2 error")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    out = os.path.join(outdir, f"nhpinn_{case.replace(':', '_')}.png")
-    fig.savefig(out, dpi=100)
-    plt.close(fig)
-    print(f"wrote {out}")
+    save_figure(plt, fig, os.path.join(outdir, f"nhpinn_{case.replace(':', '_')}.png"), dpi=100)
 
 
 def main():

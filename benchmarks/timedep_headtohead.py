@@ -43,7 +43,7 @@ import time
 import h5py
 import numpy as np
 
-from neurhom_bench import RESULTS, ROOT, load_results, mpi_env, neurhom_exe, run_report, write_json
+from neurhom_bench import RESULTS, ROOT, load_results, mpi_env, neurhom_exe, pyplot, run_report, save_figure, write_json
 
 PROBLEMS = {
     "moving_inclusion": dict(args=["-coef_path", "moving_inclusion"], coarse_n=16, fine_n=128, ell=2, T=0.5, steps=20,
@@ -235,12 +235,8 @@ def print_decisions(rows):
 
 
 def plot(records, problems, outdir):
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("matplotlib not available (run with /usr/bin/python3): no PNG")
+    plt = pyplot()
+    if plt is None:
         return
     for problem in problems:
         rs = [r for r in records if r["problem"] == problem]
@@ -266,11 +262,7 @@ def plot(records, problems, outdir):
         axes[0].legend(fontsize=7)
         axes[1].legend(fontsize=7)
         fig.suptitle(f"{problem}: online strategies for the LOD correctors")
-        fig.tight_layout()
-        path = os.path.join(outdir, f"timedep_headtohead_{problem}.png")
-        fig.savefig(path, dpi=110)
-        plt.close(fig)
-        print(f"wrote {path}")
+        save_figure(plt, fig, os.path.join(outdir, f"timedep_headtohead_{problem}.png"))
 
 
 def main():

@@ -136,9 +136,7 @@ int run_lod(MPI_Comm comm) {
   require(!path || problem.parabolic, "-coef_end_seed/-coef_path (a time-dependent coefficient) needs -problem parabolic");
   problem.path = path.get();
   problem.update = o.update;
-  require(o.update.policy == "all" || o.update.policy == "indicator" || o.update.policy == "never",
-          "unknown corrector update '" + o.update.policy + "' (-update); known: " + corrector_update_names());
-  require(o.update.tol >= 0, "-update_tol must be non-negative (got " + format_number(o.update.tol) + ")");
+  o.update.validate();
   require(o.update.policy == "all" || path,
           "-update " + o.update.policy + " needs a time-dependent coefficient (-coef_path or -coef_end_seed)");
   require(o.history.empty() || path, "-coarse_history needs a time-dependent coefficient (-coef_path or -coef_end_seed)");

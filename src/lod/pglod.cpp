@@ -42,6 +42,12 @@ void throw_if_any(MPI_Comm comm, const std::string& problem, const CellField& co
 
 std::string corrector_update_names() { return "all, indicator, never"; }
 
+void CorrectorUpdate::validate() const {
+  require(policy == "all" || policy == "indicator" || policy == "never",
+          "unknown corrector update '" + policy + "' (-update); known: " + corrector_update_names());
+  require(tol >= 0, "-update_tol must be non-negative (got " + format_number(tol) + ")");
+}
+
 void PgLod::compute(const CellField& coefficient) {
   WallTimer timer;
   coefficient.check_mesh(mesh_.fine_cells());
@@ -74,8 +80,7 @@ void PgLod::compute(const CellField& coefficient) {
 UpdateStep PgLod::update(const CellField& coefficient, const CorrectorUpdate& update) {
   require(settings_.keep_correctors && corrector_cells_.size() == patches_.size(),
           "PgLod::update needs keep_correctors and a previous compute()");
-  require(update.policy == "all" || update.policy == "indicator" || update.policy == "never",
-          "unknown corrector update '" + update.policy + "' (-update); known: " + corrector_update_names());
+  update.validate();
   WallTimer timer;
   coefficient.check_mesh(mesh_.fine_cells());
   const Block cells = block_of(mesh_.num_cells(), comm_);
@@ -237,13 +242,9 @@ OwnedVec PgLod::solve_parabolic(const CoefficientPath& path, const Source& f, do
                                 std::vector<std::vector<double>>* coarse_history) {
   require(final_time > 0 && steps >= 1, "-T must be positive and -steps at least 1");
   require(settings_.with_mass, "the parabolic PG-LOD needs LodSettings::with_mass");
+  update.validate();
   const bool recompute_all = update.policy == "all";
-  if (!recompute_all) {
-    require(update.policy == "indicator" || update.policy == "never",
-            "unknown corrector update '" + update.policy + "' (-update); known: " + corrector_update_names());
-    require(settings_.keep_correctors, "a selective corrector update needs LodSettings::keep_correctors");
-    require(update.tol >= 0, "-update_tol must be non-negative (got " + format_number(update.tol) + ")");
-  }
+  require(recompute_all || settings_.keep_correctors, "a selective corrector update needs LodSettings::keep_correctors");
   const double dt = final_time / steps;
   OwnedVec U, rhs;
   OwnedMat previous_mass;

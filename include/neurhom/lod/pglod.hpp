@@ -38,6 +38,7 @@ namespace neurhom {
 struct CorrectorUpdate {
   std::string policy = "all";
   double tol = 0.1;
+  void validate() const;  // Error for an unknown policy or a negative tolerance (naming -update, -update_tol)
 };
 std::string corrector_update_names();  // "all, indicator, never"
 

@@ -217,12 +217,26 @@ CompressEvalResult evaluate_compression(MPI_Comm comm, ScriptedModel& model, con
   return r;
 }
 
-Json to_json(const CompressEvalResult& r, const CompressEvalSettings& settings) {
+namespace {
+
+// The keys every compress-eval report shares: the model's mesh and how the surrogate was run.
+Json surrogate_report(int coarse_n, int fine_n, int ell, const std::string& equivariance,
+                      const CompressEvalSettings& settings) {
   Json report = Json::object();
   report["model"] = "compression";
-  report["coarse_n"] = r.coarse_n;
-  report["fine_n"] = r.fine_n;
-  report["ell"] = r.ell;
+  report["coarse_n"] = coarse_n;
+  report["fine_n"] = fine_n;
+  report["ell"] = ell;
+  report["zero_row_sums"] = settings.zero_row_sums;
+  report["group_average"] = settings.group_average;
+  report["equivariance"] = equivariance;
+  return report;
+}
+
+}  // namespace
+
+Json to_json(const CompressEvalResult& r, const CompressEvalSettings& settings) {
+  Json report = surrogate_report(r.coarse_n, r.fine_n, r.ell, r.equivariance, settings);
   report["spectral_norm_error"] = r.spectral_norm_error;
   report["l2_error"] = r.l2_error;
   report["l2_error_relative"] = r.l2_error_relative;
@@ -239,9 +253,6 @@ Json to_json(const CompressEvalResult& r, const CompressEvalSettings& settings) 
   breakdown["assembly"] = r.assembly_seconds;
   report["nn_breakdown_rank0"] = breakdown;
   report["speedup"] = r.lod_seconds / r.nn_seconds;
-  report["zero_row_sums"] = settings.zero_row_sums;
-  report["group_average"] = settings.group_average;
-  report["equivariance"] = r.equivariance;
   return report;
 }
 
@@ -331,12 +342,8 @@ CompressPathResult evaluate_compression_path(MPI_Comm comm, ScriptedModel& model
 }
 
 Json to_json(const CompressPathResult& r, const CompressEvalSettings& settings) {
-  Json report = Json::object();
-  report["model"] = "compression";
+  Json report = surrogate_report(r.coarse_n, r.fine_n, r.ell, r.equivariance, settings);
   report["problem"] = "parabolic";
-  report["coarse_n"] = r.coarse_n;
-  report["fine_n"] = r.fine_n;
-  report["ell"] = r.ell;
   report["steps"] = r.steps;
   report["error_T"] = r.error_T;
   report["times"] = Json::array_of(r.times);
@@ -348,9 +355,6 @@ Json to_json(const CompressPathResult& r, const CompressEvalSettings& settings) 
   report["speedup_per_step"] = r.lod_seconds_per_step / r.nn_seconds_per_step;
   report["initial_mass_seconds"] = r.initial_mass_seconds;
   report["nn_warmup_seconds"] = r.nn_warmup_seconds;
-  report["zero_row_sums"] = settings.zero_row_sums;
-  report["group_average"] = settings.group_average;
-  report["equivariance"] = r.equivariance;
   return report;
 }
 

@@ -88,17 +88,14 @@ MultistageEvalResult evaluate_multistage(MPI_Comm comm, const MultistageEvalSett
   if (write_fields)
     require(s.field_sample < test.rows(), "-field_sample " + std::to_string(s.field_sample) + " is outside the " +
                                               std::to_string(test.rows()) + " test rows");
-  torch::Tensor affine;  // the affine baseline's test predictions (time data)
   if (time_data) {
     const auto xi = [&](int split, std::int64_t rows) {
       const std::vector<double> v = file.read_all(cem_group(false, split) + "xi");
       require(static_cast<std::int64_t>(v.size()) % rows == 0, "'" + s.data + "': xi does not match the rows");
       return torch::tensor(v, torch::kFloat64).reshape({rows, -1});
     };
-    affine = AffineBaseline(xi(0, train.rows()), train.targets).predict(xi(1, test.rows()));
+    const torch::Tensor affine = AffineBaseline(xi(0, train.rows()), train.targets).predict(xi(1, test.rows()));
     r.affine_error = mean_relative_l2(affine, test.targets);
-  }
-  if (time_data) {
     const CemDatagenSettings setting = dataset_setting(meta, s, arch.problem);
     const CemTimeSampler sampler(setting);
     require(sampler.kappa().describe() == meta.coefficient,
