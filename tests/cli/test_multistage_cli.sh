@@ -71,6 +71,7 @@ expect_error "-m1 must be in [1, m0 = 3] (got 9)" -model multistage -data data.h
 expect_error "has no nonlinear data" -model multistage -data data.h5 -problem nonlinear
 expect_error "-reduction lists 2 reductions for -stages 3" -model multistage -data data.h5 -stages 3 -reduction pool,pool
 expect_error "unknown combination 'sum' (-combine); known: residual, concat" -model multistage -data data.h5 -combine sum
+expect_error "unknown target basis 'svd' (-target_basis); known: cem, mass" -model multistage -data data.h5 -target_basis svd
 expect_error "unknown model 'transformer'" -model transformer -data data.h5
 expect_error "missing.h5" -model multistage -data missing.h5
 cmd=multistage-eval
