@@ -66,5 +66,11 @@ inline neurhom::CemDatasetMeta write_synthetic_cem_dataset(const std::string& pa
       file.write_rows(g + "nonlinear_fine_norm", 0, rows, norms.data_ptr<double>());
     }
   }
+  // /time/coarse_mass: an SPD stand-in for R'MR with basis scales spread over two decades
+  const auto b = torch::sin(torch::arange(dim, torch::kFloat64).view({dim, 1}) +
+                            2 * torch::arange(dim, torch::kFloat64).view({1, dim}));
+  const auto gram = (b.mm(b.t()) / dim + torch::diag(0.01 + torch::arange(dim, torch::kFloat64) / dim)).contiguous();
+  file.write_replicated("/time/coarse_mass", {static_cast<hsize_t>(dim), static_cast<hsize_t>(dim)},
+                        gram.data_ptr<double>());
   return m;
 }

@@ -189,6 +189,23 @@ BOOST_AUTO_TEST_CASE(stages_freeze_earlier_ones_and_lower_the_error) {
   BOOST_TEST(std::abs(mean_relative_l2(pred[1], test.targets) - two.test_errors[1]) < 1e-9);
 }
 
+BOOST_AUTO_TEST_CASE(mass_target_basis_learns_and_reports_physical_units) {
+  const MPI_Comm comm = MPI_COMM_SELF;
+  write_synthetic_cem_dataset("test_multistage_mass.h5", comm);
+  MultistageTrainSettings s = small_settings("test_multistage_mass.pt");
+  s.reductions = {"cem-all"};
+  s.target_basis = "mass";
+  s.epochs = 80;
+  const MultistageTrainResult r = train_multistage(comm, "test_multistage_mass.h5", s);
+  BOOST_TEST_MESSAGE("mass target basis: stage error " << r.test_errors[0] << ", mean predictor " << r.mean_predictor_error);
+  BOOST_TEST(r.test_errors[0] < 0.8 * r.mean_predictor_error);  // it learns, measured on the CEM coefficients
+  MultistageNet net = load_multistage_model(s.output);
+  Hdf5File file("test_multistage_mass.h5", Hdf5File::Mode::Read, comm);
+  const CemDatasetMeta meta = CemDatasetMeta::read(file);
+  const MultistageSplit test = read_multistage_split(file, meta, "linear", s.reductions, 1);
+  BOOST_TEST(std::abs(mean_relative_l2(multistage_predictions(net, test)[0], test.targets) - r.test_errors[0]) < 1e-9);
+}
+
 BOOST_AUTO_TEST_CASE(reductions_select_the_right_inputs) {
   const MPI_Comm comm = MPI_COMM_SELF;
   write_synthetic_cem_dataset("test_multistage_red.h5", comm, 8, 4);
