@@ -1,16 +1,31 @@
 #!/usr/bin/env python3
 """The tables of Chung, Leung, Pun, Zhang 2020 (multi-stage networks on CEM reduced models)
-next to ours: Tables 1-4, 6-7, 10-11 (test error of eq. (7) after each stage, five (m_1, r_1)
-variants), 5 (parameter counts), 8-9 (relative L2 error of eq. (8), learnt vs computed, for
-the models of Tables 6-7) and 12-13 (steady state). Every run is `neurhom train -model
-multistage` (+ `neurhom multistage-eval` for Tables 8-9) on datasets from `neurhom
-cem-datagen` (generated here when missing: about 32 min for the time data on 2 ranks).
-Results are appended to the JSON as they come, so an interrupted sweep resumes (runs already
-in the file are skipped; --fresh starts over). Prints the markdown tables.
+next to ours: Tables 1-4, 6-7, 10-11 (five (m_1, r_1) variants), 5 (parameter counts), 8-9
+(eq. (8), learnt vs computed, for the models of Tables 6-7) and 12-13 (steady state).
+
+Every row reports eq. (8), ||R u_learnt - u_h|| / ||u_h|| per stage (the headline: basis-
+independent, the paper's Tables 8-9), the M-norm form of eq. (7) per stage and eq. (7) itself
+(the paper's Tables 1-4), from `neurhom train -model multistage` + `neurhom multistage-eval` on
+datasets from `neurhom cem-datagen` (eq. (8) on every test row from the stored R'M u_h).
+Protocols, each its own row (issue 26):
+  paper                      the paper's C_k (concatenation, `-combine concat`), L1 loss on the
+                             CEM coefficients; our choices where the paper is silent: Adam,
+                             lr 1e-3 -> 1e-5, batch 32, --epochs per stage, standardized inputs
+  residual C_k               our C_k = prev + W g + b (`-combine residual`)
+  residual C_k, M-orthonormal targets   + `-target_basis mass` (the L1 loss weighs the function)
+  one stage, 3x epochs       baseline: stage 1 alone for the epochs of three (Tables 1-2)
+  paper, no input normalization         baseline (Tables 1-2)
+  affine least squares in xi baseline without training (exact for the linear problem)
+Steady (Tables 12-13): the paper's protocol on both readings of its parameter ranges
+(`cem-datagen -steady_kappa reject|literal`).
+
+Results go to the JSON as they come (one record per table row under "records"), so an
+interrupted sweep resumes (--fresh starts over). Prints the markdown tables.
 
 usage: benchmarks/multistage_tables.py [--build build] [--time-data cem_time.h5]
-        [--steady-data cem_steady.h5] [--samples 1600] [--epochs 50] [--ranks 2]
-        [--tables 1 2 3 ...] [--l2-samples 40] [--out benchmarks/results/multistage_tables.json]
+        [--steady-data cem_steady.h5] [--steady-literal-data cem_steady_literal.h5]
+        [--datagen "-cem_oversampling 4 -gamma 20"] [--samples 1600] [--epochs 50] [--ranks 2]
+        [--tables 1 2 3 ...] [--protocols paper ...] [--out benchmarks/results/multistage_tables.json]
 """
 import argparse
 import json
@@ -61,12 +76,26 @@ STEADY_TABLES = {12: "kappa-0,kappa-1", 13: "kappa-0,pool"}
 L2_TABLES = {8: 6, 9: 7}  # eq. (8) for the models of Tables 6 and 7
 
 
-def ensure_data(exe, env, path, problems, samples, ranks, log):
+PROTOCOLS = {  # name -> extra train options
+    "paper": ["-combine", "concat"],
+    "residual C_k": ["-combine", "residual"],
+    "residual C_k, M-orthonormal targets": ["-combine", "residual", "-target_basis", "mass"],
+}
+IMPROVED_TABLES = {1, 2, 6, 7}  # the improvement rows (every protocol); the others: paper only
+BASELINE_TABLES = {1: "linear", 2: "nonlinear"}  # one-stage-long and no-normalization rows (m1 = 30)
+READINGS = ("reject", "literal")
+
+
+def slug(text):
+    return "".join(c if c.isalnum() else "_" for c in text).strip("_")
+
+
+def ensure_data(exe, env, path, problems, samples, ranks, log, extra):
     if os.path.exists(path):
         return
     print(f"generating {path} ({problems}, {samples} samples) ...", flush=True)
     run_logged(["mpiexec", "-n", str(ranks), exe, "cem-datagen", "-samples", str(samples), "-problems", problems,
-         "-o", path], env, log)
+                "-o", path] + extra, env, log)
 
 
 def main():
@@ -74,112 +103,158 @@ def main():
     p.add_argument("--build", default=os.path.join(ROOT, "build"))
     p.add_argument("--time-data", default=os.path.join(RESULTS, "cem_time.h5"))
     p.add_argument("--steady-data", default=os.path.join(RESULTS, "cem_steady.h5"))
+    p.add_argument("--steady-literal-data", default=os.path.join(RESULTS, "cem_steady_literal.h5"))
+    p.add_argument("--datagen", default="", help="extra cem-datagen options of the time data (the calibrated setting)")
     p.add_argument("--samples", type=int, default=1600)
     p.add_argument("--epochs", type=int, default=50, help="epochs per stage (time data)")
     p.add_argument("--steady-epochs", type=int, default=300)
     p.add_argument("--ranks", type=int, default=2)
     p.add_argument("--tables", type=int, nargs="+", default=[1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13])
-    p.add_argument("--l2-samples", type=int, default=40)
+    p.add_argument("--protocols", nargs="+", default=list(PROTOCOLS))
     p.add_argument("--fresh", action="store_true")
     p.add_argument("--out", default=os.path.join(RESULTS, "multistage_tables.json"))
     args = p.parse_args()
     exe = neurhom_exe(args.build, "multistage_tables")
     env = mpi_env()
     log = os.path.splitext(args.out)[0] + ".log"
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    result = {"runs": {}}
+    result = {"records": []}
     if os.path.exists(args.out) and not args.fresh:
         with open(args.out) as f:
             result = json.load(f)
+        if "records" not in result:  # a file of the older layout: start over
+            result = {"records": []}
     result["settings"] = {"epochs_per_stage": args.epochs, "steady_epochs": args.steady_epochs, "ranks": args.ranks,
-                          "l2_samples": args.l2_samples, "samples": args.samples,
+                          "samples": args.samples, "datagen": args.datagen,
                           "optimizer": "Adam, lr 1e-3 -> 1e-5 exponential per stage, global batch 32, L1 loss"}
-    runs = result["runs"]
-    need_time = any(t in TIME_TABLES or t in L2_TABLES for t in args.tables)
-    need_steady = any(t in STEADY_TABLES for t in args.tables)
-    if need_time:
-        ensure_data(exe, env, args.time_data, "linear,nonlinear", args.samples, args.ranks, log)
-    if need_steady:
-        ensure_data(exe, env, args.steady_data, "steady", args.samples, args.ranks, log)
+    done = {r["key"]: r for r in result["records"]}
+    tables = sorted(set(args.tables) | {L2_TABLES[t] for t in args.tables if t in L2_TABLES})
+    if any(t in TIME_TABLES for t in tables):
+        ensure_data(exe, env, args.time_data, "linear,nonlinear", args.samples, args.ranks, log, args.datagen.split())
+    if any(t in STEADY_TABLES for t in tables):
+        ensure_data(exe, env, args.steady_data, "steady", args.samples, args.ranks, log, [])
+        ensure_data(exe, env, args.steady_literal_data, "steady", args.samples, args.ranks, log,
+                    ["-steady_kappa", "literal"])
+
+    def keep(record):
+        done[record["key"]] = record
+        result["records"] = list(done.values())
+        write_json(args.out, result)
 
     with tempfile.TemporaryDirectory() as tmp:
-        def train(key, data, problem, reductions, epochs, extra, evaluate_l2):
-            if key in runs and (not evaluate_l2 or "l2_error_learnt" in runs[key]):
-                return runs[key]
-            model = os.path.join(tmp, key + ".pt")
-            report = os.path.join(tmp, key + ".json")
+        def run(key, table, problem, protocol, data, reductions, epochs, extra, m1=None, r1=None):
+            if key in done:
+                return done[key]
+            model, report, ev = (os.path.join(tmp, key + x) for x in (".pt", ".json", "_eval.json"))
             t0 = time.time()
             run_logged(["mpiexec", "--bind-to", "none", "-n", str(args.ranks), exe, "train", "-model", "multistage",
-                 "-data", data, "-problem", problem, "-reduction", reductions, "-epochs", str(epochs),
-                 "-print_every", str(epochs), "-o", model, "-report", report] + extra, env, log)
+                        "-data", data, "-problem", problem, "-reduction", reductions, "-epochs", str(epochs),
+                        "-print_every", str(epochs), "-o", model, "-report", report] + extra, env, log)
+            train_seconds = time.time() - t0
+            run_logged(["mpiexec", "-n", str(args.ranks), exe, "multistage-eval", "-model", model, "-data", data,
+                        "-report", ev], env, log)
             with open(report) as f:
-                r = json.load(f)
-            row = {k: r[k] for k in ("problem", "reductions", "stage_errors", "stage_train_errors", "stage_parameters",
-                                     "parameters", "mean_predictor_error", "seconds")}
-            row["train_seconds"] = time.time() - t0
-            if evaluate_l2:
-                ev = os.path.join(tmp, key + "_eval.json")
-                run_logged(["mpiexec", "-n", str(args.ranks), exe, "multistage-eval", "-model", model, "-data", data,
-                     "-l2_samples", str(args.l2_samples), "-report", ev], env, log)
-                with open(ev) as f:
-                    e = json.load(f)
-                row.update({k: e[k] for k in ("l2_error_learnt", "l2_error_computed", "l2_samples")})
-            runs[key] = row
-            write_json(args.out, result)
-            print(f"{key}: stage errors {['%.5f' % x for x in row['stage_errors']]} "
-                  f"({row['train_seconds']:.0f} s)", flush=True)
-            return row
+                tr = json.load(f)
+            with open(ev) as f:
+                e = json.load(f)
+            steady = problem == "steady"
+            record = {"key": key, "table": table, "problem": problem, "protocol": protocol, "m1": m1, "r1": r1,
+                      "reductions": tr["reductions"], "epochs_per_stage": epochs, "options": extra,
+                      "stage_errors": e["stage_errors"],
+                      # steady targets are cell averages: eq. (7) is already the L2 norm of a function
+                      "stage_errors_l2": e["stage_errors"] if steady else e["stage_errors_l2"],
+                      "l2_error_learnt": None if steady else e["l2_error_learnt_stages"],
+                      "l2_error_computed": None if steady else e["l2_error_computed"],
+                      "mean_predictor_error": e["mean_predictor_error"],
+                      "mean_predictor_error_l2": e["mean_predictor_error"] if steady else e["mean_predictor_error_l2"],
+                      "l2_samples": e["l2_samples"], "stage_train_errors": tr["stage_train_errors"],
+                      "stage_parameters": tr["stage_parameters"], "parameters": tr["parameters"],
+                      "train_seconds": train_seconds}
+            if not steady:  # the paper's Tables 8-9 match squared relative errors (docs/multistage.md)
+                record["l2_error_learnt_squared"] = [x * x for x in record["l2_error_learnt"]]
+                record["l2_error_computed_squared"] = record["l2_error_computed"] ** 2
+                record["affine"] = {"affine_error": e["affine_error"], "affine_error_l2": e["affine_error_l2"],
+                                    "l2_error_affine": e["l2_error_affine"]}
+            keep(record)
+            last = record["l2_error_learnt"][-1] if record["l2_error_learnt"] else None
+            print(f"{key}: eq. (7) {fmt(record['stage_errors'])}"
+                  + (f", eq. (8) {fmt(record['l2_error_learnt'])}" if last else "")
+                  + f" ({train_seconds:.0f} s)", flush=True)
+            return record
 
-        for table in sorted(set(args.tables) | {L2_TABLES[t] for t in args.tables if t in L2_TABLES}):
+        for table in tables:
             if table in TIME_TABLES:
                 problem, reductions = TIME_TABLES[table]
-                l2 = any(L2_TABLES[t] == table for t in args.tables if t in L2_TABLES)
-                for m1, r1 in VARIANTS:
-                    train(f"table{table}_m{m1}_r{r1}", args.time_data, problem, reductions, args.epochs,
-                          ["-m1", str(m1), "-r1", str(r1)], l2)
+                protocols = args.protocols if table in IMPROVED_TABLES else [x for x in args.protocols if x == "paper"]
+                for protocol in protocols:
+                    for m1, r1 in VARIANTS:
+                        run(f"table{table}_{slug(protocol)}_m{m1}_r{r1}", table, problem, protocol, args.time_data,
+                            reductions, args.epochs, ["-m1", str(m1), "-r1", str(r1)] + PROTOCOLS[protocol], m1, r1)
+                if table in BASELINE_TABLES:
+                    nstages = len(reductions.split(","))
+                    run(f"table{table}_one_stage_long", table, problem, f"one stage, {nstages}x epochs",
+                        args.time_data, reductions.split(",")[0], nstages * args.epochs,
+                        ["-m1", "30", "-r1", "10", "-stages", "1"], 30, 10)
+                    run(f"table{table}_paper_no_normalization", table, problem, "paper, no input normalization",
+                        args.time_data, reductions, args.epochs,
+                        ["-m1", "30", "-r1", "10", "-no_normalize"] + PROTOCOLS["paper"], 30, 10)
+                    first = done[f"table{table}_{slug(args.protocols[0])}_m30_r10"]
+                    keep({"key": f"table{table}_affine", "table": table, "problem": problem,
+                          "protocol": "affine least squares in xi", "stage_errors": [first["affine"]["affine_error"]],
+                          "stage_errors_l2": [first["affine"]["affine_error_l2"]],
+                          "l2_error_learnt": [first["affine"]["l2_error_affine"]],
+                          "l2_error_computed": first["l2_error_computed"],
+                          "mean_predictor_error": first["mean_predictor_error"],
+                          "mean_predictor_error_l2": first["mean_predictor_error_l2"], "parameters": 6 * 300})
             elif table in STEADY_TABLES:
-                train(f"table{table}", args.steady_data, "steady", STEADY_TABLES[table], args.steady_epochs, [], False)
+                for reading, data in zip(READINGS, (args.steady_data, args.steady_literal_data)):
+                    row = run(f"table{table}_paper_{reading}", table, "steady", "paper", data, STEADY_TABLES[table],
+                              args.steady_epochs, PROTOCOLS["paper"])
+                    row["reading"] = reading
+                    keep(row)
     write_json(args.out, result)
     print_tables(result, args.tables)
 
 
 def fmt(values):
-    return " / ".join("%.5f" % v for v in values)
+    return " / ".join("%.5f" % v for v in values) if values else "-"
 
 
 def print_tables(result, tables):
-    runs = result["runs"]
+    records = result["records"]
     for table in tables:
         if table in TIME_TABLES:
             problem, reductions = TIME_TABLES[table]
-            print(f"\nTable {table} ({problem}, {reductions}): test error of eq. (7) per stage")
-            print("| (m1, r1) | paper | ours | parameters (last stage) | train s |")
-            print("|---|---|---|---|---|")
-            for v, (m1, r1) in enumerate(VARIANTS):
-                r = runs.get(f"table{table}_m{m1}_r{r1}")
-                ours = fmt(r["stage_errors"]) if r else "not run"
-                params = r["stage_parameters"][-1] if r else ""
-                secs = "%.0f" % r["train_seconds"] if r else ""
-                print(f"| ({m1}, {r1}) | {fmt(PAPER[table][v])} | {ours} | {params} | {secs} |")
-            r = runs.get(f"table{table}_m30_r10")
-            if r:
-                print(f"mean predictor: paper {PAPER_MEAN[problem]}, ours {r['mean_predictor_error']:.5f}")
+            print(f"\nTable {table} ({problem}, {reductions}): eq. (8) per stage (headline), M-norm and eq. (7) per stage")
+            print("| protocol | (m1, r1) | eq. (8) ours | paper eq. (7) | ours eq. (7) | ours M-norm | computed | "
+                  "parameters | train s |")
+            print("|---|---|---|---|---|---|---|---|---|")
+            for r in (r for r in records if r["table"] == table):
+                v = VARIANTS.index((r["m1"], r["r1"])) if (r.get("m1"), r.get("r1")) in VARIANTS else None
+                paper = fmt(PAPER[table][v]) if v is not None and r["protocol"] == "paper" else ""
+                variant = f"({r['m1']}, {r['r1']})" if r.get("m1") else ""
+                print(f"| {r['protocol']} | {variant} | {fmt(r['l2_error_learnt'])} | {paper} | {fmt(r['stage_errors'])} | "
+                      f"{fmt(r['stage_errors_l2'])} | {r['l2_error_computed']:.2e} | {r['parameters']} | "
+                      f"{r.get('train_seconds', 0):.0f} |")
+            first = next((r for r in records if r["table"] == table), None)
+            if first:
+                print(f"mean predictor eq. (7): paper {PAPER_MEAN[problem]}, ours {first['mean_predictor_error']:.5f} "
+                      f"(M-norm {first['mean_predictor_error_l2']:.5f})")
         elif table in L2_TABLES:
             src = L2_TABLES[table]
-            print(f"\nTable {table}: relative L2 error of eq. (8), models of Table {src}")
-            print("| (m1, r1) | paper learnt | paper computed | ours learnt | ours computed |")
-            print("|---|---|---|---|---|")
-            for v, (m1, r1) in enumerate(VARIANTS):
-                r = runs.get(f"table{src}_m{m1}_r{r1}", {})
-                ours = ("%.5f | %.5f" % (r["l2_error_learnt"], r["l2_error_computed"])) if "l2_error_learnt" in r \
-                    else "not run | not run"
-                print(f"| ({m1}, {r1}) | {PAPER_L2[table][v]} | {PAPER_L2_COMPUTED[table]} | {ours} |")
+            print(f"\nTable {table}: eq. (8) of the last stage, models of Table {src} (paper: learnt, computed "
+                  f"{PAPER_L2_COMPUTED[table]})")
+            print("| protocol | (m1, r1) | paper learnt | ours learnt | ours computed | ours learnt^2 | ours computed^2 |")
+            print("|---|---|---|---|---|---|---|")
+            for r in (r for r in records if r["table"] == src and (r.get("m1"), r.get("r1")) in VARIANTS):
+                v = VARIANTS.index((r["m1"], r["r1"]))
+                print(f"| {r['protocol']} | ({r['m1']}, {r['r1']}) | {PAPER_L2[table][v]} | "
+                      f"{r['l2_error_learnt'][-1]:.5f} | {r['l2_error_computed']:.5f} | "
+                      f"{r['l2_error_learnt'][-1] ** 2:.2e} | {r['l2_error_computed'] ** 2:.2e} |")
         elif table in STEADY_TABLES:
-            r = runs.get(f"table{table}")
-            ours = fmt(r["stage_errors"]) if r else "not run"
-            mean = "%.5f" % r["mean_predictor_error"] if r else ""
-            print(f"\nTable {table} (steady, {STEADY_TABLES[table]}): paper {fmt(PAPER_STEADY[table])}, ours {ours} "
-                  f"(mean predictor paper 0.33, ours {mean})")
+            for r in (r for r in records if r["table"] == table):
+                print(f"\nTable {table} (steady, {STEADY_TABLES[table]}, {r.get('reading')} reading): paper "
+                      f"{fmt(PAPER_STEADY[table])}, ours {fmt(r['stage_errors'])} (mean predictor paper 0.33, ours "
+                      f"{r['mean_predictor_error']:.5f})")
     print("\nTable 5 (parameters of a stage with C_k): paper = ours by construction, checked by test_multistage")
     for (m1, r1), (a, b) in zip(VARIANTS, PAPER_TABLE5):
         print(f"| ({m1}, {r1}) | {a} | {b} |")

@@ -17,7 +17,7 @@ namespace {
 
 struct CemDatagenOptions {
   CommonOptions common;
-  std::string problems = "all";
+  std::string problems = "all", steady_kappa = "reject";
   PetscInt coarse_n = 10, fine_n = 100, modes = 3, oversampling = 3, samples = 1600, steps = 31;
   PetscReal final_time = 3.14159265358979323846, gamma = 20.0;
 };
@@ -34,6 +34,9 @@ PetscErrorCode read_options(MPI_Comm comm, CemDatagenOptions* o) {
   PetscCall(PetscOptionsInt("-samples", "Samples per problem (3/4 train, 1/4 test)", nullptr, o->samples, &o->samples, nullptr));
   PetscCall(PetscOptionsInt("-steps", "Backward Euler steps on [0, T]", nullptr, o->steps, &o->steps, nullptr));
   PetscCall(PetscOptionsReal("-T", "Final time", nullptr, o->final_time, &o->final_time, nullptr));
+  PetscCall(read_string(PetscOptionsObject, "-steady_kappa",
+                        "steady parameter ranges where kappa <= 0: reject (redraw) or literal (keep, direct solve)",
+                        &o->steady_kappa));
   PetscCall(PetscOptionsReal("-gamma", "Nonlinearity a = kappa exp(gamma u)", nullptr, o->gamma, &o->gamma, nullptr));
   PetscOptionsEnd();
   PetscFunctionReturn(0);
@@ -49,6 +52,7 @@ int run_cem_datagen(MPI_Comm comm) {
   o.common.validate();
   CemDatagenSettings s;
   parse_cem_problems(o.problems, s);
+  s.steady_reading = parse_steady_reading(o.steady_kappa);
   s.coarse_n = static_cast<int>(o.coarse_n);
   s.fine_n = static_cast<int>(o.fine_n);
   s.modes = static_cast<int>(o.modes);
@@ -74,6 +78,8 @@ int run_cem_datagen(MPI_Comm comm) {
   report["steps"] = s.steps;
   report["gamma"] = s.gamma;
   report["steady_rejected"] = r.steady_rejected;
+  report["steady_kappa"] = o.steady_kappa;
+  report["steady_nonpositive"] = r.steady_nonpositive;
   report["seconds"] = r.seconds;
   report["samples_per_second"] = s.samples / r.seconds;
   report["ranks"] = mpi_size(comm);

@@ -147,6 +147,7 @@ int run_solve(MPI_Comm comm, const FemOptions& o) {
   if (settings.kind == ProblemKind::Nonlinear) {
     report["gamma"] = settings.gamma;
     report["newton_iterations"] = solution.newton_iterations;
+    report["substeps"] = solution.substeps;
   }
   report["iterations"] = solution.linear_iterations;
   report["assembly_seconds"] = solution.assembly_seconds;
@@ -164,7 +165,8 @@ int run_solve(MPI_Comm comm, const FemOptions& o) {
     if (settings.kind != ProblemKind::Elliptic)
       std::printf("  T = %g, %d backward Euler steps\n", settings.final_time, solution.steps);
     if (settings.kind == ProblemKind::Nonlinear)
-      std::printf("  Newton iterations %lld (gamma = %g)\n", solution.newton_iterations, settings.gamma);
+      std::printf("  Newton iterations %lld (gamma = %g, %d steps split after a Newton failure)\n",
+                  solution.newton_iterations, settings.gamma, solution.substeps);
     std::printf("  linear iterations %lld, assembly %.3f s, solve %.3f s\n", solution.linear_iterations,
                 solution.assembly_seconds, solution.solve_seconds);
     std::printf("  max |u| = %.6e, ||u||_L2 = %.6e\n", static_cast<double>(u_max), static_cast<double>(u_l2));

@@ -22,5 +22,6 @@ int run_train(MPI_Comm comm, int argc, char** argv);
 int run_lod_merge(MPI_Comm comm, int argc, char** argv);
 int run_mrcae_data(MPI_Comm comm, int argc, char** argv);
 int run_mrcae_eval(MPI_Comm comm, int argc, char** argv);
+int run_cem_baselines(MPI_Comm comm, int argc, char** argv);
 
 }  // namespace neurhom::app

@@ -48,8 +48,8 @@ const char* const kUsage =
     "methods (METHOD VERB; the older one-word spellings in brackets keep working):\n"
     "  compression datagen|merge|train|eval   operator compression, Kroepfl, Maier, Peterseim 2022\n"
     "            [lod-datagen, lod-merge, train -model compression, compress-eval]\n"
-    "  multistage  datagen|train|eval         multi-stage networks on CEM reduced models\n"
-    "            [cem-datagen, train -model multistage, multistage-eval]\n"
+    "  multistage  datagen|baselines|train|eval  multi-stage networks on CEM reduced models\n"
+    "            [cem-datagen, cem-baselines, train -model multistage, multistage-eval]\n"
     "  nhpinn      reference|train            homogenization-based PINNs (train also evaluates e1..e4)\n"
     "            [homog, nhpinn]\n"
     "  deepritz    train|eval                 Deep Ritz LOD correctors\n"
@@ -78,6 +78,7 @@ const Command kCommands[] = {
     {"train", nullptr, neurhom::app::run_train},
     {"mrcae-data", nullptr, neurhom::app::run_mrcae_data},
     {"mrcae-eval", nullptr, neurhom::app::run_mrcae_eval},
+    {"cem-baselines", nullptr, neurhom::app::run_cem_baselines},
 #endif
 #if defined(NEURHOM_WITH_TORCH) && defined(NEURHOM_WITH_PETSC)
     {"compress-eval", neurhom::app::run_compress_eval, nullptr},
@@ -99,7 +100,8 @@ const MethodVerb kMethodVerbs[] = {
     {"compression", "datagen", "lod-datagen", nullptr},  {"compression", "merge", "lod-merge", nullptr},
     {"compression", "train", "train", "compression"},    {"compression", "eval", "compress-eval", nullptr},
     {"multistage", "datagen", "cem-datagen", nullptr},   {"multistage", "train", "train", "multistage"},
-    {"multistage", "eval", "multistage-eval", nullptr},  {"nhpinn", "reference", "homog", nullptr},
+    {"multistage", "eval", "multistage-eval", nullptr},  {"multistage", "baselines", "cem-baselines", nullptr},
+    {"nhpinn", "reference", "homog", nullptr},
     {"nhpinn", "train", "nhpinn", nullptr},              {"deepritz", "train", "train", "deepritz"},
     {"deepritz", "eval", "deepritz-eval", nullptr},      {"mrcae", "datagen", "mrcae-data", nullptr},
     {"mrcae", "train", "train", "mrcae"},                {"mrcae", "eval", "mrcae-eval", nullptr},

@@ -42,7 +42,22 @@ double steady_kappa_component(int j, double x1, double x2, const double p[3], do
   return std::exp(x1 * x2 + p[2]) * std::cos(2 * kPi * x1 / eps) * std::sin(2 * kPi * x2 / eps);
 }
 
-SteadyParameters draw_steady_parameters(std::uint64_t seed, long n) {
+SteadyReading parse_steady_reading(const std::string& name) {
+  if (name == "reject") return SteadyReading::Reject;
+  if (name == "literal") return SteadyReading::Literal;
+  throw Error("unknown reading '" + name + "' (-steady_kappa); known: reject, literal");
+}
+
+std::string to_string(SteadyReading reading) { return reading == SteadyReading::Reject ? "reject" : "literal"; }
+
+double steady_kappa_min(const double p[3], long n) {
+  double lowest = std::numeric_limits<double>::infinity();
+  for (long cy = 0; cy < n; ++cy)
+    for (long cx = 0; cx < n; ++cx) lowest = std::min(lowest, steady_kappa((cx + 0.5) / n, (cy + 0.5) / n, p));
+  return lowest;
+}
+
+SteadyParameters draw_steady_parameters(std::uint64_t seed, long n, SteadyReading reading) {
   SteadyParameters draw;
   SplitMix64 rng(seed);
   double* p = draw.p.data();
@@ -50,10 +65,7 @@ SteadyParameters draw_steady_parameters(std::uint64_t seed, long n) {
     p[0] = rng.uniform(-2.0, 2.0);
     p[1] = rng.uniform(-1.2, 1.2);
     p[2] = rng.uniform(-1.5, 1.5);
-    double lowest = std::numeric_limits<double>::infinity();
-    for (long cy = 0; cy < n; ++cy)
-      for (long cx = 0; cx < n; ++cx) lowest = std::min(lowest, steady_kappa((cx + 0.5) / n, (cy + 0.5) / n, p));
-    if (lowest > 0) return draw;
+    if (reading == SteadyReading::Literal || steady_kappa_min(p, n) > 0) return draw;
     ++draw.rejected;
     if (draw.rejected > 100000) throw LocalError("steady coefficient: no admissible parameters in 100000 draws");
   }

@@ -2,10 +2,16 @@
 //
 // Per step, SNES solves R(u) = M (u - u^n) + dt (N(u) - F(t_{n+1})) = 0, with boundary rows
 // replaced by R_i = u_i; N and its Jacobian come from nonlinear_operator.hpp.
+// A step whose Newton iteration fails (line search, divergence, NaN) is retried from u^n as
+// two backward Euler half steps, recursively up to kMaxHalvings times (2^8 = 256 sub-steps of
+// one step): the solution is then reported at the same time levels, with a smaller local step
+// where the nonlinearity needed it (counted in FemSolution::substeps). Steps that converge are
+// untouched, so results of problems that never fail do not change.
 #include "neurhom/fem/nonlinear_solve.hpp"
 
 #include <cmath>
 #include <exception>
+#include <functional>
 
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/progress.hpp"
@@ -18,6 +24,8 @@
 namespace neurhom {
 
 namespace {
+
+constexpr int kMaxHalvings = 8;
 
 struct StepContext {
   const StructuredGrid* grid;
@@ -95,25 +103,42 @@ void solve_nonlinear(const StructuredGrid& grid, const FemInputs& inputs, const 
   timer.reset();
   TimeSeries series(grid, inputs, settings, solution);
   Progress progress("fem", "step", settings.steps, grid.comm());
-  for (int step = 1; step <= settings.steps; ++step) {
-    const double t = step * dt;
+  PetscInt newton_total = 0;
+  // Advances solution.u from t0 by h (one backward Euler step; on a Newton failure two half
+  // steps from the same start). Returns the Newton iterations; throws after kMaxHalvings.
+  std::function<PetscInt(double, double, int, int)> advance = [&](double t0, double h, int halvings,
+                                                                  int step) -> PetscInt {
+    context.dt = h;
     NH_PETSC(VecCopy(solution.u, u_old));
-    assemble_load(grid, *inputs.source, t, dt_load);
-    NH_PETSC(VecScale(dt_load, dt));
+    assemble_load(grid, *inputs.source, t0 + h, dt_load);
+    NH_PETSC(VecScale(dt_load, h));
     NH_PETSC(SNESSolve(snes, nullptr, solution.u));
     SNESConvergedReason reason;
     NH_PETSC(SNESGetConvergedReason(snes, &reason));
     PetscInt newton = 0, linear = 0;
     NH_PETSC(SNESGetIterationNumber(snes, &newton));
     NH_PETSC(SNESGetLinearSolveIterations(snes, &linear));
-    if (reason < 0)
-      throw Error("Newton did not converge at time step " + std::to_string(step) + " (t = " + format_number(t) +
-                  "): " + SNESConvergedReasons[reason] + "; try more -steps or other -nl_snes_* options");
-    solution.newton_iterations += newton;
     solution.linear_iterations += linear;
+    if (reason >= 0) return newton;
+    if (halvings == kMaxHalvings)
+      throw Error("Newton did not converge at time step " + std::to_string(step) + " (t = " +
+                  format_number(step * dt) + ") even with " + std::to_string(1 << kMaxHalvings) +
+                  " sub-steps: " + SNESConvergedReasons[reason] + "; try more -steps or other -nl_snes_* options");
+    OwnedVec start = grid.create_vector();
+    NH_PETSC(VecCopy(u_old, start));
+    NH_PETSC(VecCopy(start, solution.u));
+    solution.substeps += 1;
+    const PetscInt first = advance(t0, h / 2, halvings + 1, step);
+    return newton + first + advance(t0 + h / 2, h / 2, halvings + 1, step);
+  };
+  for (int step = 1; step <= settings.steps; ++step) {
+    const double t = step * dt;
+    const PetscInt newton = advance(t - dt, dt, 0, step);
+    newton_total += newton;
     series.after_step(step, t);
     if (settings.show_progress) progress.update(step, "Newton its " + std::to_string(newton));
   }
+  solution.newton_iterations += newton_total;
   if (settings.show_progress) progress.finish();
   solution.steps = settings.steps;
   solution.solve_seconds = timer.seconds();

@@ -13,6 +13,7 @@
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/hdf5_file.hpp"
 #include "neurhom/methods/multistage/net/affine_baseline.hpp"
+#include "neurhom/methods/multistage/net/coarse_l2_errors.hpp"
 #include "neurhom/methods/multistage/net/multistage_training.hpp"
 #include "neurhom/nn/trainer.hpp"
 #include "multistage_fixture.hpp"
@@ -292,4 +293,27 @@ BOOST_AUTO_TEST_CASE(affine_baseline_recovers_an_affine_target_to_round_off) {
   const AffineBaseline square(xi, (xi * xi).sum(1, true));
   BOOST_TEST((square.predict(test) - (test * test).sum(1, true)).abs().max().item<double>() > 1e-3);
   BOOST_CHECK_THROW(AffineBaseline(xi.slice(0, 0, 5), xi.slice(0, 0, 5)), Error);
+}
+
+BOOST_AUTO_TEST_CASE(stored_moment_errors_equal_the_direct_fine_computation) {
+  // A random "fine space" of 60 nodes, an SPD mass matrix M, a basis R of 8 functions, fine
+  // solutions u and coefficient vectors c: eq. (8) and the M-norm error from R'MR, R'Mu, ||u||_M
+  // (what a dataset stores) equal sqrt((Rc - u)' M (Rc - u)) / ||u||_M computed on the fine nodes.
+  torch::manual_seed(5);
+  const torch::Tensor a = torch::randn({60, 60}, torch::kFloat64);
+  const torch::Tensor m = a.mm(a.t()) / 60 + torch::eye(60, torch::kFloat64);
+  const torch::Tensor r = torch::randn({60, 8}, torch::kFloat64), u = torch::randn({5, 60}, torch::kFloat64);
+  const torch::Tensor y = torch::randn({5, 8}, torch::kFloat64), c = y + 0.01 * torch::randn({5, 8}, torch::kFloat64);
+  const torch::Tensor g = r.t().mm(m).mm(r), moments = u.mm(m).mm(r);
+  const auto m_norm = [&](const torch::Tensor& v) { return (v.mm(m) * v).sum(1).sqrt(); };  // rows of fine vectors
+  const torch::Tensor norms = m_norm(u);
+  const torch::Tensor direct_l2 = m_norm(c.mm(r.t()) - u) / norms;
+  BOOST_TEST((relative_l2_errors(c, g, moments, norms) - direct_l2).abs().max().item<double>() < 1e-12);
+  const torch::Tensor direct_mass = m_norm((c - y).mm(r.t())) / m_norm(y.mm(r.t()));
+  BOOST_TEST((relative_mass_norm_errors(c, y, g) - direct_mass).abs().max().item<double>() < 1e-12);
+  // a target exactly in the span: zero error up to round-off
+  const torch::Tensor in_span = y.mm(r.t());
+  BOOST_TEST(relative_l2_errors(y, g, in_span.mm(m).mm(r), m_norm(in_span)).abs().max().item<double>() < 1e-6);
+  BOOST_CHECK_THROW(relative_l2_errors(c.slice(1, 0, 7), g, moments, norms), Error);
+  BOOST_CHECK_THROW(relative_mass_norm_errors(c, y.slice(0, 0, 4), g), Error);
 }

@@ -2,7 +2,9 @@
 //  * Newton converges in a few iterations per step (quadratic convergence, exact Jacobian);
 //  * in time it matches a fine reference (2048 steps) with first-order convergence, as
 //    backward Euler should: the error ratio between dt and dt/2 is close to 2;
-//  * gamma = 0 reproduces the linear parabolic solver.
+//  * gamma = 0 reproduces the linear parabolic solver;
+//  * a step whose Newton iteration fails is split into half steps (and steps that converge
+//    are never split).
 #define BOOST_TEST_MODULE nonlinear
 #include <boost/test/unit_test.hpp>
 #include <cmath>
@@ -59,6 +61,7 @@ BOOST_AUTO_TEST_CASE(newton_converges_and_first_order_in_time) {
   for (int steps : {8, 16, 32, 64}) {
     const FemSolution s = setup.solve(ProblemKind::Nonlinear, steps, gamma);
     const double newton_per_step = static_cast<double>(s.newton_iterations) / steps;
+    BOOST_TEST(s.substeps == 0);
     BOOST_TEST(newton_per_step <= 6.0);  // quadratic convergence from the previous step
     const double error = difference(s.u, reference.u);
     BOOST_TEST_MESSAGE("steps " << steps << ": relative error vs 2048 steps " << error << ", Newton/step "
@@ -81,4 +84,16 @@ BOOST_AUTO_TEST_CASE(gamma_zero_is_the_linear_problem) {
   const FemSolution nonlinear = setup.solve(ProblemKind::Nonlinear, 10, 0.0);
   BOOST_TEST(difference(nonlinear.u, linear.u) < 1e-10);
   BOOST_TEST(nonlinear.newton_iterations <= 2 * 10);  // one Newton step solves a linear problem
+}
+
+BOOST_AUTO_TEST_CASE(a_failing_newton_step_is_split_into_half_steps) {
+  // gamma = 200 in one step to T = 1: Newton from u = 0 fails (before 2026-12-08 this was an
+  // error); split into half steps, recursively, the solve completes with a finite solution.
+  const Setup setup;
+  const FemSolution s = setup.solve(ProblemKind::Nonlinear, 1, 200.0);
+  BOOST_TEST(s.substeps > 0);
+  BOOST_TEST(s.steps == 1);
+  PetscReal norm = 0;
+  NH_PETSC(VecNorm(s.u, NORM_2, &norm));
+  BOOST_TEST((std::isfinite(norm) && norm > 0));
 }

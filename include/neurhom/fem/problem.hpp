@@ -52,6 +52,7 @@ struct FemSolution {
   std::vector<OwnedVec> snapshots;
   long long linear_iterations = 0;
   long long newton_iterations = 0;
+  int substeps = 0;                    // nonlinear: steps split in two after a Newton failure
   int steps = 0;
   double assembly_seconds = 0;
   double solve_seconds = 0;

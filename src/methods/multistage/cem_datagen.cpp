@@ -46,7 +46,7 @@ std::vector<double> pooled_source(const Source& f, double t, int fine_n, int r) 
 
 struct TimeRow {
   long long seed = 0;
-  std::vector<double> xi, projected, modes, pooled, linear_target, nonlinear_target;
+  std::vector<double> xi, projected, modes, pooled, linear_target, nonlinear_target, linear_moment, nonlinear_moment;
   double linear_norm = 0, nonlinear_norm = 0;
 };
 
@@ -78,20 +78,24 @@ TimeRow time_sample(const CemTimeSampler& c, std::uint64_t seed) {
     const OwnedVec u = c.fine_solution(seed, ProblemKind::Parabolic);
     row.linear_target = c.project(u);
     row.linear_norm = c.l2_norm(u);
+    row.linear_moment = c.moment(u);
   }
   if (s.nonlinear) {
     const OwnedVec u = c.fine_solution(seed, ProblemKind::Nonlinear);
     row.nonlinear_target = c.project(u);
     row.nonlinear_norm = c.l2_norm(u);
+    row.nonlinear_moment = c.moment(u);
   }
   return row;
 }
 
 // Each rank solves its block of a split's samples on PETSC_COMM_SELF; all ranks write one row
-// per round with collective hyperslab writes (a rank without a sample writes 0 rows).
+// per round with collective hyperslab writes (a rank without a sample writes 0 rows). A sample
+// that fails on one rank (e.g. Newton diverging) fails the whole run with its message on every
+// rank, instead of leaving the other ranks waiting in the collective write.
 template <class Solve, class Write>
-void write_split_rows(MPI_Comm comm, int rows_in_split, Progress& progress, long long& done, bool show_progress,
-                      Solve solve, Write write) {
+void write_split_rows(MPI_Comm comm, const std::string& what, int rows_in_split, Progress& progress, long long& done,
+                      bool show_progress, Solve solve, Write write) {
   const int size = mpi_size(comm);
   const Block block = block_of(rows_in_split, comm);
   const long rounds = (rows_in_split + size - 1) / size;
@@ -99,7 +103,16 @@ void write_split_rows(MPI_Comm comm, int rows_in_split, Progress& progress, long
     const long index = block.begin + j;
     const bool mine = index < block.end;
     const hs first = static_cast<hs>(mine ? index : 0), rows = mine ? 1 : 0;
-    write(first, rows, solve(mine, static_cast<int>(mine ? index : 0)));
+    decltype(solve(mine, 0)) row;
+    std::string failure;
+    try {
+      row = solve(mine, static_cast<int>(mine ? index : 0));
+    } catch (const std::exception& e) {
+      failure = what + " " + std::to_string(index) + ": " + e.what();
+    }
+    const int failed = first_rank_with(comm, !failure.empty());
+    if (failed >= 0) throw Error(broadcast_string(comm, failed, failure));
+    write(first, rows, row);
     done += std::min<long long>(size, rows_in_split - j * size);
     if (show_progress) progress.update(done);
   }
@@ -112,7 +125,8 @@ void write_time_rows(MPI_Comm comm, Hdf5File& file, const CemDatasetMeta& meta, 
     const std::string base = cem_group(false, split);
     const int offset = split == 0 ? 0 : meta.train;
     write_split_rows(
-        comm, meta.split_rows(split), progress, done, show_progress,
+        comm, std::string(split == 0 ? "training" : "test") + " sample", meta.split_rows(split), progress, done,
+        show_progress,
         [&](bool mine, int index) {
           return mine ? time_sample(context, sample_seed(meta.seed, 0, offset + index)) : TimeRow();
         },
@@ -125,38 +139,46 @@ void write_time_rows(MPI_Comm comm, Hdf5File& file, const CemDatasetMeta& meta, 
           if (meta.linear) {
             file.write_rows(base + "linear_target", first, rows, row.linear_target.data());
             file.write_rows(base + "linear_fine_norm", first, rows, &row.linear_norm);
+            file.write_rows(base + "linear_fine_moment", first, rows, row.linear_moment.data());
           }
           if (meta.nonlinear) {
             file.write_rows(base + "nonlinear_target", first, rows, row.nonlinear_target.data());
             file.write_rows(base + "nonlinear_fine_norm", first, rows, &row.nonlinear_norm);
+            file.write_rows(base + "nonlinear_fine_moment", first, rows, row.nonlinear_moment.data());
           }
         });
   }
 }
 
-// The steady-state rows (Sec. 5, no CEM) of both splits; returns the rejected draws (all ranks).
-long long write_steady_rows(MPI_Comm comm, Hdf5File& file, const CemDatasetMeta& meta, Progress& progress,
-                            long long& done, bool show_progress) {
+// The steady-state rows (Sec. 5, no CEM) of both splits; counts (all ranks) the rejected draws
+// and the samples whose kappa is not positive somewhere (literal reading).
+void write_steady_rows(MPI_Comm comm, Hdf5File& file, const CemDatasetMeta& meta, Progress& progress,
+                       long long& done, bool show_progress, CemDatagenResult& result) {
   const StructuredGrid grid(PETSC_COMM_SELF, meta.fine_n);
-  long long rejected = 0;
+  long long rejected = 0, nonpositive = 0;
   for (int split = 0; split < 2; ++split) {
     const std::string base = cem_group(true, split);
     const int offset = split == 0 ? 0 : meta.train;
     write_split_rows(
-        comm, meta.split_rows(split), progress, done, show_progress,
+        comm, std::string(split == 0 ? "steady training" : "steady test") + " sample", meta.split_rows(split), progress,
+        done, show_progress,
         [&](bool mine, int index) {
-          return mine ? solve_steady_sample(grid, meta.coarse_n, sample_seed(meta.seed, 1, offset + index))
+          return mine ? solve_steady_sample(grid, meta.coarse_n, sample_seed(meta.seed, 1, offset + index),
+                                            parse_steady_reading(meta.steady_kappa))
                       : SteadySample();
         },
         [&](hs first, hs rows, const SteadySample& row) {
           rejected += row.rejected;
+          nonpositive += rows > 0 && row.kappa_min <= 0 ? 1 : 0;
           file.write_rows(base + "p", first, rows, row.p.data());
           file.write_rows(base + "features", first, rows, row.features.data());
           file.write_rows(base + "pooled_kappa", first, rows, row.pooled_kappa.data());
           file.write_rows(base + "target", first, rows, row.target.data());
+          file.write_rows(base + "kappa_min", first, rows, &row.kappa_min);
         });
   }
-  return sum_ranks(comm, rejected);
+  result.steady_rejected = sum_ranks(comm, rejected);
+  result.steady_nonpositive = sum_ranks(comm, nonpositive);
 }
 
 }  // namespace
@@ -198,6 +220,7 @@ CemDatagenResult generate_cem_dataset(MPI_Comm comm, const CemDatagenSettings& s
   meta.linear = s.linear;
   meta.nonlinear = s.nonlinear;
   meta.steady = s.steady;
+  meta.steady_kappa = to_string(s.steady_reading);
   meta.source = "paper-cem (eq. 5), t_n = n T / steps, n = 1..steps";
   CemDatagenResult result;
   result.train = meta.train;
@@ -225,9 +248,10 @@ CemDatagenResult generate_cem_dataset(MPI_Comm comm, const CemDatagenSettings& s
     Progress progress("cem-datagen", "sample", total, comm, 2.0);
     long long done = 0;
     if (meta.time_data()) write_time_rows(comm, file, meta, *context, progress, done, s.show_progress);
-    if (s.steady) result.steady_rejected = write_steady_rows(comm, file, meta, progress, done, s.show_progress);
+    if (s.steady) write_steady_rows(comm, file, meta, progress, done, s.show_progress, result);
     if (s.show_progress) progress.finish();
     file.set_attribute("/", "steady_rejected", result.steady_rejected);
+    file.set_attribute("/", "steady_nonpositive", result.steady_nonpositive);
   }
   atomic.commit();
   result.seconds = max_ranks(comm, timer.seconds());

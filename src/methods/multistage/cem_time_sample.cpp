@@ -53,6 +53,12 @@ std::vector<double> CemTimeSampler::project(Vec u) const {
 
 double CemTimeSampler::l2_norm(Vec u) const { return matrix_norm(mass_, u); }
 
+std::vector<double> CemTimeSampler::moment(Vec u) const {
+  OwnedVec mu = grid_.create_vector();
+  NH_PETSC(MatMult(mass_, u, mu));
+  return local_values(space_->restrict_vector(mu));
+}
+
 double CemTimeSampler::l2_distance(const std::vector<double>& coarse, Vec u) const {
   OwnedVec c = space_->create_coarse_vector();
   set_local_values(coarse, c);

@@ -2,14 +2,16 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
 
 #include "neurhom/methods/multistage/cem_time_sample.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/hdf5_file.hpp"
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/core/progress.hpp"
-#include "neurhom/methods/multistage/net/affine_baseline.hpp"
+#include "neurhom/methods/multistage/net/cem_baselines.hpp"
 #include "neurhom/methods/multistage/net/cem_dataset.hpp"
+#include "neurhom/methods/multistage/net/coarse_l2_errors.hpp"
 #include "neurhom/fem/field_output.hpp"
 #include "neurhom/methods/multistage/net/multistage_training.hpp"
 
@@ -89,59 +91,67 @@ MultistageEvalResult evaluate_multistage(MPI_Comm comm, const MultistageEvalSett
     require(s.field_sample < test.rows(), "-field_sample " + std::to_string(s.field_sample) + " is outside the " +
                                               std::to_string(test.rows()) + " test rows");
   if (time_data) {
-    const auto xi = [&](int split, std::int64_t rows) {
-      const std::vector<double> v = file.read_all(cem_group(false, split) + "xi");
-      require(static_cast<std::int64_t>(v.size()) % rows == 0, "'" + s.data + "': xi does not match the rows");
-      return torch::tensor(v, torch::kFloat64).reshape({rows, -1});
-    };
-    const torch::Tensor affine = AffineBaseline(xi(0, train.rows()), train.targets).predict(xi(1, test.rows()));
-    r.affine_error = mean_relative_l2(affine, test.targets);
-    const CemDatagenSettings setting = dataset_setting(meta, s, arch.problem);
-    const CemTimeSampler sampler(setting);
-    require(sampler.kappa().describe() == meta.coefficient,
-            "the coefficient options (-coef ...) build '" + sampler.kappa().describe() + "', but '" + s.data +
-                "' was generated with '" + meta.coefficient + "'");
-    const int rank = mpi_rank(comm), size = mpi_size(comm);
+    const CemBaselines baselines = cem_baselines(file, meta, arch.problem);
+    const torch::Tensor& affine = baselines.affine_prediction;
+    r.affine_error = baselines.affine_error;
+    const bool has_mass = file.has_dataset("/time/coarse_mass");
+    require(s.l2_from == "auto" || s.l2_from == "data" || s.l2_from == "solves",
+            "unknown -l2_from '" + s.l2_from + "'; known: auto, data, solves");
+    require(s.l2_from != "data" || (meta.fine_moments && has_mass),
+            "-l2_from data: '" + s.data + "' lacks /time/coarse_mass or the fine moments (regenerate it with cem-datagen)");
+    const bool from_data = s.l2_from == "data" || (s.l2_from == "auto" && meta.fine_moments && has_mass);
+    r.l2_source = from_data ? "data" : "solves";
+    // The fine grid and the CEM space are rebuilt only for fine solves, fields, or old files.
+    std::unique_ptr<CemTimeSampler> sampler;
+    if (!from_data || !has_mass || write_fields) {
+      sampler = std::make_unique<CemTimeSampler>(dataset_setting(meta, s, arch.problem));
+      require(sampler->kappa().describe() == meta.coefficient,
+              "the coefficient options (-coef ...) build '" + sampler->kappa().describe() + "', but '" + s.data +
+                  "' was generated with '" + meta.coefficient + "'");
+    }
+    const auto dim = static_cast<std::int64_t>(meta.dim_vms());
+    const torch::Tensor coarse_mass =
+        has_mass ? baselines.coarse_mass
+                 : torch::tensor(sampler->coarse_mass_dense(), torch::kFloat64).reshape({dim, dim});
     const int stages = static_cast<int>(predictions.size());
-    // eq. (7) in the M-norm over all test rows (no fine solves: R'MR once)
-    {
-      const torch::Tensor mean = train.targets.mean(0, true).expand_as(test.targets).contiguous();
-      std::vector<double> sums(static_cast<size_t>(stages + 2), 0.0);  // stages..., mean, affine
-      for (std::int64_t i = rank; i < test.rows(); i += size) {
-        const std::vector<double> target = row_values(test.targets, i);
-        const double norm = sampler.coarse_l2_norm(target);
-        const auto relative = [&](const torch::Tensor& t) {
-          std::vector<double> d = row_values(t, i);
-          for (size_t k = 0; k < d.size(); ++k) d[k] -= target[k];
-          return sampler.coarse_l2_norm(d) / norm;
-        };
-        for (int k = 0; k < stages; ++k) sums[static_cast<size_t>(k)] += relative(predictions[static_cast<size_t>(k)]);
-        sums[static_cast<size_t>(stages)] += relative(mean);
-        sums.back() += relative(affine);
-      }
-      MPI_Allreduce(MPI_IN_PLACE, sums.data(), stages + 2, MPI_DOUBLE, MPI_SUM, comm);
-      const double rows = static_cast<double>(test.rows());
-      for (int k = 0; k < stages; ++k) r.stage_errors_l2.push_back(sums[static_cast<size_t>(k)] / rows);
-      r.mean_predictor_error_l2 = sums[static_cast<size_t>(stages)] / rows;
-      r.affine_error_l2 = sums.back() / rows;
-    }
-    // eq. (8) per stage on `l2_samples` rows (fine solves)
-    const ProblemKind kind = arch.problem == "linear" ? ProblemKind::Parabolic : ProblemKind::Nonlinear;
+    // eq. (7) in the M-norm over all test rows
+    const auto mass_norm_error = [&](const torch::Tensor& c) {
+      return relative_mass_norm_errors(c, test.targets, coarse_mass).mean().item<double>();
+    };
+    for (const auto& p : predictions) r.stage_errors_l2.push_back(mass_norm_error(p));
+    r.mean_predictor_error_l2 = mass_norm_error(baselines.mean_prediction);
+    r.affine_error_l2 = mass_norm_error(affine);
     std::vector<double> sums(static_cast<size_t>(stages + 2), 0.0);  // stages..., computed, affine
-    Progress progress("multistage-eval", "fine solve", r.l2_samples, comm, 2.0);
-    for (int i = 0; i < r.l2_samples; ++i) {
-      if (i % size == rank) {
-        const OwnedVec u = sampler.fine_solution(static_cast<std::uint64_t>(test.sample_seeds[i].item<std::int64_t>()), kind);
-        const double norm = sampler.l2_norm(u);
-        for (int k = 0; k < stages; ++k)
-          sums[static_cast<size_t>(k)] += sampler.l2_distance(row_values(predictions[static_cast<size_t>(k)], i), u) / norm;
-        sums[static_cast<size_t>(stages)] += sampler.l2_distance(row_values(test.targets, i), u) / norm;
-        sums.back() += sampler.l2_distance(row_values(affine, i), u) / norm;
+    if (from_data) {  // eq. (8) on every test row from R'MR, R'M u_h and ||u_h||
+      r.l2_samples = static_cast<int>(test.rows());
+      const std::string g = cem_group(false, 1) + arch.problem;
+      const torch::Tensor moments = read_cem_rows(file, g + "_fine_moment", test.rows());
+      const torch::Tensor norms = read_cem_rows(file, g + "_fine_norm", test.rows());
+      for (int k = 0; k < stages; ++k)
+        sums[static_cast<size_t>(k)] =
+            relative_l2_errors(predictions[static_cast<size_t>(k)], coarse_mass, moments, norms).sum().item<double>();
+      sums[static_cast<size_t>(stages)] = baselines.l2_error_computed * r.l2_samples;
+      sums.back() = baselines.l2_error_affine * r.l2_samples;
+    } else {  // eq. (8) per stage on `l2_samples` rows (fine solves, shared over the ranks)
+      const int rank = mpi_rank(comm), size = mpi_size(comm);
+      const ProblemKind kind = arch.problem == "linear" ? ProblemKind::Parabolic : ProblemKind::Nonlinear;
+      Progress progress("multistage-eval", "fine solve", r.l2_samples, comm, 2.0);
+      for (int i = 0; i < r.l2_samples; ++i) {
+        if (i % size == rank) {
+          const OwnedVec u =
+              sampler->fine_solution(static_cast<std::uint64_t>(test.sample_seeds[i].item<std::int64_t>()), kind);
+          const double norm = sampler->l2_norm(u);
+          for (int k = 0; k < stages; ++k)
+            sums[static_cast<size_t>(k)] +=
+                sampler->l2_distance(row_values(predictions[static_cast<size_t>(k)], i), u) / norm;
+          sums[static_cast<size_t>(stages)] += sampler->l2_distance(row_values(test.targets, i), u) / norm;
+          sums.back() += sampler->l2_distance(row_values(affine, i), u) / norm;
+        }
+        if (i % size == size - 1 || i + 1 == r.l2_samples) progress.update(i + 1);
       }
-      if (i % size == size - 1 || i + 1 == r.l2_samples) progress.update(i + 1);
+      progress.finish();
+      MPI_Allreduce(MPI_IN_PLACE, sums.data(), stages + 2, MPI_DOUBLE, MPI_SUM, comm);
     }
-    progress.finish();
-    MPI_Allreduce(MPI_IN_PLACE, sums.data(), stages + 2, MPI_DOUBLE, MPI_SUM, comm);
     if (r.l2_samples > 0) {
       for (int k = 0; k < stages; ++k) r.l2_error_learnt_stages.push_back(sums[static_cast<size_t>(k)] / r.l2_samples);
       r.l2_error_learnt = r.l2_error_learnt_stages.back();
@@ -151,14 +161,15 @@ MultistageEvalResult evaluate_multistage(MPI_Comm comm, const MultistageEvalSett
     const torch::Tensor& last = predictions.back();
     if (write_fields) {  // rank 0 solves the sample; written on a grid of PETSC_COMM_SELF by rank 0
       if (is_root(comm)) {
+        const ProblemKind kind = arch.problem == "linear" ? ProblemKind::Parabolic : ProblemKind::Nonlinear;
         const OwnedVec u =
-            sampler.fine_solution(static_cast<std::uint64_t>(test.sample_seeds[s.field_sample].item<std::int64_t>()), kind);
-        OwnedVec learnt = sampler.grid().create_vector(), error = sampler.grid().create_vector();
-        OwnedVec c = sampler.space().create_coarse_vector();
+            sampler->fine_solution(static_cast<std::uint64_t>(test.sample_seeds[s.field_sample].item<std::int64_t>()), kind);
+        OwnedVec learnt = sampler->grid().create_vector(), error = sampler->grid().create_vector();
+        OwnedVec c = sampler->space().create_coarse_vector();
         set_local_values(row_values(last, s.field_sample), c);
-        sampler.space().prolong(c, learnt);
+        sampler->space().prolong(c, learnt);
         NH_PETSC(VecWAXPY(error, -1.0, u, learnt));
-        FieldWriter out(s.fields, sampler.grid());
+        FieldWriter out(s.fields, sampler->grid());
         out.write_nodes("learnt", learnt);
         out.write_nodes("fine", u);
         out.write_nodes("error", error);
@@ -190,6 +201,7 @@ Json to_json(const MultistageEvalResult& r) {
   report["stage_parameters"] = Json::array_of(stage_parameters);
   report["test_rows"] = r.test_rows;
   report["l2_samples"] = r.l2_samples;
+  if (!r.l2_source.empty()) report["l2_source"] = r.l2_source;
   report["l2_error_learnt"] = r.l2_error_learnt;
   report["l2_error_learnt_stages"] = Json::array_of(r.l2_error_learnt_stages);
   report["l2_error_computed"] = r.l2_error_computed;

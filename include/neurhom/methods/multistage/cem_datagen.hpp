@@ -11,10 +11,12 @@
 //   source_pooled[n][.]      = max-pool (pool = stride = r) of f(t_n) at the fine cell centres
 //   {linear,nonlinear}_target = u_H(T) = (R'R)^{-1} R' u_h(T)   (fine FEM solution u_h)
 //   {linear,nonlinear}_fine_norm = ||u_h(T)||_L2
+//   {linear,nonlinear}_fine_moment = R'M u_h(T)  (eq. (8) from the file, no fine re-solve)
 // The CEM space does not depend on the sample (kappa is fixed): computed once per rank.
 //
 // Steady-state data (Sec. 5, no CEM): per sample methods/multistage/steady_sample.hpp with the `steady`
-// coefficient family (coef/steady_coefficient.hpp): p, features, coarse-cell averages.
+// coefficient family (coef/steady_coefficient.hpp): p, features, coarse-cell averages, in the
+// reading `steady_reading` of the paper's parameter ranges (-steady_kappa reject|literal).
 //
 // File layout and splits: methods/multistage/net/cem_dataset.hpp. Samples are split in contiguous blocks over
 // the ranks; each solves its samples on PETSC_COMM_SELF and all ranks write one row per round
@@ -38,6 +40,7 @@ struct CemDatagenSettings {
   std::uint64_t seed = 1;
   CoefficientOptions coefficient;  // default: channels, contrast 1e4
   bool linear = true, nonlinear = true, steady = true;
+  SteadyReading steady_reading = SteadyReading::Reject;
   std::string output;
   bool show_progress = true;
   CemDatagenSettings() { coefficient.family = "channels"; }
@@ -46,7 +49,8 @@ struct CemDatagenSettings {
 struct CemDatagenResult {
   double seconds = 0;
   int train = 0, test = 0;
-  long long steady_rejected = 0;
+  long long steady_rejected = 0;     // reject reading: draws redrawn
+  long long steady_nonpositive = 0;  // literal reading: samples with kappa <= 0 somewhere
   double dim_vms = 0;
 };
 

@@ -9,6 +9,8 @@
 //                               with xi from the seed, linear (4) or nonlinear (6)
 //   project(u)                  u_H = (R'R)^{-1} R' u   (the learning target)
 //   l2_distance(c, u)           ||R c - u||_L2 with the fine Q1 mass matrix
+//   moment(u)                   R'M u (with R'MR and ||u||: eq. (8) of any c without u, see
+//                               methods/multistage/net/cem_dataset.hpp)
 //   coarse_l2_norm(c)           ||R c||_L2 = sqrt(c' (R'MR) c): the basis-independent size of a
 //                               coefficient vector (R'MR is formed once, on first use)
 #include <cstdint>
@@ -38,6 +40,7 @@ class CemTimeSampler {
   OwnedVec fine_solution(std::uint64_t seed, ProblemKind kind) const;  // kind: Parabolic or Nonlinear
   std::vector<double> project(Vec u) const;
   double l2_norm(Vec u) const;
+  std::vector<double> moment(Vec u) const;
   double l2_distance(const std::vector<double>& coarse, Vec u) const;
   double coarse_l2_norm(const std::vector<double>& coarse) const;
   std::vector<double> coarse_mass_dense() const;  // R'MR, row-major dim x dim

@@ -18,10 +18,12 @@
 //                         map xi -> u_H fitted on the training rows (net/affine_baseline.hpp;
 //                         exact for the linear problem): what the networks must reach
 //
-// eq. (8) needs u_h(T) and R: each rank rebuilds the dataset's setting (fine grid, CEM space
-// of the dataset's kappa, checked against the file's coefficient description) and solves its
-// share of the selected test samples again (methods/multistage/cem_time_sample.hpp). Steady models report
-// eq. (7) only. One test sample's R u_{H,learnt}, u_h and their difference are written to
+// eq. (8) needs u_h(T) and R. Files from cem-datagen since 2026-12-08 store R'MR, R'M u_h(T)
+// and ||u_h(T)||, which give eq. (8) exactly on every test row without a fine solve
+// (net/coarse_l2_errors.hpp; `l2_source` "data"). For older files (or -l2_from solves) each rank
+// rebuilds the dataset's setting (fine grid, CEM space of the dataset's kappa, checked against
+// the file's coefficient description) and solves its share of `l2_samples` test samples again
+// (methods/multistage/cem_time_sample.hpp; `l2_source` "solves"). Steady models report eq. (7) only. One test sample's R u_{H,learnt}, u_h and their difference are written to
 // HDF5/XDMF (fields `learnt`, `fine`, `error`).
 #include <mpi.h>
 
@@ -36,7 +38,8 @@ namespace neurhom {
 
 struct MultistageEvalSettings {
   std::string model, data;
-  int l2_samples = 20;           // test rows for eq. (8) (0: none; capped at the test split)
+  int l2_samples = 20;           // test rows re-solved for eq. (8) (0: none; capped at the test split)
+  std::string l2_from = "auto";  // eq. (8) from: data (stored moments), solves, auto (data when stored)
   int field_sample = 0;          // the test row written to `fields` (-1: none)
   std::string fields;            // HDF5 output of one sample ("": none)
   CoefficientOptions coefficient;  // must rebuild the dataset's kappa (default: cem-datagen's)
@@ -52,6 +55,7 @@ struct MultistageEvalResult {
   std::int64_t parameters = 0;
   std::vector<std::int64_t> stage_parameters;
   int l2_samples = 0;
+  std::string l2_source;  // "data" or "solves" (time data)
   double l2_error_learnt = 0, l2_error_computed = 0;
   std::vector<double> l2_error_learnt_stages;
   double affine_error = 0, affine_error_l2 = 0, l2_error_affine = 0;  // time data

@@ -45,6 +45,7 @@ void CemDatasetMeta::write(Hdf5File& file) const {
   file.set_attribute("/", "source", source);
   file.set_attribute("/", "steady_eps", steady_eps);
   file.set_attribute("/", "steady_source", steady_source);
+  file.set_attribute("/", "steady_kappa", steady_kappa);
 }
 
 void CemDatasetMeta::create_datasets(Hdf5File& file) const {
@@ -63,16 +64,19 @@ void CemDatasetMeta::create_datasets(Hdf5File& file) const {
     if (linear) {
       create(file, t + "linear_target", {n, dim});
       create(file, t + "linear_fine_norm", {n});
+      create(file, t + "linear_fine_moment", {n, dim});
     }
     if (nonlinear) {
       create(file, t + "nonlinear_target", {n, dim});
       create(file, t + "nonlinear_fine_norm", {n});
+      create(file, t + "nonlinear_fine_moment", {n, dim});
     }
     if (steady) {
       create(file, st + "p", {n, 3});
       create(file, st + "features", {n, 3, N});
       create(file, st + "pooled_kappa", {n, N});
       create(file, st + "target", {n, N});
+      create(file, st + "kappa_min", {n});
     }
   }
 }
@@ -98,12 +102,14 @@ CemDatasetMeta CemDatasetMeta::read(const Hdf5File& file) {
   m.source = file.read_attribute_string("/", "source");
   m.steady_eps = file.read_attribute_double("/", "steady_eps");
   m.steady_source = file.read_attribute_string("/", "steady_source");
+  if (file.has_attribute("/", "steady_kappa")) m.steady_kappa = file.read_attribute_string("/", "steady_kappa");
   if (file.has_attribute("/", "steady_rejected")) m.steady_rejected = file.read_attribute_int("/", "steady_rejected");
   const int any = m.train > 0 ? 0 : 1;
   m.linear = file.has_dataset(cem_group(false, any) + "linear_target");
   m.nonlinear = file.has_dataset(cem_group(false, any) + "nonlinear_target");
   m.steady = file.has_dataset(cem_group(true, any) + "target");
   m.steady_pooled = file.has_dataset(cem_group(true, any) + "pooled_kappa");
+  m.fine_moments = file.has_dataset(cem_group(false, any) + (m.linear ? "linear" : "nonlinear") + "_fine_moment");
   return m;
 }
 

@@ -4,7 +4,7 @@
 //
 //   /   attributes: format "neurhom-cem-dataset", version, coarse_n, fine_n, cem_modes,
 //       cem_oversampling, dim_vms, T, steps, gamma, seed, samples, train, test, coefficient,
-//       source, steady_eps, steady_source, steady_rejected
+//       source, steady_eps, steady_source, steady_rejected, steady_kappa (reject|literal)
 //   Time-dependent data (Sec. 4.1), <split> in train, test, b = i L + k (basis k of cell i):
 //   /time/<split>/sample_seed        [n]                    int64
 //   /time/<split>/xi                 [n, 5]                 the source parameters of eq. (5)
@@ -13,6 +13,10 @@
 //   /time/<split>/source_pooled      [n, steps, N]          max-pool (size = stride = r) of f(t_n)
 //   /time/<split>/{linear,nonlinear}_target      [n, dim V_ms]  u_H(T) = (R'R)^{-1} R' u_h(T)
 //   /time/<split>/{linear,nonlinear}_fine_norm   [n]            ||u_h(T)||_L2
+//   /time/<split>/{linear,nonlinear}_fine_moment [n, dim V_ms]  R'M u_h(T): with R'MR and the norm
+//                                    it gives eq. (8) of any coefficient vector c without a fine
+//                                    solve, ||R c - u_h||^2 = c'(R'MR)c - 2 c'(R'M u_h) + ||u_h||^2
+//                                    (files from 2026-12-08 on)
 //   /time/coarse_mass                [dim V_ms, dim V_ms]   R'MR, M the fine Q1 mass matrix (files
 //                                    from 2026-12-07 on; `train -target_basis mass` needs it)
 //   Steady-state data (Sec. 5, no CEM; methods/multistage/steady_sample.hpp):
@@ -20,6 +24,7 @@
 //   /steady/<split>/features         [n, 3, N]
 //   /steady/<split>/pooled_kappa     [n, N]   max of kappa per coarse cell (version >= 2)
 //   /steady/<split>/target           [n, N]
+//   /steady/<split>/kappa_min        [n]      min of kappa over the fine cells (files from 2026-12-08 on)
 // float64, chunked one row per chunk. The first round(3/4 samples) are /train, the rest
 // /test (1200 + 400 for 1600 samples). This header is PETSc-free.
 #include <cstdint>
@@ -42,6 +47,8 @@ struct CemDatasetMeta {
   std::string coefficient = "none", source;
   double steady_eps = 0.1;
   std::string steady_source = "one";
+  std::string steady_kappa = "reject";  // the reading of the steady parameter ranges
+  bool fine_moments = false;            // /time/*/<problem>_fine_moment present
   long long steady_rejected = 0;
   bool linear = false, nonlinear = false, steady = false;  // which groups the file holds
   bool steady_pooled = false;                               // /steady/*/pooled_kappa (version >= 2)
