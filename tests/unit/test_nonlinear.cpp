@@ -87,7 +87,7 @@ BOOST_AUTO_TEST_CASE(gamma_zero_is_the_linear_problem) {
 }
 
 BOOST_AUTO_TEST_CASE(a_failing_newton_step_is_split_into_half_steps) {
-  // gamma = 200 in one step to T = 1: Newton from u = 0 fails (before 2026-12-08 this was an
+  // gamma = 200 in one step to T = 1: Newton from u = 0 fails (before 2026-12-07 this was an
   // error); split into half steps, recursively, the solve completes with a finite solution.
   const Setup setup;
   const FemSolution s = setup.solve(ProblemKind::Nonlinear, 1, 200.0);

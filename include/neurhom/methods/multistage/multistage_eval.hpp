@@ -18,7 +18,7 @@
 //                         map xi -> u_H fitted on the training rows (net/affine_baseline.hpp;
 //                         exact for the linear problem): what the networks must reach
 //
-// eq. (8) needs u_h(T) and R. Files from cem-datagen since 2026-12-08 store R'MR, R'M u_h(T)
+// eq. (8) needs u_h(T) and R. Files from cem-datagen since 2026-12-07 store R'MR, R'M u_h(T)
 // and ||u_h(T)||, which give eq. (8) exactly on every test row without a fine solve
 // (net/coarse_l2_errors.hpp; `l2_source` "data"). For older files (or -l2_from solves) each rank
 // rebuilds the dataset's setting (fine grid, CEM space of the dataset's kappa, checked against

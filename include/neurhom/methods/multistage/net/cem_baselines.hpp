@@ -11,7 +11,7 @@
 //   l2_error_computed         eq. (8) of the target itself, ||R u_H - u_h|| / ||u_h||: the CEM
 //                             projection error, the paper's "Computed" (1.8e-4 / 1.5e-4)
 //   l2_error_mean, l2_error_affine  eq. (8) of the two predictors
-// The eq. (8) numbers need the stored moments (net/coarse_l2_errors.hpp; files from 2026-12-08
+// The eq. (8) numbers need the stored moments (net/coarse_l2_errors.hpp; files from 2026-12-07
 // on) and are -1 otherwise; the M-norm numbers need R'MR and are -1 without it.
 // Used by `neurhom cem-baselines` (the calibration of the CEM setting) and `multistage-eval`.
 #include <cstdint>

@@ -16,7 +16,7 @@
 //   /time/<split>/{linear,nonlinear}_fine_moment [n, dim V_ms]  R'M u_h(T): with R'MR and the norm
 //                                    it gives eq. (8) of any coefficient vector c without a fine
 //                                    solve, ||R c - u_h||^2 = c'(R'MR)c - 2 c'(R'M u_h) + ||u_h||^2
-//                                    (files from 2026-12-08 on)
+//                                    (files from 2026-12-07 on)
 //   /time/coarse_mass                [dim V_ms, dim V_ms]   R'MR, M the fine Q1 mass matrix (files
 //                                    from 2026-12-07 on; `train -target_basis mass` needs it)
 //   Steady-state data (Sec. 5, no CEM; methods/multistage/steady_sample.hpp):
@@ -24,7 +24,7 @@
 //   /steady/<split>/features         [n, 3, N]
 //   /steady/<split>/pooled_kappa     [n, N]   max of kappa per coarse cell (version >= 2)
 //   /steady/<split>/target           [n, N]
-//   /steady/<split>/kappa_min        [n]      min of kappa over the fine cells (files from 2026-12-08 on)
+//   /steady/<split>/kappa_min        [n]      min of kappa over the fine cells (files from 2026-12-07 on)
 // float64, chunked one row per chunk. The first round(3/4 samples) are /train, the rest
 // /test (1200 + 400 for 1600 samples). This header is PETSc-free.
 #include <cstdint>
