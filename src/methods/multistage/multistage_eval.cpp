@@ -47,6 +47,8 @@ MultistageEvalResult evaluate_multistage(MPI_Comm comm, const MultistageEvalSett
   require(!s.model.empty(), "multistage-eval needs a trained model: -model model.pt (from `neurhom train -model multistage`)");
   require(!s.data.empty(), "multistage-eval needs the dataset: -data cem.h5");
   require(s.l2_samples >= 0, "-l2_samples must be non-negative");
+  require(s.l2_from == "auto" || s.l2_from == "data" || s.l2_from == "solves",
+          "unknown -l2_from '" + s.l2_from + "'; known: auto, data, solves");
   WallTimer timer;
   CheckpointMeta cmeta;
   MultistageNet net = load_multistage_model(s.model, &cmeta);
@@ -95,8 +97,7 @@ MultistageEvalResult evaluate_multistage(MPI_Comm comm, const MultistageEvalSett
     const torch::Tensor& affine = baselines.affine_prediction;
     r.affine_error = baselines.affine_error;
     const bool has_mass = file.has_dataset("/time/coarse_mass");
-    require(s.l2_from == "auto" || s.l2_from == "data" || s.l2_from == "solves",
-            "unknown -l2_from '" + s.l2_from + "'; known: auto, data, solves");
+    const ProblemKind kind = arch.problem == "linear" ? ProblemKind::Parabolic : ProblemKind::Nonlinear;
     require(s.l2_from != "data" || (meta.fine_moments && has_mass),
             "-l2_from data: '" + s.data + "' lacks /time/coarse_mass or the fine moments (regenerate it with cem-datagen)");
     const bool from_data = s.l2_from == "data" || (s.l2_from == "auto" && meta.fine_moments && has_mass);
@@ -134,7 +135,6 @@ MultistageEvalResult evaluate_multistage(MPI_Comm comm, const MultistageEvalSett
       sums.back() = baselines.l2_error_affine * r.l2_samples;
     } else {  // eq. (8) per stage on `l2_samples` rows (fine solves, shared over the ranks)
       const int rank = mpi_rank(comm), size = mpi_size(comm);
-      const ProblemKind kind = arch.problem == "linear" ? ProblemKind::Parabolic : ProblemKind::Nonlinear;
       Progress progress("multistage-eval", "fine solve", r.l2_samples, comm, 2.0);
       for (int i = 0; i < r.l2_samples; ++i) {
         if (i % size == rank) {
@@ -161,7 +161,6 @@ MultistageEvalResult evaluate_multistage(MPI_Comm comm, const MultistageEvalSett
     const torch::Tensor& last = predictions.back();
     if (write_fields) {  // rank 0 solves the sample; written on a grid of PETSC_COMM_SELF by rank 0
       if (is_root(comm)) {
-        const ProblemKind kind = arch.problem == "linear" ? ProblemKind::Parabolic : ProblemKind::Nonlinear;
         const OwnedVec u =
             sampler->fine_solution(static_cast<std::uint64_t>(test.sample_seeds[s.field_sample].item<std::int64_t>()), kind);
         OwnedVec learnt = sampler->grid().create_vector(), error = sampler->grid().create_vector();
