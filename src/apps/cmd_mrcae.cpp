@@ -43,6 +43,8 @@ Json history_json(const std::vector<MrCaeOperation>& ops) {
     j["encoding_size"] = static_cast<long long>(o.encoding_size);
     j["masked_fraction"] = o.masked_fraction;
     j["seconds"] = o.seconds;
+    j["unresolved_fraction"] = o.unresolved_fraction;
+    j["stop"] = o.stop;
     h.push_back(j);
   }
   return h;
@@ -56,11 +58,16 @@ int run_mrcae_data(MPI_Comm comm, int argc, char** argv) {
   const int size = static_cast<int>(args.get_int("-size", 127, "image size n = 2^k - 1"));
   const long long count = args.get_int("-snapshots", 500, "number of snapshots");
   const auto seed = static_cast<std::uint64_t>(args.get_int("-seed", 1, "seed of the split (and of the turbulence)"));
+  const std::string convention = args.get("-convention", "reference",
+                                          "toy formulas: reference (the authors' notebooks) or paper (eqs. 4.1-4.4 as printed)");
+  const std::string scale = args.get("-scale", "unit", "unit (min-max to [0, 1] over all snapshots, as the reference code) or none");
   const std::string output = args.get("-o", "", "snapshot dataset (HDF5)");
   const std::string report_path = args.get("-report", "", "JSON report");
   args.finish(is_root(comm));
   if (args.help_requested()) return 0;
   check_snapshot_request(example, size, count);
+  const ToyConvention toy = toy_convention_from_string(convention);
+  require(scale == "unit" || scale == "none", "-scale must be unit or none (got '" + scale + "')");
   require(!output.empty(), "mrcae-data needs an output file: -o data.h5");
   require_writable_location(output, "-o file");
   if (!report_path.empty()) require_writable_location(report_path, "-report file");
@@ -68,17 +75,22 @@ int run_mrcae_data(MPI_Comm comm, int argc, char** argv) {
 #ifdef NEURHOM_WITH_PETSC
   std::optional<PetscSession> petsc;
   if (example == "multiscale") petsc.emplace();
-  const SnapshotSet s = example == "multiscale" ? multiscale_snapshot_set(comm, size, count, seed)
-                                                : synthetic_snapshot_set(example, size, count, seed);
+  SnapshotSet s = example == "multiscale" ? multiscale_snapshot_set(comm, size, count, seed)
+                                          : synthetic_snapshot_set(example, size, count, seed, toy);
 #else
-  const SnapshotSet s = synthetic_snapshot_set(example, size, count, seed);
+  SnapshotSet s = synthetic_snapshot_set(example, size, count, seed, toy);
 #endif
+  if (scale == "unit") scale_to_unit_interval(s);
   write_snapshots(output, s, comm);
   Json report = Json::object();
   report["example"] = example;
   report["size"] = size;
   report["snapshots"] = count;
   report["description"] = s.description;
+  report["convention"] = convention;
+  report["scaling"] = s.scaling;
+  report["offset"] = s.offset;
+  report["scale"] = s.scale;
   report["seconds"] = timer.seconds();
   write_report(report_path, report, comm);
   if (is_root(comm))
@@ -92,7 +104,10 @@ int train_mrcae_model(MPI_Comm comm, ArgOptions& args) {
   const std::string data_path = args.get("-data", "", "snapshot dataset from `neurhom mrcae-data`");
   s.levels = static_cast<int>(args.get_int("-levels", s.levels, "levels of resolution"));
   const std::string tol = args.get("-tol", "1e-3,5e-4,1e-4", "per-level error tolerances of the adaptive filters (eq. 3.8)");
-  const std::string channels = args.get("-channels", "2,3,4", "channels of the successive filter groups of a level");
+  const std::string channels = args.get("-channels", "", "channels of every widening group, per level (one value: all levels; "
+                                                         "default 1,1,2 for 3 levels as the reference's toy runs, else 1)");
+  const std::string groups = args.get("-groups", "3", "widening operations at most, per level (one value: all levels)");
+  const std::string stop = args.get("-stop", "reference", "stop rule: reference (the authors' code) or patience (Appendix B)");
   const std::string activation = args.get("-activation", "linear", "linear (MrCAE) or relu");
   s.adaptive = !args.flag("-no_masks", "filter groups act everywhere (the MrCAE(+ReLU) comparison of Sec. 4.2)");
   s.w = args.get_real("-w", s.w, "omega of the loss: w MSE + (1 - w) max");
@@ -100,7 +115,7 @@ int train_mrcae_model(MPI_Comm comm, ArgOptions& args) {
   s.batch = args.get_int("-batch", s.batch, "global minibatch (0: the whole training split)");
   s.lr = args.get_real("-lr", s.lr, "Adam step size");
   s.noise = args.get_real("-noise", s.noise, "initialisation noise epsilon (Appendix A)");
-  s.patience = static_cast<int>(args.get_int("-patience", s.patience, "early stop after this many epochs without 0.1 % progress (Appendix B: 10)"));
+  s.patience = static_cast<int>(args.get_int("-patience", s.patience, "-stop patience: epochs without 0.1 % progress (Appendix B: 10)"));
   s.seed = static_cast<std::uint64_t>(args.get_int("-seed", static_cast<long long>(s.seed), "seed of the initialisation noise and the shuffling"));
   s.threads = static_cast<int>(args.get_int("-threads", s.threads, "intra-op threads per rank (0: cores / ranks per node)"));
   s.output = args.get("-o", "", "the trained model (written after every operation)");
@@ -111,7 +126,9 @@ int train_mrcae_model(MPI_Comm comm, ArgOptions& args) {
   if (args.help_requested()) return 0;
   if (!export_path.empty()) require_writable_location(export_path, "-export file");
   s.tolerances = parse_list<double>(tol, "-tol");
-  s.channels = parse_list<int>(channels, "-channels");
+  s.channels = parse_list<int>(!channels.empty() ? channels : (s.levels == 3 ? "1,1,2" : "1"), "-channels");
+  s.groups = parse_list<int>(groups, "-groups");
+  s.stop = mrcae_stop_from_string(stop);
   require(activation == "linear" || activation == "relu", "-activation must be linear or relu (got '" + activation + "')");
   s.activation = activation == "relu" ? MrCaeActivation::ReLU : MrCaeActivation::Linear;
   require(!s.output.empty(), "train -model mrcae needs an output model: -o model.pt");
@@ -148,11 +165,16 @@ int train_cae_model(MPI_Comm comm, ArgOptions& args) {
   const std::string data_path = args.get("-data", "", "snapshot dataset from `neurhom mrcae-data`");
   const std::string channels = args.get("-channels", "1,3,5", "channels of the encoder layers (their count is the depth)");
   const std::string activation = args.get("-activation", "linear", "linear (RED-Net Linear) or relu (RED-Net +ReLU)");
+  const bool skip = args.flag("-skip", "RED-Net's skip connections: each decoder layer adds the encoder feature of its size");
+  const int levels = static_cast<int>(args.get_int("-levels", 1, "levels of the MrCAE comparison (with -level)"));
+  const int level = static_cast<int>(args.get_int("-level", -1, "train on the level-k data of -levels (-1: the finest) and "
+                                                              "report the global metric (3.4), as the paper's protocol"));
+  const std::string stop = args.get("-stop", "reference", "stop rule: reference (the authors' code) or patience");
   s.w = args.get_real("-w", s.w, "omega of the loss");
   s.epochs = static_cast<int>(args.get_int("-epochs", s.epochs, "maximal epochs"));
   s.batch = args.get_int("-batch", s.batch, "global minibatch (0: the whole training split)");
   s.lr = args.get_real("-lr", s.lr, "Adam step size");
-  s.patience = static_cast<int>(args.get_int("-patience", s.patience, "early stop after this many epochs without 0.1 % progress"));
+  s.patience = static_cast<int>(args.get_int("-patience", s.patience, "-stop patience: epochs without 0.1 % progress"));
   s.seed = static_cast<std::uint64_t>(args.get_int("-seed", static_cast<long long>(s.seed), "seed of the weights and the shuffling"));
   s.threads = static_cast<int>(args.get_int("-threads", s.threads, "intra-op threads per rank"));
   const std::string report_path = args.get("-report", "", "JSON report");
@@ -160,10 +182,17 @@ int train_cae_model(MPI_Comm comm, ArgOptions& args) {
   if (args.help_requested()) return 0;
   require(activation == "linear" || activation == "relu", "-activation must be linear or relu (got '" + activation + "')");
   if (!report_path.empty()) require_writable_location(report_path, "-report file");
+  s.stop = mrcae_stop_from_string(stop);
   s.verbose = false;
   const SnapshotSet data = read_snapshots(data_path, comm);
-  const ConvAutoencoderResult r = train_conv_autoencoder(comm, data, parse_list<int>(channels, "-channels"),
-                                                         activation == "relu" ? MrCaeActivation::ReLU : MrCaeActivation::Linear, s);
+  ConvAutoencoderSpec spec;
+  spec.channels = parse_list<int>(channels, "-channels");
+  spec.activation = activation == "relu" ? MrCaeActivation::ReLU : MrCaeActivation::Linear;
+  spec.skip = skip;
+  spec.levels_up = level < 0 ? 0 : levels - 1 - level;
+  require(levels >= 1 && level < levels && spec.levels_up >= 0,
+          "-level must be -1 or in [0, -levels) (got " + std::to_string(level) + " of " + std::to_string(levels) + ")");
+  const ConvAutoencoderResult r = train_conv_autoencoder(comm, data, spec, s);
   Json report = Json::object();
   report["model"] = "cae";
   report["data"] = data_path;
@@ -172,12 +201,17 @@ int train_cae_model(MPI_Comm comm, ArgOptions& args) {
   report["encoding_size"] = static_cast<long long>(r.encoding_size);
   report["val_loss"] = r.val_loss;
   report["test_loss"] = r.test_loss;
+  report["test_error"] = r.test_error;
+  report["level"] = level;
+  report["skip"] = skip;
   report["epochs"] = r.epochs;
+  report["stop"] = r.stop;
   report["seconds"] = r.seconds;
   write_report(report_path, report, comm);
   if (is_root(comm))
-    std::printf("neurhom train: %s, %lld parameters, encoding %lld, val %.4e, test %.4e (%.1f s)\n", r.architecture.c_str(),
-                static_cast<long long>(r.parameters), static_cast<long long>(r.encoding_size), r.val_loss, r.test_loss, r.seconds);
+    std::printf("neurhom train: %s, %lld parameters, encoding %lld, val %.4e, test %.4e (global %.4e), %d epochs (%s), %.1f s\n",
+                r.architecture.c_str(), static_cast<long long>(r.parameters), static_cast<long long>(r.encoding_size), r.val_loss,
+                r.test_loss, r.test_error, r.epochs, r.stop.c_str(), r.seconds);
   return 0;
 }
 
@@ -206,6 +240,9 @@ int run_mrcae_eval(MPI_Comm comm, int argc, char** argv) {
   report["architecture"] = r.architecture;
   report["level_errors"] = Json::array_of(r.level_errors);
   report["level_relative_l2"] = Json::array_of(r.level_mse);
+  report["interpolation_errors"] = Json::array_of(r.interpolation_errors);
+  report["unresolved_fractions"] = Json::array_of(r.unresolved_fractions);
+  report["scaling"] = data.scaling;
   report["parameters"] = static_cast<long long>(r.parameters);
   report["encoding_size"] = static_cast<long long>(r.encoding_size);
   report["test_snapshots"] = r.test_snapshots;

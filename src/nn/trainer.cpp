@@ -201,7 +201,7 @@ TrainerResult Trainer::fit(DataSource& data, const StepFn& step) {
     }
     if (hook_ && hook_(epoch, r) == EpochAction::Stop) stop = true;
     const bool last = stop || epoch == s.epochs || (s.stop_after_epochs > 0 && epochs_this_run >= s.stop_after_epochs);
-    if (stop && s.early_stopping.restore_best && !best_state.empty()) {
+    if ((stop || epoch == s.epochs) && s.early_stopping.restore_best && !best_state.empty()) {
       torch::NoGradGuard no_grad;
       auto params = model_->parameters();
       for (size_t k = 0; k < params.size() && k < best_state.size(); ++k) params[k].copy_(best_state[k]);

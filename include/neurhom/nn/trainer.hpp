@@ -43,7 +43,7 @@ namespace neurhom {
 struct EarlyStopping {
   int patience = 0;         // stop after this many epochs without a better validation figure (0: off)
   double min_delta = 0.0;   // relative improvement that counts: val < best (1 - min_delta)
-  bool restore_best = false;  // on an early stop, put back the parameters of the best epoch
+  bool restore_best = false;  // when training ends (early stop, hook or last epoch), put back the best epoch's parameters
 };
 
 struct TrainerSettings {

@@ -185,6 +185,14 @@ torch::Tensor mrcae_interpolate(const torch::Tensor& x) {
   return y.slice(2, 2, y.size(2) - 2).slice(3, 2, y.size(3) - 2);
 }
 
+torch::Tensor mrcae_interpolation_baseline(const torch::Tensor& x, int times) {
+  require(times >= 0, "interpolation baseline: times >= 0");
+  torch::Tensor y = x;
+  for (int t = 0; t < times; ++t) y = mrcae_subsample(y);
+  for (int t = 0; t < times; ++t) y = mrcae_interpolate(y);
+  return y;
+}
+
 torch::Tensor mrcae_error_summary(const torch::Tensor& data, const torch::Tensor& reconstruction, double w) {
   const torch::Tensor sq = (data - reconstruction).square();
   const torch::Tensor e = w * sq.mean(0, true) + (1 - w) * std::get<0>(sq.max(0, true));  // [1, 1, n, n]

@@ -38,12 +38,16 @@ MrCaeEvalResult evaluate_mrcae(MPI_Comm comm, const std::string& model_path, con
     torch::Tensor y = model->forward_level(x, k);
     for (int l = k; l < model->levels() - 1; ++l) y = mrcae_interpolate(y);
     r.level_mse.push_back(((y - finest).norm() / finest.norm()).item<double>());
+    r.interpolation_errors.push_back(mrcae_loss(finest, mrcae_interpolation_baseline(finest, model->levels() - k), w).item<double>());
     best = y;
   }
   r.parameters = model->parameter_count();
   r.encoding_size = model->encoding_size();
   r.architecture = model->architecture();
   r.history = mrcae_history_from_string(extra);
+  r.unresolved_fractions.assign(static_cast<size_t>(model->level() + 1), -1.0);
+  for (const auto& op : r.history)
+    if (op.level >= 0 && op.level <= model->level()) r.unresolved_fractions[static_cast<size_t>(op.level)] = op.unresolved_fraction;
 
   if (!fields.empty()) {
     const int n = data.size;

@@ -7,10 +7,13 @@
 
 namespace neurhom {
 
-namespace {
+ToyConvention toy_convention_from_string(const std::string& name) {
+  if (name == "reference") return ToyConvention::Reference;
+  if (name == "paper") return ToyConvention::Paper;
+  throw Error("-convention must be reference or paper (got '" + name + "')");
 }
 
-torch::Tensor mrcae_toy_snapshots(int example, int n, int count) {
+torch::Tensor mrcae_toy_snapshots(int example, int n, int count, ToyConvention convention) {
   require(example == 1 || example == 2, "toy example 1 or 2");
   require(n >= 3 && count >= 1, "toy snapshots: n >= 3 and at least one snapshot");
   const double w0 = 0.5, w1 = 4.0, s0 = 10.0, s1 = 0.25;
@@ -19,13 +22,15 @@ torch::Tensor mrcae_toy_snapshots(int example, int n, int count) {
   const torch::Tensor X = x.reshape({1, 1, n}), Y = x.reshape({1, n, 1});
   const torch::Tensor t = torch::linspace(0.0, t_end, count, torch::kFloat64).reshape({count, 1, 1});
   const torch::Tensor u = (1.0 / torch::cosh((X + 1) / s0)) * (1.0 / torch::cosh((Y - 1) / s0));
-  const double a = 1.0 / std::sqrt(2 * kPi * s1);
+  const bool reference = convention == ToyConvention::Reference;
+  const double a = reference ? 1.0 / (s1 * std::sqrt(2 * kPi)) : 1.0 / std::sqrt(2 * kPi * s1);
+  const double phase = (example == 2 && reference) ? 0.0 : kPi / 4;
   torch::Tensor v;
   if (example == 1)
     v = a * torch::exp(-((X - 1).square() + (Y + 1).square()) / (2 * s1 * s1));
   else
     v = a * torch::exp(-((X - 3 + 0.5 * t).square() + (Y + 3 - 0.5 * t).square()) / (2 * s1 * s1));
-  return (u * torch::cos(w0 * t) + v * torch::cos(w1 * t + kPi / 4)).contiguous();
+  return (u * torch::cos(w0 * t) + v * torch::cos(w1 * t + phase)).contiguous();
 }
 
 torch::Tensor turbulence_snapshots(int n, int count, std::uint64_t seed) {
@@ -92,16 +97,20 @@ void check_snapshot_request(const std::string& example, int n, long long count) 
   require(count >= 10, "-snapshots must be at least 10 (got " + std::to_string(count) + ")");
 }
 
-SnapshotSet synthetic_snapshot_set(const std::string& example, int n, long long count, std::uint64_t seed) {
+SnapshotSet synthetic_snapshot_set(const std::string& example, int n, long long count, std::uint64_t seed,
+                                   ToyConvention convention) {
   check_snapshot_request(example, n, count);
   require(example != "multiscale", "-example multiscale needs neurhom built with PETSc");
   SnapshotSet s;
   s.example = example;
   s.description = mrcae_example_description(example);
+  if (example != "turbulence")
+    s.description += convention == ToyConvention::Reference ? "; the reference code's amplitude and phase"
+                                                            : "; the paper's printed amplitude and phase";
   s.size = n;
   s.count = count;
   const torch::Tensor x = example == "turbulence" ? turbulence_snapshots(n, static_cast<int>(count), seed)
-                                                  : mrcae_toy_snapshots(example == "toy1" ? 1 : 2, n, static_cast<int>(count));
+                                                  : mrcae_toy_snapshots(example == "toy1" ? 1 : 2, n, static_cast<int>(count), convention);
   const torch::Tensor c = x.contiguous();
   s.values.assign(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
   s.split = shuffled_split(count, seed);

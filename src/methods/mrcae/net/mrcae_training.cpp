@@ -17,7 +17,15 @@ void MrCaeTrainSettings::validate() const {
           "MrCAE: -tol needs one tolerance per level (" + std::to_string(levels) + " levels, " +
               std::to_string(tolerances.size()) + " given)");
   for (double t : tolerances) require(t > 0, "MrCAE: tolerances must be positive");
+  auto per_level = [&](const std::vector<int>& v, const char* option) {
+    require(v.size() == 1 || static_cast<int>(v.size()) == levels,
+            std::string("MrCAE: ") + option + " needs one value or one per level (" + std::to_string(levels) + " levels, " +
+                std::to_string(v.size()) + " given)");
+  };
+  per_level(channels, "-channels");
+  per_level(groups, "-groups");
   for (int c : channels) require(c >= 1, "MrCAE: -channels must be positive");
+  for (int g : groups) require(g >= 0, "MrCAE: -groups must be >= 0");
   require(w >= 0 && w <= 1, "MrCAE: -w must lie in [0, 1]");
   require(epochs >= 1 && batch >= 0 && lr > 0 && noise >= 0 && patience >= 1, "MrCAE: -epochs, -lr and -patience positive, -batch and -noise >= 0");
 }
@@ -44,24 +52,40 @@ std::string mrcae_history_to_string(const std::vector<MrCaeOperation>& ops) {
   s.precision(10);
   for (const auto& o : ops)
     s << o.level << ' ' << o.kind << ' ' << o.channels << ' ' << o.epochs << ' ' << o.val_loss << ' ' << o.val_global << ' '
-      << o.parameters << ' ' << o.encoding_size << ' ' << o.masked_fraction << ' ' << o.seconds << '\n';
+      << o.parameters << ' ' << o.encoding_size << ' ' << o.masked_fraction << ' ' << o.seconds << ' ' << o.unresolved_fraction
+      << ' ' << o.stop << '\n';
   return s.str();
 }
 
 std::vector<MrCaeOperation> mrcae_history_from_string(const std::string& text) {
   std::vector<MrCaeOperation> ops;
-  std::istringstream s(text);
-  MrCaeOperation o;
-  while (s >> o.level >> o.kind >> o.channels >> o.epochs >> o.val_loss >> o.val_global >> o.parameters >> o.encoding_size >>
-         o.masked_fraction >> o.seconds)
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream s(line);
+    MrCaeOperation o;
+    if (!(s >> o.level >> o.kind >> o.channels >> o.epochs >> o.val_loss >> o.val_global >> o.parameters >> o.encoding_size >>
+          o.masked_fraction >> o.seconds))
+      continue;
+    if (!(s >> o.unresolved_fraction >> o.stop)) {  // models written before these fields
+      o.unresolved_fraction = -1;
+      o.stop = "unknown";
+    }
     ops.push_back(o);
+  }
   return ops;
+}
+
+double mrcae_unresolved_fraction(const torch::Tensor& data, const torch::Tensor& reconstruction, double w, double tol) {
+  torch::NoGradGuard no_grad;
+  return (mrcae_error_summary(data, reconstruction, w) >= tol).to(torch::kFloat64).mean().item<double>();
 }
 
 TrainerResult fit_autoencoder(MPI_Comm comm, std::shared_ptr<torch::nn::Module> module,
                               const std::function<torch::Tensor(const torch::Tensor&)>& forward, const torch::Tensor& train,
                               const torch::Tensor& val, const MrCaeTrainSettings& s, const std::string& name,
-                              const std::string& architecture) {
+                              const std::string& architecture, const std::function<bool()>& resolved,
+                              std::string* stop_reason) {
   TrainerSettings ts;
   ts.name = name;
   ts.epochs = s.epochs;
@@ -70,8 +94,16 @@ TrainerResult fit_autoencoder(MPI_Comm comm, std::shared_ptr<torch::nn::Module> 
   ts.quiet = !s.verbose;
   ts.print_every = std::max(1, s.epochs / 5);
   ts.initial_validation = false;
-  ts.early_stopping = EarlyStopping{s.patience, 1e-3, true};
+  const bool patience = s.stop == MrCaeStop::Patience;
+  ts.early_stopping = EarlyStopping{patience ? s.patience : 0, 1e-3, true};
   Trainer trainer(comm, ts);
+  MrCaeReferenceStop rule(s.epochs);
+  std::string reason;
+  if (!patience)
+    trainer.set_epoch_hook([&](int epoch, const EpochRecord& record) {
+      reason = rule.update(epoch, record.train_loss, resolved);
+      return reason.empty() ? EpochAction::Continue : EpochAction::Stop;
+    });
   CheckpointMeta meta;
   meta.model = "autoencoder";
   meta.architecture = architecture;
@@ -89,7 +121,7 @@ TrainerResult fit_autoencoder(MPI_Comm comm, std::shared_ptr<torch::nn::Module> 
   const std::int64_t batch = s.batch > 0 ? std::min<std::int64_t>(s.batch, train.size(0)) : train.size(0);
   TensorBatches data(train, train, comm, batch, s.seed + static_cast<std::uint64_t>(train.size(2)) * 7919);
   const bool root = is_root(comm);
-  return trainer.fit(data, [&](const Batch& b) {
+  const TrainerResult result = trainer.fit(data, [&](const Batch& b) {
     const torch::Tensor sq = (forward(b.inputs) - b.targets).square();
     const auto pixels = static_cast<double>(sq.size(2) * sq.size(3));
     // the max term of (3.1) at the pixel with the largest GLOBAL error: one allreduce
@@ -103,6 +135,8 @@ TrainerResult fit_autoencoder(MPI_Comm comm, std::shared_ptr<torch::nn::Module> 
     out.samples = root ? 1.0 : 0.0;
     return out;
   });
+  if (stop_reason) *stop_reason = !reason.empty() ? reason : (result.stopped_early ? "patience" : "max");
+  return result;
 }
 
 namespace {
@@ -112,9 +146,15 @@ MrCaeOperation train_operation(MPI_Comm comm, MrCae& model, const torch::Tensor&
                                const torch::Tensor& val_finest, const MrCaeTrainSettings& s, const std::string& name) {
   WallTimer timer;
   const int k = model->level();
-  const TrainerResult r = fit_autoencoder(comm, model.ptr(), [&](const torch::Tensor& x) { return model->forward(x); }, train,
-                                          val, s, name, model->architecture());
+  const double tol = s.tolerances[static_cast<size_t>(k)];
+  auto unresolved = [&] {
+    torch::NoGradGuard no_grad;
+    return mrcae_unresolved_fraction(train, model->forward(train), s.w, tol);
+  };
   MrCaeOperation op;
+  const TrainerResult r = fit_autoencoder(comm, model.ptr(), [&](const torch::Tensor& x) { return model->forward(x); }, train,
+                                          val, s, name, model->architecture(), [&] { return unresolved() == 0.0; }, &op.stop);
+  op.unresolved_fraction = unresolved();
   op.level = k;
   op.epochs = static_cast<int>(r.history.size());
   {
@@ -146,7 +186,6 @@ MrCaeTrainResult train_mrcae(MPI_Comm comm, const SnapshotSet& data, const MrCae
   }
   const torch::Tensor val_finest = mrcae_level_data(data, val_rows, 0);
   const bool root = is_root(comm);
-  const int groups_per_level = static_cast<int>(s.channels.size()) + 1;
   std::uint64_t op_seed = s.seed * 1000003 + ops.size();
   auto save = [&] {
     if (!s.output.empty() && root) save_mrcae(s.output, model, mrcae_history_to_string(ops));
@@ -162,13 +201,13 @@ MrCaeTrainResult train_mrcae(MPI_Comm comm, const SnapshotSet& data, const MrCae
       torch::NoGradGuard no_grad;
       summary = mrcae_error_summary(train, model->forward(train), s.w);
       resolved = summary.max().item<double>() < s.tolerances[static_cast<size_t>(k)];
-      can_widen = static_cast<int>(model->groups(k).size()) < groups_per_level;
+      can_widen = static_cast<int>(model->groups(k).size()) < s.groups_at(k) + 1;
     }
     std::string kind;
     int channels = 1;
     double fraction = 1;
     if (level_started && !resolved && can_widen) {
-      channels = s.channels[model->groups(k).size() - 1];
+      channels = s.channels_at(k);
       torch::Tensor mask = s.adaptive ? mrcae_mask(summary, s.tolerances[static_cast<size_t>(k)]) : torch::ones_like(summary);
       fraction = mask.mean().item<double>();
       model->widen(channels, mask, s.noise, op_seed++);
@@ -189,10 +228,11 @@ MrCaeTrainResult train_mrcae(MPI_Comm comm, const SnapshotSet& data, const MrCae
     op.masked_fraction = fraction;
     ops.push_back(op);
     if (root && s.verbose)
-      std::printf("[mrcae] level %d %s%s: %d epochs, val loss %.4e, global %.4e, %lld parameters, encoding %lld, %.1f s\n", k,
+      std::printf("[mrcae] level %d %s%s: %d epochs (%s), val loss %.4e, global %.4e, unresolved %.1f %%, %lld parameters, "
+                  "encoding %lld, %.1f s\n", k,
                   kind.c_str(), kind == "widen" ? (" (" + std::to_string(channels) + " channels on " +
                                                    std::to_string(static_cast<int>(100 * fraction + 0.5)) + " % of the pixels)").c_str() : "",
-                  op.epochs, op.val_loss, op.val_global, static_cast<long long>(op.parameters),
+                  op.epochs, op.stop.c_str(), op.val_loss, op.val_global, 100 * op.unresolved_fraction, static_cast<long long>(op.parameters),
                   static_cast<long long>(op.encoding_size), op.seconds);
     save();
   }

@@ -1,6 +1,7 @@
 #include "neurhom/methods/mrcae/net/snapshot_dataset.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <numeric>
 #include <random>
@@ -35,6 +36,19 @@ std::vector<long long> shuffled_split(long long count, std::uint64_t seed) {
   return split;
 }
 
+void scale_to_unit_interval(SnapshotSet& s) {
+  require(!s.values.empty(), "snapshot dataset: no values to scale");
+  require(s.scaling == "none", "snapshot dataset: the values are already scaled");
+  const auto [lo, hi] = std::minmax_element(s.values.begin(), s.values.end());
+  const double offset = *lo, scale = *hi - *lo;
+  require(std::isfinite(offset) && std::isfinite(scale) && scale > 0,
+          "snapshot dataset '" + s.example + "': cannot scale to [0, 1] (constant or non-finite values)");
+  for (double& v : s.values) v = (v - offset) / scale;
+  s.scaling = "unit";
+  s.offset = offset;
+  s.scale = scale;
+}
+
 void write_snapshots(const std::string& path, const SnapshotSet& s, MPI_Comm comm) {
   require(s.size >= 1 && s.count >= 1, "snapshot dataset: no snapshots");
   require(static_cast<long long>(s.values.size()) == s.count * s.size * s.size && static_cast<long long>(s.split.size()) == s.count,
@@ -52,6 +66,9 @@ void write_snapshots(const std::string& path, const SnapshotSet& s, MPI_Comm com
     file.set_attribute("/", "description", s.description);
     file.set_attribute("/", "size", static_cast<long long>(s.size));
     file.set_attribute("/", "snapshots", s.count);
+    file.set_attribute("/", "scaling", s.scaling);
+    file.set_attribute("/", "offset", s.offset);
+    file.set_attribute("/", "scale", s.scale);
   }
   output.commit();
 }
@@ -66,6 +83,11 @@ SnapshotSet read_snapshots(const std::string& path, MPI_Comm comm) {
   s.description = file.read_attribute_string("/", "description");
   s.size = static_cast<int>(file.read_attribute_int("/", "size"));
   s.count = file.read_attribute_int("/", "snapshots");
+  if (file.has_attribute("/", "scaling")) {
+    s.scaling = file.read_attribute_string("/", "scaling");
+    s.offset = file.read_attribute_double("/", "offset");
+    s.scale = file.read_attribute_double("/", "scale");
+  }
   s.values = file.read_all("snapshots");
   const std::vector<double> split = file.read_all("split");
   require(s.count >= 1 && static_cast<long long>(s.values.size()) == s.count * s.size * s.size &&

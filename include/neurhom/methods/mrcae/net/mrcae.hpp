@@ -83,6 +83,10 @@ torch::Tensor mrcae_subsample(const torch::Tensor& x);
 // Bilinear interpolation with replicated boundary: [B, 1, n, n] -> [B, 1, 2n+1, 2n+1].
 torch::Tensor mrcae_interpolate(const torch::Tensor& x);
 
+// The zero-parameter baseline: `times` subsamplings, then `times` bilinear interpolations
+// (U^t S^t x): what any network of a level with a code of the same size must beat.
+torch::Tensor mrcae_interpolation_baseline(const torch::Tensor& x, int times);
+
 // Squared-error summary E of eq. (3.8) on the coarse grid of a level: [n_{k-1}, n_{k-1}].
 torch::Tensor mrcae_error_summary(const torch::Tensor& data, const torch::Tensor& reconstruction, double w);
 // The adaptive-filter mask {E >= tol} dilated by one pixel (float 0/1).

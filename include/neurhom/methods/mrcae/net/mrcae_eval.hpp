@@ -3,6 +3,10 @@
 //   level_errors   the global metric (3.4) of every level's reconstruction (the final
 //                  model's f_k, interpolated to the finest level) against the finest data
 //   level_mse      the plain relative L2 error ||D - U(f_k(D_k))|| / ||D|| per level
+//   interpolation_errors  the zero-parameter baseline per level: (3.4) of U^{N-k} S^{N-k} D,
+//                  the finest data subsampled to level k's code grid n_{k-1} and interpolated back
+//   unresolved_fractions  per level, the share of coarse pixels left unresolved (E >= tol)
+//                  after the level's last operation (from the training history)
 //   parameters, encoding_size, architecture, and the training history stored in the model
 // Fields (HDF5 + XDMF on the finest image grid, node-centred): for `snapshots` test
 // snapshots the data, the finest reconstruction and its error, and the refinement maps:
@@ -19,7 +23,7 @@
 namespace neurhom {
 
 struct MrCaeEvalResult {
-  std::vector<double> level_errors, level_mse;
+  std::vector<double> level_errors, level_mse, interpolation_errors, unresolved_fractions;
   std::int64_t parameters = 0, encoding_size = 0;
   std::string architecture;
   std::vector<MrCaeOperation> history;
