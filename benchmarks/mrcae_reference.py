@@ -12,6 +12,7 @@ For each data set (toy1, toy2, turbulence):
      the test split, w = 0.5); run with Debian's /usr/bin/python3 (python3-torch).
   3. neurhom: `train -model mrcae` with the same tolerances, channels per level, groups,
      epochs and the reference stop rule; `mrcae-eval` on the test split.
+     It runs with as many torch threads as neurhom has ranks (--ranks): the same cores.
   4. baselines (neurhom): the zero-parameter interpolation (subsample + bilinear), and RED-Net
      with skips, linear and +ReLU, architecture-matched to each MrCAE level as the paper's
      protocol (channels [c_k, c_{k-1}, ..., c_0] of the levels' final widths, trained on the
@@ -46,8 +47,9 @@ REFERENCE_DRIVER = r'''
 import json, os, sys, time
 import numpy as np
 import torch
-ref, npy, split_npy, out, work, epochs, seed = sys.argv[1:8]
-tols, archs = json.loads(sys.argv[8]), json.loads(sys.argv[9])
+ref, npy, split_npy, out, work, epochs, seed, threads = sys.argv[1:9]
+tols, archs = json.loads(sys.argv[9]), json.loads(sys.argv[10])
+torch.set_num_threads(int(threads))
 sys.path.insert(0, os.path.join(ref, "src"))
 import torch_cae_multilevel_V4 as net
 torch.manual_seed(int(seed))
@@ -149,7 +151,8 @@ def main():
             t0 = time.time()
             with open(log, "a") as f:
                 subprocess.run(["/usr/bin/python3", "-c", REFERENCE_DRIVER, args.reference, npy, split, out,
-                                os.path.join(args.workdir, f"{tag}_reference"), str(epochs), "1", json.dumps(st["tols"]),
+                                os.path.join(args.workdir, f"{tag}_reference"), str(epochs), "1", str(args.ranks),
+                                json.dumps(st["tols"]),
                                 json.dumps(archs)], check=True, stdout=f, stderr=subprocess.STDOUT)
             recs = [dict(common, implementation="reference", model="mrcae", **r) for r in json.load(open(out))]
             store(key, recs, {"seconds": time.time() - t0})
