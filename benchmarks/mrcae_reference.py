@@ -106,6 +106,7 @@ def main():
     p.add_argument("--reference", default="", help="a checkout of the reference code (github.com/luckystarufo/MrCAE)")
     p.add_argument("--datasets", nargs="+", default=["toy1", "toy2", "turbulence"], choices=sorted(SETTINGS))
     p.add_argument("--epochs", type=int, default=0, help="epochs per operation (0: the reference's, 5000 / 4000)")
+    p.add_argument("--baseline-epochs", type=int, default=0, help="RED-Net epochs (0: as --epochs)")
     p.add_argument("--snapshots", type=int, default=500)
     p.add_argument("--size", type=int, default=127)
     p.add_argument("--ranks", type=int, default=2)
@@ -168,22 +169,31 @@ def main():
             ev = os.path.join(args.workdir, "eval.json")
             e = run_report(mpi + ["mrcae-eval", "-model", model, "-data", data, "-report", ev], env, log, ev)
             recs = []
+            n = args.size
+            sizes = [n]
+            for _ in range(levels - 1):
+                sizes.insert(0, (sizes[0] - 1) // 2)
             for k in range(levels):
+                # test error right after the level's last operation (as the reference evaluates its
+                # per-stage models); the final model's f_k (changed by the later levels) next to it
                 ops = [o for o in train["history"] if o["level"] == k]
-                recs.append(dict(common, implementation="neurhom", model="mrcae", level=k, test_error=e["level_errors"][k],
-                                 parameters=ops[-1]["parameters"], unresolved_fraction=e["unresolved_fractions"][k],
+                recs.append(dict(common, implementation="neurhom", model="mrcae", level=k, test_error=ops[-1]["test_global"],
+                                 test_error_final_model=e["level_errors"][k], parameters=ops[-1]["parameters"],
+                                 encoding_size=ops[-1]["encoding_size"], unresolved_fraction=e["unresolved_fractions"][k],
                                  seconds=sum(o["seconds"] for o in ops), channels=[o["channels"] for o in ops],
                                  stops=[o["stop"] for o in ops]))
                 recs.append(dict(common, implementation="neurhom", model="interpolation", level=k,
-                                 test_error=e["interpolation_errors"][k], parameters=0, unresolved_fraction=None, seconds=0))
+                                 test_error=e["interpolation_errors"][k], parameters=0,
+                                 encoding_size=((sizes[k] - 1) // 2) ** 2, unresolved_fraction=None, seconds=0))
             store(key, recs, {"history": train["history"]})
 
         if args.no_baselines:
             continue
         history = result["runs"][f"{tag}:neurhom"]["history"]
         widths = [sum(o["channels"] for o in history if o["level"] == k) for k in range(levels)]
+        be = args.baseline_epochs or epochs
         for act in ("linear", "relu"):
-            key = f"{tag}:rednet_{act}"
+            key = f"{tag}:rednet_{act}_e{be}"
             if done(key):
                 continue
             recs = []
@@ -191,10 +201,11 @@ def main():
                 channels = ",".join(str(widths[j]) for j in range(k, -1, -1))
                 rep = os.path.join(args.workdir, "cae.json")
                 r = run_report(mpi + ["train", "-model", "cae", "-skip", "-data", data, "-levels", str(levels), "-level", str(k),
-                                      "-channels", channels, "-activation", act, "-epochs", str(epochs), "-threads", "1",
+                                      "-channels", channels, "-activation", act, "-epochs", str(be), "-threads", "1",
                                       "-report", rep], env, log, rep)
                 recs.append(dict(common, implementation="neurhom", model=f"rednet-{act}", level=k, test_error=r["test_error"],
-                                 parameters=r["parameters"], unresolved_fraction=None, seconds=r["seconds"],
+                                 parameters=r["parameters"], encoding_size=r["encoding_size"], unresolved_fraction=None,
+                                 seconds=r["seconds"], baseline_epochs=be,
                                  architecture=r["architecture"], stop=r["stop"], epochs_run=r["epochs"]))
             store(key, recs)
 
@@ -202,15 +213,17 @@ def main():
 
 
 def table(result, args):
-    print("\n| data | level | model | implementation | test error (3.4) | parameters | unresolved | seconds |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("\n| data | level | model | implementation | test error (3.4) | parameters | encoding | unresolved | seconds |")
+    print("|---|---|---|---|---|---|---|---|---|")
     order = {"mrcae": 0, "rednet-linear": 1, "rednet-relu": 2, "interpolation": 3}
     recs = [r for r in result["records"] if r["dataset"] in args.datasets]
     recs.sort(key=lambda r: (r["dataset"], r["epochs"], r["level"], order.get(r["model"], 9), r["implementation"]))
     for r in recs:
         un = "" if r.get("unresolved_fraction") is None else f"{100 * r['unresolved_fraction']:.1f} %"
-        print(f"| {r['dataset']} (E {r['epochs']}) | {r['level']} | {r['model']} | {r['implementation']} | "
-              f"{r['test_error']:.3e} | {r['parameters']} | {un} | {r['seconds']:.0f} |")
+        model = r["model"] + (f" ({r['baseline_epochs']} ep)" if "baseline_epochs" in r else "")
+        enc = r.get("encoding_size", "")
+        print(f"| {r['dataset']} (E {r['epochs']}) | {r['level']} | {model} | {r['implementation']} | "
+              f"{r['test_error']:.3e} | {r['parameters']} | {enc} | {un} | {r['seconds']:.0f} |")
 
 
 if __name__ == "__main__":

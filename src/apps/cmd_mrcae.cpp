@@ -39,6 +39,7 @@ Json history_json(const std::vector<MrCaeOperation>& ops) {
     j["epochs"] = o.epochs;
     j["val_loss"] = o.val_loss;
     j["val_global"] = o.val_global;
+    j["test_global"] = o.test_global;
     j["parameters"] = static_cast<long long>(o.parameters);
     j["encoding_size"] = static_cast<long long>(o.encoding_size);
     j["masked_fraction"] = o.masked_fraction;

@@ -30,7 +30,8 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 assert r["model"] == "mrcae" and r["ranks"] == 2 and len(r["history"]) >= 2 and r["parameters"] > 0, r
 assert r["history"][0]["operation"] == "deepen", r
-assert all(h["stop"] in ("resolved", "slow", "max") and 0 <= h["unresolved_fraction"] <= 1 for h in r["history"]), r
+assert all(h["stop"] in ("resolved", "slow", "max") and 0 <= h["unresolved_fraction"] <= 1 and h["test_global"] > 0
+           for h in r["history"]), r
 assert sum(h["operation"] == "widen" and h["level"] == 0 for h in r["history"]) <= 1, r  # -groups 1 at level 0
 print("ok: train mrcae", r["architecture"], r["parameters"], "parameters")
 PY

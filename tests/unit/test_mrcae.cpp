@@ -109,6 +109,7 @@ BOOST_AUTO_TEST_CASE(small_example_error_drops_with_every_level_and_reloads_bit_
   std::vector<double> last_per_level(3, -1.0);
   for (const auto& op : r.operations) last_per_level[static_cast<size_t>(op.level)] = op.val_global;
   for (int k = 0; k < 3; ++k) BOOST_TEST_MESSAGE("level " << k << " global validation error " << last_per_level[k]);
+  for (const auto& op : r.operations) BOOST_TEST(op.test_global > 0.0);  // the test error after every operation
   BOOST_TEST(last_per_level[1] < last_per_level[0]);
   BOOST_TEST(last_per_level[2] < last_per_level[1]);
   // reload
@@ -333,4 +334,5 @@ BOOST_AUTO_TEST_CASE(history_of_older_models_reads_with_unknown_stop) {
   BOOST_TEST(ops[0].stop == "unknown");
   BOOST_TEST(ops[1].stop == "slow");
   BOOST_TEST(ops[1].unresolved_fraction == 0.25);
+  BOOST_TEST(ops[1].test_global == -1.0);
 }

@@ -53,7 +53,7 @@ std::string mrcae_history_to_string(const std::vector<MrCaeOperation>& ops) {
   for (const auto& o : ops)
     s << o.level << ' ' << o.kind << ' ' << o.channels << ' ' << o.epochs << ' ' << o.val_loss << ' ' << o.val_global << ' '
       << o.parameters << ' ' << o.encoding_size << ' ' << o.masked_fraction << ' ' << o.seconds << ' ' << o.unresolved_fraction
-      << ' ' << o.stop << '\n';
+      << ' ' << o.stop << ' ' << o.test_global << '\n';
   return s.str();
 }
 
@@ -71,6 +71,7 @@ std::vector<MrCaeOperation> mrcae_history_from_string(const std::string& text) {
       o.unresolved_fraction = -1;
       o.stop = "unknown";
     }
+    if (!(s >> o.test_global)) o.test_global = -1;
     ops.push_back(o);
   }
   return ops;
@@ -143,7 +144,8 @@ namespace {
 
 // Trains the current architecture at level k; returns the record of the operation.
 MrCaeOperation train_operation(MPI_Comm comm, MrCae& model, const torch::Tensor& train, const torch::Tensor& val,
-                               const torch::Tensor& val_finest, const MrCaeTrainSettings& s, const std::string& name) {
+                               const torch::Tensor& val_finest, const torch::Tensor& test_finest, const MrCaeTrainSettings& s,
+                               const std::string& name) {
   WallTimer timer;
   const int k = model->level();
   const double tol = s.tolerances[static_cast<size_t>(k)];
@@ -162,6 +164,7 @@ MrCaeOperation train_operation(MPI_Comm comm, MrCae& model, const torch::Tensor&
     op.val_loss = mrcae_loss(val, model->forward(val), s.w).item<double>();
   }
   op.val_global = mrcae_global_error(model, val_finest, k, s.w);
+  if (test_finest.defined() && test_finest.size(0) > 0) op.test_global = mrcae_global_error(model, test_finest, k, s.w);
   op.parameters = model->parameter_count();
   op.encoding_size = model->encoding_size();
   op.seconds = max_ranks(comm, timer.seconds());
@@ -185,6 +188,8 @@ MrCaeTrainResult train_mrcae(MPI_Comm comm, const SnapshotSet& data, const MrCae
     ops = mrcae_history_from_string(extra);
   }
   const torch::Tensor val_finest = mrcae_level_data(data, val_rows, 0);
+  const std::vector<long long> test_rows = data.rows(2);
+  const torch::Tensor test_finest = test_rows.empty() ? torch::Tensor() : mrcae_level_data(data, test_rows, 0);
   const bool root = is_root(comm);
   std::uint64_t op_seed = s.seed * 1000003 + ops.size();
   auto save = [&] {
@@ -222,7 +227,7 @@ MrCaeTrainResult train_mrcae(MPI_Comm comm, const SnapshotSet& data, const MrCae
     }
     val = mrcae_level_data(data, val_rows, s.levels - 1 - k);
     const std::string name = "mrcae L" + std::to_string(k) + " " + kind + (kind == "widen" ? " " + std::to_string(channels) : "");
-    MrCaeOperation op = train_operation(comm, model, train, val, val_finest, s, name);
+    MrCaeOperation op = train_operation(comm, model, train, val, val_finest, test_finest, s, name);
     op.kind = kind;
     op.channels = channels;
     op.masked_fraction = fraction;

@@ -62,6 +62,8 @@ struct MrCaeOperation {
   int epochs = 0;
   double val_loss = 0;      // (3.1) at the level, validation split
   double val_global = 0;    // (3.4) against the finest validation data
+  double test_global = -1;  // (3.4) on the test split right after this operation (reporting only, as the
+                            // reference evaluates its per-stage models; -1: no test split)
   std::int64_t parameters = 0, encoding_size = 0;
   double masked_fraction = 1;  // widen: share of coarse pixels the group acts on
   double seconds = 0;
