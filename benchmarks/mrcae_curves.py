@@ -9,6 +9,11 @@ Runs `neurhom mrcae-data`, `neurhom train -model mrcae|cae` and `neurhom mrcae-e
 JSON (default benchmarks/results/mrcae_curves.json), PNGs next to it (matplotlib and h5py
 from Debian: run with /usr/bin/python3), and prints a table. Resumable per run.
 
+Superseded by benchmarks/mrcae_reference.py (the side-by-side run with the authors' code, the
+reference's data scaling and stop rule, RED-Net with skips). The numbers of docs/log/mrcae.md's
+first entry were made with the earlier defaults (unscaled data, groups of 2, 3, 4 channels,
+Appendix B's patience stop); this script now runs with `-stop patience` and the current widths.
+
 Our choices: the baselines are trained on the finest data with the Trainer's settings of the
 MrCAE operations but a longer patience (they start from random weights, MrCAE from the
 transferred coarser level); their widths are a sweep (c, c, c) with c = 1, 2, 4, 8 at the
@@ -47,7 +52,7 @@ def main():
     outdir = os.path.dirname(os.path.abspath(args.out))
     log = os.path.splitext(args.out)[0] + ".log"
     mpi = ["mpiexec", "--bind-to", "none", "-n", str(args.ranks), exe]
-    common = ["-epochs", str(args.epochs), "-threads", "1"]
+    common = ["-epochs", str(args.epochs), "-threads", "1", "-stop", "patience"]
     with tempfile.TemporaryDirectory() as tmp:
         for ex in args.examples:
             data = os.path.join(tmp, f"{ex}.h5")
