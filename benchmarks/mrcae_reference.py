@@ -19,7 +19,7 @@ For each data set (toy1, toy2, turbulence):
      level's data, metric (3.4) after interpolation to the finest grid).
 Prints per level: test error, parameters, unresolved fraction, seconds of each; writes one
 record per (dataset, implementation, model, level) to benchmarks/results/mrcae_reference.json
-(keys dataset, implementation, model, level, test_error, parameters, unresolved_fraction,
+(keys dataset, implementation, model, protocol, level, test_error, parameters, unresolved_fraction,
 seconds). Resumable per run (--fresh starts over).
 
 usage: python3 benchmarks/mrcae_reference.py [--reference DIR] [--datasets toy1 toy2 turbulence]
@@ -128,6 +128,10 @@ def main():
         return key in result["runs"]
 
     def store(key, records, extra=None):
+        # protocol: "paper" = MrCAE with the reference code's settings (either implementation);
+        # "baseline" = RED-Net and the interpolation
+        for r in records:
+            r["protocol"] = "paper" if r["model"] == "mrcae" else "baseline"
         result["runs"][key] = extra or {}
         result["records"] = [r for r in result["records"] if r.get("run") != key] + [dict(r, run=key) for r in records]
         write_json(args.out, result)

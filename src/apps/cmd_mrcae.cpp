@@ -185,14 +185,14 @@ int train_cae_model(MPI_Comm comm, ArgOptions& args) {
   if (!report_path.empty()) require_writable_location(report_path, "-report file");
   s.stop = mrcae_stop_from_string(stop);
   s.verbose = false;
-  const SnapshotSet data = read_snapshots(data_path, comm);
+  require(levels >= 1 && level >= -1 && level < levels,
+          "-level must be -1 or in [0, -levels) (got " + std::to_string(level) + " of " + std::to_string(levels) + ")");
   ConvAutoencoderSpec spec;
   spec.channels = parse_list<int>(channels, "-channels");
   spec.activation = activation == "relu" ? MrCaeActivation::ReLU : MrCaeActivation::Linear;
   spec.skip = skip;
   spec.levels_up = level < 0 ? 0 : levels - 1 - level;
-  require(levels >= 1 && level < levels && spec.levels_up >= 0,
-          "-level must be -1 or in [0, -levels) (got " + std::to_string(level) + " of " + std::to_string(levels) + ")");
+  const SnapshotSet data = read_snapshots(data_path, comm);
   const ConvAutoencoderResult r = train_conv_autoencoder(comm, data, spec, s);
   Json report = Json::object();
   report["model"] = "cae";
