@@ -41,12 +41,12 @@ std::vector<std::int64_t> hidden_from_string(const std::string& text) {
 }  // namespace
 
 int train_deepritz_model(MPI_Comm comm, ArgOptions& args) {
-  const std::string example = args.get("-example", "cont", "Deep Ritz example: cont (Example 1) or battery (Example 2)");
+  const std::string example = args.get("-example", "cont", "Deep Ritz example: cont (Example 1), battery (Example 2 as the paper states it) or battery-ref (as lodpinn runs it)");
   DeepRitzTrainSettings s;
   s.example.name = example;
-  const int samples = static_cast<int>(args.get_int("-samples", 0, "training parameters p (0: the example's 40 / 15)"));
-  const int coarse_n = static_cast<int>(args.get_int("-coarse_n", 0, "coarse cells per side (0: the example's 6)"));
-  const int fine_n = static_cast<int>(args.get_int("-fine_n", 0, "fine cells per side (0: the example's 36 / 60)"));
+  const int samples = static_cast<int>(args.get_int("-samples", 0, "training parameters p (0: the example's 40 / 15 / 20)"));
+  const int coarse_n = static_cast<int>(args.get_int("-coarse_n", 0, "coarse cells per side (0: the example's 6 / 6 / 8)"));
+  const int fine_n = static_cast<int>(args.get_int("-fine_n", 0, "fine cells per side (0: the example's 36 / 60 / 40)"));
   const int ell = static_cast<int>(args.get_int("-ell", 1, "patch layers around supp Lambda_z"));
   RitzTrainSettings& t = s.train;
   t.steps = static_cast<int>(args.get_int("-steps", t.steps, "maximal Adam steps per network (paper: 30000)"));
@@ -61,6 +61,8 @@ int train_deepritz_model(MPI_Comm comm, ArgOptions& args) {
   t.interpolation_tol = args.get_real("-interp_tol", t.interpolation_tol,
                                       "early stop: mean square of I_H alpha below this (0: never stop early)");
   const std::string dtype = args.get("-dtype", "float32", "float32 (as lodpinn) or float64");
+  s.batch_nodes = static_cast<int>(args.get_int("-batch_nodes", 0, "networks trained together as one batched model "
+                                                                    "(0: all of a rank's nodes, 1: one at a time)"));
   s.output = args.get("-o", "", "the trained bundle");
   const std::string report_path = args.get("-report", "", "JSON file with the key figures of the run");
   args.finish(is_root(comm));
@@ -92,9 +94,11 @@ int train_deepritz_model(MPI_Comm comm, ArgOptions& args) {
 namespace {
 
 struct EvalOptions {
-  std::string model, fields, report, form = "pg", patch_solver = "petsc";
+  std::string model, example, fields, report, form = "galerkin", coefficient_time, patch_solver = "petsc";
+  PetscBool global_lod = PETSC_FALSE, lookup = PETSC_FALSE;
+  PetscInt tabulate = 0;
   PetscReal final_time = 1.0, p_start = -1, p_end = -1;
-  PetscInt steps = 24, test_samples = 25, seed = 2024, threads = 0, coarse_n = 0, fine_n = 0, ell = 0;
+  PetscInt steps = 0, test_samples = 25, seed = 2024, threads = 0, coarse_n = 0, fine_n = 0, ell = 0;
   std::vector<PetscReal> field_times{1.0 / 24, 0.5, 1.0};
 };
 
@@ -102,12 +106,24 @@ PetscErrorCode read_eval_options(MPI_Comm comm, EvalOptions* o) {
   PetscFunctionBeginUser;
   PetscOptionsBegin(comm, nullptr, "neurhom deepritz-eval: LOD-ANN vs LOD along a moving coefficient", "deepritz-eval");
   PetscCall(read_string(PetscOptionsObject, "-model", "Trained bundle (`neurhom train -model deepritz`)", &o->model));
-  PetscCall(PetscOptionsInt("-coarse_n", "Expected coarse cells per side (0: the bundle's)", nullptr, o->coarse_n, &o->coarse_n, nullptr));
-  PetscCall(PetscOptionsInt("-fine_n", "Expected fine cells per side (0: the bundle's)", nullptr, o->fine_n, &o->fine_n, nullptr));
-  PetscCall(PetscOptionsInt("-ell", "Expected patch layers (0: the bundle's)", nullptr, o->ell, &o->ell, nullptr));
-  PetscCall(read_string(PetscOptionsObject, "-form", "galerkin (lodpinn) or pg (as `neurhom lod`)", &o->form));
+  PetscCall(read_string(PetscOptionsObject, "-example",
+                        "Without -model: the exact LOD bases of cont|battery|battery-ref alone (localization errors)", &o->example));
+  PetscCall(PetscOptionsInt("-coarse_n", "Coarse cells per side (0: the bundle's / example's; a bundle must match)", nullptr,
+                            o->coarse_n, &o->coarse_n, nullptr));
+  PetscCall(PetscOptionsInt("-fine_n", "Fine cells per side (0: the bundle's / example's)", nullptr, o->fine_n, &o->fine_n, nullptr));
+  PetscCall(PetscOptionsInt("-ell", "Patch layers (0: the bundle's / example's)", nullptr, o->ell, &o->ell, nullptr));
+  PetscCall(read_string(PetscOptionsObject, "-form", "galerkin (the paper, lodpinn) or pg (as `neurhom lod`)", &o->form));
+  PetscCall(read_string(PetscOptionsObject, "-coefficient_time",
+                        "current: step m uses a(t_m); lagged: a(t_{m-1}) as lodpinn (default: the example's)", &o->coefficient_time));
+  PetscCall(PetscOptionsBool("-global_lod", "Also the global LOD (ell = 1/H) as a reference (always without -model)", nullptr,
+                             o->global_lod, &o->global_lod, nullptr));
+  PetscCall(PetscOptionsInt("-tabulate", "Element correctors tabulated at this many p and interpolated online (0: off)",
+                            nullptr, o->tabulate, &o->tabulate, nullptr));
+  PetscCall(PetscOptionsBool("-lookup", "Also the exact element correctors at the nearest training p", nullptr, o->lookup,
+                             &o->lookup, nullptr));
   PetscCall(PetscOptionsReal("-T", "Final time", nullptr, o->final_time, &o->final_time, nullptr));
-  PetscCall(PetscOptionsInt("-steps", "Backward Euler steps (tau = T / steps)", nullptr, o->steps, &o->steps, nullptr));
+  PetscCall(PetscOptionsInt("-steps", "Backward Euler steps (tau = T / steps; 0: the example's 24, battery-ref 19)", nullptr,
+                            o->steps, &o->steps, nullptr));
   PetscCall(PetscOptionsReal("-p_start", "Parameter at t = 0 (default: the family's minimum)", nullptr, o->p_start, &o->p_start, nullptr));
   PetscCall(PetscOptionsReal("-p_end", "Parameter at t = T (default: the family's maximum)", nullptr, o->p_end, &o->p_end, nullptr));
   PetscCall(PetscOptionsInt("-test_samples", "Random test parameters (each fixed in time)", nullptr, o->test_samples,
@@ -135,6 +151,11 @@ int run_deepritz_eval(MPI_Comm comm) {
   if (finish_options(comm)) return 0;  // -help: the options are listed; unknown options: Error
   DeepRitzEvalSettings s;
   s.model = o.model;
+  s.example = o.example;
+  s.coefficient_time = o.coefficient_time;
+  s.global_lod = o.global_lod == PETSC_TRUE;
+  s.tabulate = static_cast<int>(o.tabulate);
+  s.lookup = o.lookup == PETSC_TRUE;
   s.coarse_n = static_cast<int>(o.coarse_n);
   s.fine_n = static_cast<int>(o.fine_n);
   s.ell = static_cast<int>(o.ell);
@@ -157,11 +178,16 @@ int run_deepritz_eval(MPI_Comm comm) {
   report["model_file"] = s.model;
   report["T"] = s.final_time;
   write_report(o.report, report, comm);
-  if (is_root(comm))
+  if (is_root(comm) && r.networks)
     std::printf("neurhom deepritz-eval: %s (%s): relative L2 error at T %.4f (paper: %s), basis error %.4f, test mean %.4f "
                 "over %d parameters, online speedup %.1f (nodal) / %.1f (element)\n",
                 r.example.c_str(), r.form.c_str(), r.relative_error_T, r.example == "cont" ? "0.0495" : "0.0294",
                 r.basis_error_mean, r.relative_error_T_mean, r.test_samples, r.online_speedup, r.online_speedup_element);
+  if (is_root(comm) && !r.networks)
+    std::printf("neurhom deepritz-eval: %s exact bases (%s, ell %d): nodal vs element LOD at T %.4f, nodal vs global %.4f, "
+                "element vs global %.4f; test means %.4f / %.4f / %.4f over %d parameters\n",
+                r.example.c_str(), r.form.c_str(), r.ell, r.localization_error_T, r.nodal_vs_global_T, r.element_vs_global_T,
+                r.localization_error_T_mean, r.nodal_vs_global_T_mean, r.element_vs_global_T_mean, r.test_samples);
   return 0;
 }
 

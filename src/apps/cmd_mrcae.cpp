@@ -117,6 +117,8 @@ int train_mrcae_model(MPI_Comm comm, ArgOptions& args) {
   s.lr = args.get_real("-lr", s.lr, "Adam step size");
   s.noise = args.get_real("-noise", s.noise, "initialisation noise epsilon (Appendix A)");
   s.patience = static_cast<int>(args.get_int("-patience", s.patience, "-stop patience: epochs without 0.1 % progress (Appendix B: 10)"));
+  const std::string restore = args.get("-restore", "best", "parameters an operation ends with: best (validation) or last "
+                                                           "(the reference code, whose best_state_dict aliases the live parameters)");
   s.seed = static_cast<std::uint64_t>(args.get_int("-seed", static_cast<long long>(s.seed), "seed of the initialisation noise and the shuffling"));
   s.threads = static_cast<int>(args.get_int("-threads", s.threads, "intra-op threads per rank (0: cores / ranks per node)"));
   s.output = args.get("-o", "", "the trained model (written after every operation)");
@@ -132,6 +134,8 @@ int train_mrcae_model(MPI_Comm comm, ArgOptions& args) {
   s.stop = mrcae_stop_from_string(stop);
   require(activation == "linear" || activation == "relu", "-activation must be linear or relu (got '" + activation + "')");
   s.activation = activation == "relu" ? MrCaeActivation::ReLU : MrCaeActivation::Linear;
+  require(restore == "best" || restore == "last", "-restore must be best or last (got '" + restore + "')");
+  s.restore_best = restore == "best";
   require(!s.output.empty(), "train -model mrcae needs an output model: -o model.pt");
   require_writable_location(s.output, "-o model");
   if (!report_path.empty()) require_writable_location(report_path, "-report file");

@@ -93,6 +93,41 @@ class BatteryField final : public CellField {
   NormalizedOscillation g_;
 };
 
+// The battery as lodpinn runs it: a = lambda, CC 236.3, AC 398.71 (lodpinn's value; Table 1:
+// 398.65), AM lambda = 10 + 40 g.
+constexpr double kRefCathodeLambda = 236.3, kRefAnodeLambda = 398.71, kRefActiveMin = 10.0, kRefActiveMax = 50.0;
+
+int battery_layer_at(double y) { return battery_layer(std::min(163, static_cast<int>(std::floor(y * 163.0)))); }
+
+class BatteryReferenceField final : public CellField {
+ public:
+  explicit BatteryReferenceField(double p) : p_(p), g_(100.0 / p) {}
+  double value(long i, long j, long n) const override {
+    switch (battery_layer_at((j + 0.5) / n)) {
+      case 0: return kRefCathodeLambda;
+      case 2: return kRefAnodeLambda;
+      default: return kRefActiveMin + (kRefActiveMax - kRefActiveMin) * g_.value(i, j, n);
+    }
+  }
+  std::string describe() const override { return "battery-ref(p=" + format_number(p_) + ")"; }
+
+ private:
+  double p_;
+  NormalizedOscillation g_;
+};
+
+class BatteryCapacity final : public CellField {
+ public:
+  double value(long, long j, long n) const override {
+    switch (battery_layer_at((j + 0.5) / n)) {
+      case 0: return kCathodeCollector.rho * kCathodeCollector.cp;
+      case 2: return kAnodeCollector.rho * kAnodeCollector.cp;
+      default: return kActiveRho * kActiveCp;
+    }
+  }
+  std::string describe() const override { return "battery heat capacity rho c_p"; }
+};
+
 }  // namespace
 
 bool ParametricFamily::contains(double p) const {
@@ -104,7 +139,7 @@ std::string ParametricFamily::describe() const {
   return name + " with p in [" + format_number(p_min) + ", " + format_number(p_max) + "]";
 }
 
-std::string parametric_family_names() { return "cont, battery"; }
+std::string parametric_family_names() { return "cont, battery, battery-ref"; }
 
 ParametricFamily make_parametric_family(const std::string& name) {
   ParametricFamily f;
@@ -119,6 +154,13 @@ ParametricFamily make_parametric_family(const std::string& name) {
     f.p_max = 15.0;
     f.scale = std::max(kAnodeCollector.diffusivity(), kCathodeCollector.diffusivity());
     f.field = [](double p) -> std::unique_ptr<CellField> { return std::make_unique<BatteryField>(p); };
+  } else if (name == "battery-ref") {
+    f.p_min = 5.0;
+    f.p_max = 15.0;
+    f.scale = std::max({kRefCathodeLambda, kRefAnodeLambda, kRefActiveMax});
+    f.field = [](double p) -> std::unique_ptr<CellField> { return std::make_unique<BatteryReferenceField>(p); };
+    f.capacity = std::make_shared<BatteryCapacity>();
+    f.source = [](double, double y) { return battery_layer_at(y) == 1 ? 3.0 : 0.0; };
   } else {
     throw Error("unknown coefficient family '" + name + "' (-example); known: " + parametric_family_names());
   }

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <random>
+#include <set>
 
 #include "neurhom/core/dense.hpp"
 #include "neurhom/core/error.hpp"
@@ -165,6 +166,61 @@ BOOST_AUTO_TEST_CASE(tiny_setting_learns_the_nodal_lod_corrector) {
   }
 }
 
+// Batched training (ritz_batch.hpp) follows the same trajectory per node as training each
+// network alone: the loss is a sum of independent per-node losses and Adam is elementwise.
+// Nodes with different patch sizes (corner, edge, interior: padding) and constraint counts;
+// float64 so that only round-off separates the two; with and without early stopping.
+BOOST_AUTO_TEST_CASE(batched_training_equals_one_network_at_a_time) {
+  const Setting s(8);
+  const std::vector<double> params{0.3, 0.6, 0.9};
+  const std::vector<CoarseNode> nodes{{1, 1}, {2, 1}, {2, 2}};
+  for (const bool early : {false, true}) {
+    RitzTrainSettings ts;
+    ts.steps = 150;
+    ts.hidden = {12, 12};
+    ts.threads = 1;
+    ts.dtype = torch::kFloat64;
+    ts.log_every = 5;
+    ts.interpolation_tol = early ? 1e3 : 0;  // early: the energy criterion alone decides
+    ts.stagnation = early ? 0.08 : 1e-5;
+    std::vector<RitzProblem> problems;
+    std::vector<RitzNet> batched;
+    std::vector<std::uint64_t> seeds;
+    for (const CoarseNode& n : nodes) {
+      problems.push_back(build_ritz_problem(s.mesh, s.qi, n, s.ell, s.family, params));
+      seeds.push_back(11 + static_cast<std::uint64_t>(n.index(s.mesh)));
+      batched.emplace_back(ritz_widths(ts.hidden), seeds.back(), ts.dtype);
+    }
+    BOOST_TEST(problems[0].nodes() < problems[2].nodes());  // the corner patch is padded
+    const RitzBatchResult rb = train_ritz_batch(batched, problems, seeds, ts, ritz_padding(s.mesh, s.qi, s.ell));
+    std::set<int> stop_steps;
+    for (size_t b = 0; b < nodes.size(); ++b) {
+      RitzTrainSettings one = ts;
+      one.seed = seeds[b];
+      RitzNet alone(ritz_widths(ts.hidden), seeds[b], ts.dtype);
+      const RitzTrainResult r = train_ritz_corrector(alone, problems[b], one);
+      const std::vector<double> x = flatten_parameters(*alone), y = flatten_parameters(*batched[b]);
+      double diff = 0, norm = 0;
+      for (size_t k = 0; k < x.size(); ++k) {
+        diff = std::max(diff, std::abs(x[k] - y[k]));
+        norm = std::max(norm, std::abs(x[k]));
+      }
+      BOOST_TEST_CONTEXT("node " << b << (early ? " (early stopping)" : "")) {
+        BOOST_TEST(r.steps == rb.nodes[b].steps);
+        BOOST_TEST(r.stopped_early == rb.nodes[b].stopped_early);
+        BOOST_TEST(diff < 1e-9 * norm, "parameters differ by " << diff << " of " << norm);
+        BOOST_TEST(std::abs(r.energy - rb.nodes[b].energy) < 1e-9 * std::abs(r.energy));
+        BOOST_TEST((r.mu - rb.nodes[b].mu).abs().max().item<double>() < 1e-9);
+      }
+      std::printf("batched vs alone, node %zu%s: %d steps (alone %d), parameters differ by %.2e\n", b,
+                  early ? " (early stopping)" : "", rb.nodes[b].steps, r.steps, diff);
+      stop_steps.insert(r.stopped_early ? r.steps : -1);
+    }
+    // with early stopping, the nodes stop at different steps (one may run to the budget)
+    if (early) BOOST_TEST(stop_steps.size() >= 2);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(bundle_round_trip_and_bad_files) {
   RitzBundle b;
   b.widths = ritz_widths({4});
@@ -207,6 +263,35 @@ BOOST_AUTO_TEST_CASE(parametric_families) {
   BOOST_TEST(am <= 5.0 + 1e-12);
   BOOST_TEST(battery.contains(15.0));
   BOOST_TEST(!battery.contains(16.0));
+  // battery-ref (lodpinn PDEcoeff_battery_heat, solve_parabolic.py): a = lambda, rho c_p as the
+  // capacity, f = 3 in the active material; layer k = floor(163 y) of [CC 4, AM 16, AC 4, AM 16] x 4, CC 4
+  const ParametricFamily ref = make_parametric_family("battery-ref");
+  const auto r = ref.field(8.0);
+  BOOST_TEST(r->value(3, 0, 40) == 236.3);                         // y = 1/80: unit 2, CC
+  BOOST_TEST(r->value(3, 39, 40) == 236.3);                        // y = 79/80: unit 161, final CC
+  const double y_ac = 21.5 / 163;                                  // unit 21: AC
+  BOOST_TEST(ref.capacity->value(0, static_cast<long>(y_ac * 400), 400) == 8710.2 * 384.65);
+  BOOST_TEST(r->value(0, static_cast<long>(y_ac * 400), 400) == 398.71);
+  double am_lo = 1e9, am_hi = -1e9;
+  for (long j = 0; j < 40; ++j)
+    for (long i = 0; i < 40; ++i)
+      if (ref.source(0.5, (j + 0.5) / 40) == 3.0) {  // active material: lambda in [10, 50], capacity of AM
+        am_lo = std::min(am_lo, r->value(i, j, 40));
+        am_hi = std::max(am_hi, r->value(i, j, 40));
+        BOOST_TEST(ref.capacity->value(i, j, 40) == 2094.302 * 1010.119);
+      }
+  BOOST_TEST(am_lo >= 10.0 - 1e-12);
+  BOOST_TEST(am_hi <= 50.0 + 1e-12);
+  BOOST_TEST(am_hi - am_lo > 20.0);
+  BOOST_TEST(ref.source(0.3, 0.0) == 0.0);                        // CC at the bottom
+  BOOST_TEST(ref.source(0.3, 10.0 / 163) == 3.0);                 // unit 10: AM
+  BOOST_TEST(ref.source(0.3, 1.0) == 0.0);                        // top: CC
+  const DeepRitzExample e = deep_ritz_example("battery-ref");
+  BOOST_TEST(e.coarse_n == 8);
+  BOOST_TEST(e.fine_n == 40);
+  BOOST_TEST(e.samples == 20);
+  BOOST_TEST(e.steps == 19);
+  BOOST_TEST(e.lagged);
   BOOST_CHECK_THROW(make_parametric_family("nope"), Error);
   const auto p = linspace_parameters(cont, 40);
   BOOST_TEST(p.front() == 0.01);

@@ -58,6 +58,51 @@ BOOST_AUTO_TEST_CASE(petrov_galerkin_element_basis_reproduces_pglod_parabolic) {
   BOOST_TEST(diff < 1e-10 * norm, "max difference " << diff << " of " << norm);
 }
 
+namespace {
+
+struct ScaledField final : CellField {
+  ScaledField(const CellField* base, double factor) : base(base), factor(factor) {}
+  double value(long i, long j, long n) const override { return factor * (base ? base->value(i, j, n) : 1.0); }
+  std::string describe() const override { return "scaled"; }
+  const CellField* base;
+  double factor;
+};
+
+}  // namespace
+
+// c u_t - div(c a grad u) = c f with constant c is u_t - div(a grad u) = f: the heat capacity
+// (mass coefficient) enters both M_h(c) and the load; a source f = 3 triples the solution (u0 = 0).
+BOOST_AUTO_TEST_CASE(heat_capacity_and_source_enter_mass_and_load) {
+  const MPI_Comm comm = PETSC_COMM_WORLD;
+  const CoarseMesh mesh(4, 16);
+  const StructuredGrid grid(comm, 16);
+  const ScaledField capacity(nullptr, 2.0);
+  const FineSpace plain(grid, mesh), heat(grid, mesh, &capacity, [](double, double) { return 3.0; });
+  const ParametricFamily family = make_parametric_family("cont");
+  LodSettings ls;
+  ls.ell = 1;
+  ls.keep_correctors = true;
+  PgLod lod(comm, mesh, ls);
+  ParabolicBasisLod a(plain, LodForm::Galerkin, 0.25), b(heat, LodForm::Galerkin, 0.25);
+  for (int m = 1; m <= 3; ++m) {
+    const auto field = family.field(0.1 * m);
+    const ScaledField scaled(field.get(), 2.0);
+    lod.compute(*field);
+    OwnedMat phi = corrected_basis(plain, element_corrections(mesh, lod.local_patches()));
+    OwnedMat K = plain.stiffness(*field), K2 = heat.stiffness(scaled);
+    a.step(phi, K);
+    b.step(phi, K2);
+  }
+  const std::vector<double> ua = gather_to_all(a.state()), ub = gather_to_all(b.state());
+  double diff = 0, norm = 0;
+  for (size_t k = 0; k < ua.size(); ++k) {
+    diff = std::max(diff, std::abs(ub[k] - 3.0 * ua[k]));
+    norm = std::max(norm, std::abs(ua[k]));
+  }
+  BOOST_TEST(norm > 1e-3);
+  BOOST_TEST(diff < 1e-10 * norm, "max difference " << diff << " of " << norm);
+}
+
 BOOST_AUTO_TEST_CASE(one_and_two_ranks_train_the_same_bundle) {
   const MPI_Comm comm = PETSC_COMM_WORLD;
   DeepRitzTrainSettings s;

@@ -17,6 +17,12 @@
 //            AC    8710.2     384.65     398.65
 //            CC    2706.77    897.8      236.3
 //            AM    2094.302   1010.119   [1, 5]
+//   battery-ref  the battery as the reference code runs it (lodpinn examples/battery_heat:
+//            PDEcoeff_battery_heat and solve_parabolic.py): the same layers, but a = lambda
+//            itself (CC 236.3, AC 398.71, AM lambda = 10 + 40 g, g as above with N = 100 / p,
+//            p in [5, 15]), the heat capacity rho c_p per layer as the mass coefficient
+//            (`capacity`), and the source f = 3 in the active material, 0 elsewhere, taken at
+//            the fine nodes (`source`; the load is M_h(rho c_p) f as lodpinn's G' M_fine f)
 //
 // The Deep Ritz networks take p normalized to [0, 1] over [p_min, p_max] and the energy of
 // a / scale (scale = an upper bound of a over the family): the LOD correctors do not change
@@ -36,13 +42,17 @@ struct ParametricFamily {
   double p_min = 0, p_max = 1;
   double scale = 1;  // upper bound of a(x, p) over the family
   std::function<std::unique_ptr<CellField>(double p)> field;
+  // The parabolic examples' mass coefficient (heat capacity, independent of p; null: 1) and
+  // source at the point (x, y) (null: f = 1).
+  std::shared_ptr<const CellField> capacity;
+  std::function<double(double x, double y)> source;
 
   double normalized(double p) const { return (p - p_min) / (p_max - p_min); }
   bool contains(double p) const;  // p in [p_min, p_max] up to rounding
   std::string describe() const;
 };
 
-// Throws Error naming the family for unknown names ("cont", "battery").
+// Throws Error naming the family for unknown names ("cont", "battery", "battery-ref").
 ParametricFamily make_parametric_family(const std::string& name);
 std::string parametric_family_names();
 

@@ -22,7 +22,9 @@ PetscInt first_row(Mat A) {
 
 }  // namespace
 
-FineSpace::FineSpace(const StructuredGrid& grid, const CoarseMesh& mesh) : grid_(grid), mesh_(mesh) {
+FineSpace::FineSpace(const StructuredGrid& grid, const CoarseMesh& mesh, const CellField* capacity,
+                     const std::function<double(double, double)>& source)
+    : grid_(grid), mesh_(mesh) {
   require(grid.n() == mesh.fine_cells(), "FineSpace: the grid is not the fine mesh of the coarse mesh");
   OwnedVec natural;
   NH_PETSC(DMDACreateNaturalVector(grid.dm(), natural.out()));
@@ -31,19 +33,10 @@ FineSpace::FineSpace(const StructuredGrid& grid, const CoarseMesh& mesh) : grid_
   local_coarse_ = PETSC_DECIDE;
   NH_PETSC(PetscSplitOwnership(grid.comm(), &local_coarse_, &coarse_total));
 
-  // M_h: each rank adds the cells whose lower-left node it owns.
-  mass_ = create_fine_matrix();
+  mass_ = assemble_mass(nullptr);
+  if (capacity) capacity_mass_ = assemble_mass(capacity);
   const int n = grid.n();
-  const q1::ElementMatrix me = q1::mass(grid.h());
   const PetscInt r0 = first_row(mass_), r1 = r0 + local_rows_;
-  for (PetscInt k = r0; k < r1; ++k) {
-    const PetscInt i = k % (n + 1), j = k / (n + 1);
-    if (i == n || j == n) continue;
-    const PetscInt nodes[4] = {k, k + 1, k + n + 1, k + n + 2};
-    NH_PETSC(MatSetValues(mass_, 4, nodes, 4, nodes, me.data(), ADD_VALUES));
-  }
-  NH_PETSC(MatAssemblyBegin(mass_, MAT_FINAL_ASSEMBLY));
-  NH_PETSC(MatAssemblyEnd(mass_, MAT_FINAL_ASSEMBLY));
 
   // P: column z = Lambda_z at the fine nodes (bilinear interpolation from the coarse nodes).
   NH_PETSC(MatCreateAIJ(grid.comm(), local_rows_, local_coarse_, grid.num_nodes(), coarse_total, 4, nullptr, 4, nullptr,
@@ -64,9 +57,42 @@ FineSpace::FineSpace(const StructuredGrid& grid, const CoarseMesh& mesh) : grid_
   NH_PETSC(MatAssemblyEnd(prolongation_, MAT_FINAL_ASSEMBLY));
 
   load_ = create_vector();
-  OwnedVec ones = create_vector();
-  NH_PETSC(VecSet(ones, 1.0));
-  NH_PETSC(MatMult(mass_, ones, load_));
+  OwnedVec f = create_vector();
+  if (source) {
+    for (PetscInt k = r0; k < r1; ++k) {
+      const double x = static_cast<double>(k % (n + 1)) / n, y = static_cast<double>(k / (n + 1)) / n;
+      NH_PETSC(VecSetValue(f, k, source(x, y), INSERT_VALUES));
+    }
+    NH_PETSC(VecAssemblyBegin(f));
+    NH_PETSC(VecAssemblyEnd(f));
+  } else {
+    NH_PETSC(VecSet(f, 1.0));
+  }
+  NH_PETSC(MatMult(time_mass(), f, load_));
+}
+
+// M_h(c) = sum over cells of c(cell) times the Q1 element mass (c = 1 without a weight); each
+// rank adds the cells whose lower-left node it owns.
+OwnedMat FineSpace::assemble_mass(const CellField* weight) const {
+  OwnedMat M = create_fine_matrix();
+  const int n = grid_.n();
+  const q1::ElementMatrix me = q1::mass(grid_.h());
+  q1::ElementMatrix mc;
+  const PetscInt r0 = first_row(M), r1 = r0 + local_rows_;
+  for (PetscInt k = r0; k < r1; ++k) {
+    const PetscInt i = k % (n + 1), j = k / (n + 1);
+    if (i == n || j == n) continue;
+    const double c = weight ? weight->value(i, j, n) : 1.0;
+    if (!(std::isfinite(c) && c > 0))
+      throw LocalError("mass coefficient " + weight->describe() + " is not positive and finite on fine cell (" +
+                       std::to_string(i) + ", " + std::to_string(j) + ")");
+    for (int e = 0; e < 16; ++e) mc[static_cast<size_t>(e)] = c * me[static_cast<size_t>(e)];
+    const PetscInt nodes[4] = {k, k + 1, k + n + 1, k + n + 2};
+    NH_PETSC(MatSetValues(M, 4, nodes, 4, nodes, mc.data(), ADD_VALUES));
+  }
+  NH_PETSC(MatAssemblyBegin(M, MAT_FINAL_ASSEMBLY));
+  NH_PETSC(MatAssemblyEnd(M, MAT_FINAL_ASSEMBLY));
+  return M;
 }
 
 OwnedMat FineSpace::create_fine_matrix() const {
@@ -197,6 +223,36 @@ ColumnErrors relative_column_errors(const FineSpace& space, Mat phi, Mat referen
   return e;
 }
 
+ColumnErrors relative_energy_errors(const FineSpace& space, Mat phi, Mat reference, Mat stiffness) {
+  OwnedMat diff;
+  NH_PETSC(MatDuplicate(phi, MAT_COPY_VALUES, diff.out()));
+  NH_PETSC(MatAXPY(diff, -1.0, reference, DIFFERENT_NONZERO_PATTERN));
+  // diag(X' K X) for X = diff and X = reference: the squared energy norms of the columns
+  auto column_energies = [&](Mat X) {
+    OwnedMat KX, G;
+    NH_PETSC(MatMatMult(stiffness, X, MAT_INITIAL_MATRIX, PETSC_DEFAULT, KX.out()));
+    NH_PETSC(MatTransposeMatMult(X, KX, MAT_INITIAL_MATRIX, PETSC_DEFAULT, G.out()));
+    OwnedVec d;
+    NH_PETSC(MatCreateVecs(G, nullptr, d.out()));
+    NH_PETSC(MatGetDiagonal(G, d));
+    return gather_to_all(d);
+  };
+  const std::vector<double> d = column_energies(diff), ref = column_energies(reference);
+  const CoarseMesh& mesh = space.mesh();
+  ColumnErrors e;
+  int count = 0;
+  for (int j = 1; j < mesh.cells; ++j)
+    for (int i = 1; i < mesh.cells; ++i) {
+      const auto k = static_cast<size_t>(mesh.node_index(i, j));
+      const double rel = std::sqrt(std::max(0.0, d[k]) / ref[k]);
+      e.mean += rel;
+      e.max = std::max(e.max, rel);
+      ++count;
+    }
+  if (count > 0) e.mean /= count;
+  return e;
+}
+
 LodForm lod_form_from_string(const std::string& name) {
   if (name == "galerkin") return LodForm::Galerkin;
   if (name == "pg") return LodForm::PetrovGalerkin;
@@ -215,13 +271,13 @@ void ParabolicBasisLod::step(Mat phi, Mat stiffness) {
   const Mat test = form_ == LodForm::Galerkin ? phi : space_.prolongation();
   OwnedMat k_phi, m_phi, S, system;
   NH_PETSC(MatMatMult(stiffness, phi, MAT_INITIAL_MATRIX, PETSC_DEFAULT, k_phi.out()));
-  NH_PETSC(MatMatMult(space_.mass(), phi, MAT_INITIAL_MATRIX, PETSC_DEFAULT, m_phi.out()));
+  NH_PETSC(MatMatMult(space_.time_mass(), phi, MAT_INITIAL_MATRIX, PETSC_DEFAULT, m_phi.out()));
   NH_PETSC(MatTransposeMatMult(test, k_phi, MAT_INITIAL_MATRIX, PETSC_DEFAULT, S.out()));
   NH_PETSC(MatTransposeMatMult(test, m_phi, MAT_INITIAL_MATRIX, PETSC_DEFAULT, system.out()));
   NH_PETSC(MatAXPY(system, dt_, S, DIFFERENT_NONZERO_PATTERN));  // T'M Phi + dt T'K Phi
-  // rhs = T' (M u^{m-1} + dt M 1)
+  // rhs = T' (M(c) u^{m-1} + dt M(c) f_h)
   OwnedVec w = space_.create_vector(), rhs;
-  NH_PETSC(MatMult(space_.mass(), u_, w));
+  NH_PETSC(MatMult(space_.time_mass(), u_, w));
   NH_PETSC(VecAXPY(w, dt_, space_.load()));
   NH_PETSC(MatCreateVecs(system, U_.out(), rhs.out()));
   NH_PETSC(MatMultTranspose(test, w, rhs));

@@ -1,5 +1,6 @@
 #include "neurhom/methods/deepritz/ritz_offline.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "neurhom/core/error.hpp"
@@ -19,6 +20,7 @@ struct LocalNetworks {
   std::vector<double> params, stats;
   std::vector<long long> nodes;
   long long per_network = 0;
+  double evaluations = 0;  // network evaluations (fine nodes x parameters) over all steps
 };
 
 LocalNetworks train_local_networks(MPI_Comm comm, const DeepRitzTrainSettings& s, const CoarseMesh& mesh,
@@ -28,25 +30,45 @@ LocalNetworks train_local_networks(MPI_Comm comm, const DeepRitzTrainSettings& s
   const bool root = is_root(comm);
   WallTimer timer;
   LocalNetworks out;
-  for (int k = begin; k < end; ++k) {
-    const CoarseNode& node = nodes[static_cast<size_t>(k)];
-    const RitzProblem problem = build_ritz_problem(mesh, qi, node, e.ell, e.family, params);
-    RitzTrainSettings ts = s.train;
-    ts.seed = s.train.seed + static_cast<std::uint64_t>(node.index(mesh));
-    RitzNet net(ritz_widths(ts.hidden), ts.seed, ts.dtype);
-    const RitzTrainResult r = train_ritz_corrector(net, problem, ts);
-    const std::vector<double> flat = flatten_parameters(*net);
-    out.per_network = static_cast<long long>(flat.size());
-    out.params.insert(out.params.end(), flat.begin(), flat.end());
-    out.stats.insert(out.stats.end(), {r.energy, r.interpolation, static_cast<double>(r.steps), r.seconds});
-    out.nodes.push_back(node.index(mesh));
-    if (root) {
-      const int done = k - begin + 1;
-      const double elapsed = timer.seconds();
-      std::printf("[deepritz] node %d/%d (%d,%d): energy %.5e  |I_H alpha|^2 %.2e  %d steps%s  %.1f s  (%.1f steps/s)  ETA %.0f s\n",
-                  done, end - begin, node.i, node.j, r.energy, r.interpolation, r.steps, r.stopped_early ? " (converged)" : "",
-                  r.seconds, r.steps / std::max(r.seconds, 1e-9), elapsed / done * (end - begin - done));
-      std::fflush(stdout);
+  const int per_batch = s.batch_nodes > 0 ? s.batch_nodes : std::max(1, end - begin);
+  const RitzPadding padding = per_batch > 1 ? ritz_padding(mesh, qi, e.ell) : RitzPadding{};
+  for (int first = begin; first < end; first += per_batch) {
+    const int last = std::min(end, first + per_batch);
+    std::vector<RitzProblem> problems;
+    std::vector<RitzNet> nets;
+    std::vector<std::uint64_t> seeds;
+    for (int k = first; k < last; ++k) {
+      const CoarseNode& node = nodes[static_cast<size_t>(k)];
+      problems.push_back(build_ritz_problem(mesh, qi, node, e.ell, e.family, params));
+      seeds.push_back(s.train.seed + static_cast<std::uint64_t>(node.index(mesh)));
+      nets.emplace_back(ritz_widths(s.train.hidden), seeds.back(), s.train.dtype);
+    }
+    std::vector<RitzTrainResult> results;
+    if (per_batch == 1) {
+      RitzTrainSettings ts = s.train;
+      ts.seed = seeds.front();
+      results.push_back(train_ritz_corrector(nets.front(), problems.front(), ts));
+    } else {
+      results = train_ritz_batch(nets, problems, seeds, s.train, padding).nodes;
+    }
+    for (size_t b = 0; b < nets.size(); ++b) {
+      const RitzTrainResult& r = results[b];
+      const CoarseNode& node = nodes[static_cast<size_t>(first) + b];
+      const std::vector<double> flat = flatten_parameters(*nets[b]);
+      out.per_network = static_cast<long long>(flat.size());
+      out.params.insert(out.params.end(), flat.begin(), flat.end());
+      out.stats.insert(out.stats.end(), {r.energy, r.interpolation, static_cast<double>(r.steps), r.seconds});
+      out.nodes.push_back(node.index(mesh));
+      out.evaluations += static_cast<double>(r.steps) * static_cast<double>(problems[b].nodes() * problems[b].samples());
+      if (root) {
+        const int done = first - begin + static_cast<int>(b) + 1;
+        const double elapsed = timer.seconds();
+        std::printf("[deepritz] node %d/%d (%d,%d)%s: energy %.5e  |I_H alpha|^2 %.2e  %d steps%s  %.1f s  (%.1f steps/s)  ETA %.0f s\n",
+                    done, end - begin, node.i, node.j, per_batch > 1 ? " [batched]" : "", r.energy, r.interpolation, r.steps,
+                    r.stopped_early ? " (converged)" : "", r.seconds, r.steps / std::max(r.seconds, 1e-9),
+                    elapsed / done * (end - begin - done));
+        std::fflush(stdout);
+      }
     }
   }
   return out;
@@ -74,9 +96,14 @@ DeepRitzTrainSummary train_deep_ritz(MPI_Comm comm, const DeepRitzTrainSettings&
                 e.name.c_str(), e.coarse_n, e.fine_n, e.ell, count, size, e.samples,
                 widths_to_string(ritz_widths(s.train.hidden)).c_str(), s.train.steps);
 
+  require(s.batch_nodes >= 0, "-batch_nodes must be non-negative (got " + std::to_string(s.batch_nodes) + ")");
   WallTimer timer;
   const LocalNetworks local = train_local_networks(comm, s, mesh, qi, params, nodes, begin, end);
   const double seconds = max_ranks(comm, timer.seconds());
+  double evaluations = local.evaluations;
+  MPI_Allreduce(MPI_IN_PLACE, &evaluations, 1, MPI_DOUBLE, MPI_SUM, comm);
+  int per_batch = s.batch_nodes > 0 ? std::min(s.batch_nodes, end - begin) : end - begin;
+  MPI_Allreduce(MPI_IN_PLACE, &per_batch, 1, MPI_INT, MPI_MAX, comm);
 
   // The networks on rank 0 (the bundle), the per-node statistics on every rank (the summary).
   long long P = local.per_network;
@@ -89,6 +116,8 @@ DeepRitzTrainSummary train_deep_ritz(MPI_Comm comm, const DeepRitzTrainSettings&
   summary.nodes = count;
   summary.seconds = seconds;
   summary.parameters_per_network = P;
+  summary.batch_nodes = per_batch;
+  summary.samples_per_second = seconds > 0 ? evaluations / seconds : 0;
   std::string failure;
   if (root) try {
     RitzBundle b;
@@ -150,6 +179,8 @@ Json to_json(const DeepRitzTrainSummary& r, const DeepRitzTrainSettings& s) {
   report["node_seconds_mean"] = r.node_seconds_mean;
   report["node_seconds_total"] = r.node_seconds_total;
   report["threads_per_rank"] = s.train.threads;
+  report["batch_nodes"] = r.batch_nodes;
+  report["samples_per_second"] = r.samples_per_second;
   return report;
 }
 

@@ -16,8 +16,14 @@ DeepRitzExample deep_ritz_example(const std::string& name) {
     e.coarse_n = 6;
     e.fine_n = 60;
     e.samples = 15;
+  } else if (name == "battery-ref") {
+    e.coarse_n = 8;
+    e.fine_n = 40;
+    e.samples = 20;
+    e.steps = 19;
+    e.lagged = true;
   } else {
-    throw Error("unknown Deep Ritz example '" + name + "' (-example); known: cont, battery");
+    throw Error("unknown Deep Ritz example '" + name + "' (-example); known: cont, battery, battery-ref");
   }
   e.family = make_parametric_family(name);
   return e;
@@ -53,6 +59,17 @@ std::vector<double> ritz_input_coordinates(const Patch& patch) {
       xy.push_back(2.0 * y / patch.fine_ny() - 1.0);
     }
   return xy;
+}
+
+RitzPadding ritz_padding(const CoarseMesh& mesh, const QuasiInterpolation& qi, int ell) {
+  RitzPadding pad;
+  for (const CoarseNode& node : interior_coarse_nodes(mesh)) {
+    const Patch patch = make_node_patch(mesh, node.i, node.j, ell);
+    std::vector<int> constrained;
+    const DenseMatrix C = qi.constraint_matrix(patch, &constrained);
+    pad.include({patch.fine_nodes(), static_cast<std::int64_t>(patch.fine_nx()) * patch.fine_ny(), C.rows});
+  }
+  return pad;
 }
 
 RitzProblem build_ritz_problem(const CoarseMesh& mesh, const QuasiInterpolation& qi, const CoarseNode& node, int ell,

@@ -7,6 +7,11 @@
 // depend on the number of ranks. Rank 0 gathers the flat parameter vectors and writes one
 // bundle (methods/deepritz/net/ritz_bundle.hpp) with the setting as attributes; it prints one progress line
 // per node of its block with rate and ETA.
+//
+// batch_nodes: how many of a rank's networks train together as one batched model
+// (methods/deepritz/net/ritz_batch.hpp; 0: all of the rank's block, 1: one at a time). The
+// trained networks are the same either way up to round-off (tested); the batch is padded to
+// the mesh's largest node patch (ritz_padding) so that its shapes do not depend on the ranks.
 #include <mpi.h>
 
 #include <string>
@@ -20,7 +25,8 @@ namespace neurhom {
 struct DeepRitzTrainSettings {
   DeepRitzExample example;
   RitzTrainSettings train;
-  std::string output;  // bundle file (required)
+  int batch_nodes = 0;  // networks per batched model (0: the rank's whole block, 1: one at a time)
+  std::string output;   // bundle file (required)
 };
 
 struct DeepRitzTrainSummary {
@@ -32,6 +38,8 @@ struct DeepRitzTrainSummary {
   int stopped_early = 0;           // networks stopped by the convergence criterion
   double energy_mean = 0, interpolation_max = 0;
   long long parameters_per_network = 0;
+  int batch_nodes = 0;             // the networks per batch actually used (max over ranks)
+  double samples_per_second = 0;   // network evaluations (fine nodes x parameters) per second of training, all ranks
 };
 
 DeepRitzTrainSummary train_deep_ritz(MPI_Comm comm, const DeepRitzTrainSettings& settings);

@@ -96,7 +96,7 @@ TrainerResult fit_autoencoder(MPI_Comm comm, std::shared_ptr<torch::nn::Module> 
   ts.print_every = std::max(1, s.epochs / 5);
   ts.initial_validation = false;
   const bool patience = s.stop == MrCaeStop::Patience;
-  ts.early_stopping = EarlyStopping{patience ? s.patience : 0, 1e-3, true};
+  ts.early_stopping = EarlyStopping{patience ? s.patience : 0, 1e-3, s.restore_best};
   Trainer trainer(comm, ts);
   MrCaeReferenceStop rule(s.epochs);
   std::string reason;

@@ -45,6 +45,10 @@ struct MrCaeTrainSettings {
   double noise = 0.01;   // epsilon of Appendix A
   MrCaeStop stop = MrCaeStop::Reference;
   int patience = 10;     // stop patience (Appendix B): 10 epochs improve the validation loss by < 0.1 %
+  // Parameters an operation ends with: the best validation epoch's, or the last epoch's (the
+  // reference code keeps `best_state_dict = self.state_dict()`, which aliases the live
+  // parameters, so its "best" state is in effect the last one).
+  bool restore_best = true;
   std::uint64_t seed = 1;
   int threads = 0;
   std::string output;    // model file (rank 0 after every operation)
