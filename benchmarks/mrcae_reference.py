@@ -11,7 +11,9 @@ For each data set (toy1, toy2, turbulence):
      into its MultiScaleDynamicsDataSet, evaluated with its own loss (compute_global_loss on
      the test split, w = 0.5); run with Debian's /usr/bin/python3 (python3-torch).
   3. neurhom: `train -model mrcae` with the same tolerances, channels per level, groups,
-     epochs and the reference stop rule; `mrcae-eval` on the test split.
+     epochs, the reference stop rule, its end state (-restore last: the reference's
+     best_state_dict aliases the live parameters) and its deepening init (-deepen_init
+     constant); `mrcae-eval` on the test split.
      It runs with as many torch threads as neurhom has ranks (--ranks): the same cores.
   4. baselines (neurhom): the zero-parameter interpolation (subsample + bilinear), and RED-Net
      with skips, linear and +ReLU, architecture-matched to each MrCAE level as the paper's
@@ -168,7 +170,8 @@ def main():
             tr = os.path.join(args.workdir, "train.json")
             train = run_report(mpi + ["train", "-model", "mrcae", "-data", data, "-levels", str(levels),
                                       "-tol", ",".join(map(str, st["tols"])), "-channels", ",".join(map(str, st["channels"])),
-                                      "-groups", str(st["groups"]), "-epochs", str(epochs), "-threads", "1", "-o", model,
+                                      "-groups", str(st["groups"]), "-epochs", str(epochs), "-restore", "last", "-deepen_init", "constant",
+                                      "-threads", "1", "-o", model,
                                       "-report", tr], env, log, tr)
             ev = os.path.join(args.workdir, "eval.json")
             e = run_report(mpi + ["mrcae-eval", "-model", model, "-data", data, "-report", ev], env, log, ev)
@@ -185,7 +188,7 @@ def main():
                                  test_error_final_model=e["level_errors"][k], parameters=ops[-1]["parameters"],
                                  encoding_size=ops[-1]["encoding_size"], unresolved_fraction=e["unresolved_fractions"][k],
                                  seconds=sum(o["seconds"] for o in ops), channels=[o["channels"] for o in ops],
-                                 stops=[o["stop"] for o in ops]))
+                                 stops=[o["stop"] for o in ops], restore="last", deepen_init="constant"))
                 recs.append(dict(common, implementation="neurhom", model="interpolation", level=k,
                                  test_error=e["interpolation_errors"][k], parameters=0,
                                  encoding_size=((sizes[k] - 1) // 2) ** 2, unresolved_fraction=None, seconds=0))

@@ -61,8 +61,8 @@ int train_deepritz_model(MPI_Comm comm, ArgOptions& args) {
   t.interpolation_tol = args.get_real("-interp_tol", t.interpolation_tol,
                                       "early stop: mean square of I_H alpha below this (0: never stop early)");
   const std::string dtype = args.get("-dtype", "float32", "float32 (as lodpinn) or float64");
-  s.batch_nodes = static_cast<int>(args.get_int("-batch_nodes", 0, "networks trained together as one batched model "
-                                                                    "(0: all of a rank's nodes, 1: one at a time)"));
+  s.batch_nodes = static_cast<int>(args.get_int("-batch_nodes", 1, "networks trained together as one batched model "
+                                                                    "(1: one at a time, faster on CPU; 0: all of a rank's nodes)"));
   s.output = args.get("-o", "", "the trained bundle");
   const std::string report_path = args.get("-report", "", "JSON file with the key figures of the run");
   args.finish(is_root(comm));

@@ -116,9 +116,11 @@ int train_mrcae_model(MPI_Comm comm, ArgOptions& args) {
   s.batch = args.get_int("-batch", s.batch, "global minibatch (0: the whole training split)");
   s.lr = args.get_real("-lr", s.lr, "Adam step size");
   s.noise = args.get_real("-noise", s.noise, "initialisation noise epsilon (Appendix A)");
+  const std::string deepen_init = args.get("-deepen_init", "constant", "deepening convolution around the identity tap: constant "
+                                                                       "eps (the reference code) or noise U(-eps, eps) (Appendix A)");
   s.patience = static_cast<int>(args.get_int("-patience", s.patience, "-stop patience: epochs without 0.1 % progress (Appendix B: 10)"));
-  const std::string restore = args.get("-restore", "best", "parameters an operation ends with: best (validation) or last "
-                                                           "(the reference code, whose best_state_dict aliases the live parameters)");
+  const std::string restore = args.get("-restore", "last", "parameters an operation ends with: last (the reference code, whose "
+                                                           "best_state_dict aliases the live parameters) or best (validation)");
   s.seed = static_cast<std::uint64_t>(args.get_int("-seed", static_cast<long long>(s.seed), "seed of the initialisation noise and the shuffling"));
   s.threads = static_cast<int>(args.get_int("-threads", s.threads, "intra-op threads per rank (0: cores / ranks per node)"));
   s.output = args.get("-o", "", "the trained model (written after every operation)");
@@ -135,6 +137,8 @@ int train_mrcae_model(MPI_Comm comm, ArgOptions& args) {
   require(activation == "linear" || activation == "relu", "-activation must be linear or relu (got '" + activation + "')");
   s.activation = activation == "relu" ? MrCaeActivation::ReLU : MrCaeActivation::Linear;
   require(restore == "best" || restore == "last", "-restore must be best or last (got '" + restore + "')");
+  require(deepen_init == "constant" || deepen_init == "noise", "-deepen_init must be constant or noise (got '" + deepen_init + "')");
+  s.deepen_constant = deepen_init == "constant";
   s.restore_best = restore == "best";
   require(!s.output.empty(), "train -model mrcae needs an output model: -o model.pt");
   require_writable_location(s.output, "-o model");
@@ -157,6 +161,8 @@ int train_mrcae_model(MPI_Comm comm, ArgOptions& args) {
   report["seconds"] = r.seconds;
   report["ranks"] = mpi_size(comm);
   report["history"] = history_json(r.operations);
+  report["restore"] = s.restore_best ? "best" : "last";
+  report["deepen_init"] = s.deepen_constant ? "constant" : "noise";
   write_report(report_path, report, comm);
   if (is_root(comm))
     std::printf("neurhom train: mrcae %s, %zu operations, %lld parameters, encoding %lld, %.1f s -> %s\n", r.architecture.c_str(),
@@ -188,6 +194,7 @@ int train_cae_model(MPI_Comm comm, ArgOptions& args) {
   require(activation == "linear" || activation == "relu", "-activation must be linear or relu (got '" + activation + "')");
   if (!report_path.empty()) require_writable_location(report_path, "-report file");
   s.stop = mrcae_stop_from_string(stop);
+  s.restore_best = true;  // a baseline trained to its best validation epoch
   s.verbose = false;
   require(levels >= 1 && level >= -1 && level < levels,
           "-level must be -1 or in [0, -levels) (got " + std::to_string(level) + " of " + std::to_string(levels) + ")");

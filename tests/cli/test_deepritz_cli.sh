@@ -8,7 +8,7 @@ mpiexec=$2
 source "$(dirname "${BASH_SOURCE[0]}")/cli_common.sh"
 
 "$mpiexec" -n 2 --oversubscribe "$neurhom" train -model deepritz -example cont -coarse_n 4 -fine_n 8 -samples 3 \
-  -steps 200 -hidden 16,16 -o dr.pt -report tr.json > out.txt 2>&1 || { cat out.txt; fail "train deepritz"; }
+  -steps 200 -hidden 16,16 -batch_nodes 0 -o dr.pt -report tr.json > out.txt 2>&1 || { cat out.txt; fail "train deepritz"; }
 grep -q "node 5/5" out.txt || fail "per-node progress on rank 0"
 python3 - tr.json <<'PY' || fail "train report"
 import json, sys
@@ -92,5 +92,6 @@ expect_error "needs a trained bundle (-model bundle.pt" -steps 2
 expect_error "unknown Deep Ritz example 'heat' (-example)" -example heat
 expect_error "-fine_n 10 is not a multiple of -coarse_n 4" -example cont -coarse_n 4 -fine_n 10
 expect_error "-tabulate must be 0 (off) or at least 2 grid points (got 1)" -example cont -coarse_n 4 -fine_n 8 -tabulate 1
+expect_error "-fields writes the LOD-ANN solution and needs a bundle (-model)" -example cont -coarse_n 4 -fine_n 8 -fields bad.h5
 
 finish "deepritz CLI"

@@ -76,6 +76,7 @@ expect_error "-tol must be a comma-separated list of numbers (got 'a,b')" -model
 expect_error "MrCAE: -channels needs one value or one per level (2 levels, 3 given)" -model mrcae -data toy1.h5 -levels 2 -tol 1,1 -channels 1,2,3
 expect_error "-stop must be reference or patience (got 'early')" -model mrcae -data toy1.h5 -stop early
 expect_error "-restore must be best or last (got 'final')" -model mrcae -data toy1.h5 -restore final
+expect_error "-deepen_init must be constant or noise (got 'zero')" -model mrcae -data toy1.h5 -deepen_init zero
 "$neurhom" train -model cae -data toy1.h5 -levels 2 -level 2 > /dev/null 2> err.txt && fail "cae -level 2 of 2 accepted"
 [ "$(grep -c . err.txt)" -eq 1 ] && grep -qF -- "-level must be -1 or in [0, -levels) (got 2 of 2)" err.txt || fail "cae -level error: $(cat err.txt)"
 cmd=mrcae-eval

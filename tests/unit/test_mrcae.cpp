@@ -58,6 +58,20 @@ BOOST_AUTO_TEST_CASE(fresh_level_interpolates_the_coarser_reconstruction_exactly
   BOOST_CHECK_THROW(model->forward_level(x0, 1), Error);  // wrong size for level 1
 }
 
+// The reference code's deepening init (-deepen_init constant): every convolution weight eps,
+// plus 1 at the centre tap; the noise init stays within eps of the identity.
+BOOST_AUTO_TEST_CASE(deepening_init_constant_as_the_reference_or_noise) {
+  MrCae constant(15, 2), noisy(15, 2);
+  constant->deepen(0.01, 1, true);
+  noisy->deepen(0.01, 1);
+  torch::Tensor expected = torch::full({1, 1, 3, 3}, 0.01);
+  expected[0][0][1][1] += 1.0;
+  const torch::Tensor wc = constant->named_parameters()["L0_conv_0.weight"], wn = noisy->named_parameters()["L0_conv_0.weight"];
+  BOOST_TEST(max_abs(wc - expected) < 1e-7);
+  BOOST_TEST(max_abs(wn - expected) < 0.02 + 1e-7);
+  BOOST_TEST(max_abs(wn - expected) > 1e-4);  // noise, not the constant
+}
+
 BOOST_AUTO_TEST_CASE(widening_changes_the_output_by_eps_squared_and_only_inside_the_mask) {
   torch::manual_seed(2);
   MrCae model(15, 2);

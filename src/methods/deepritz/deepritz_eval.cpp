@@ -350,6 +350,7 @@ DeepRitzEvalResult evaluate_deep_ritz(MPI_Comm comm, const DeepRitzEvalSettings&
     require(e.fine_n % e.coarse_n == 0, "-fine_n " + std::to_string(e.fine_n) + " is not a multiple of -coarse_n " +
                                             std::to_string(e.coarse_n));
     s.global_lod = true;
+    require(s.fields.empty(), "deepritz-eval: -fields writes the LOD-ANN solution and needs a bundle (-model)");
   }
   if (s.steps == 0) s.steps = e.steps;
   const bool lagged = s.coefficient_time.empty() ? e.lagged : s.coefficient_time == "lagged";

@@ -9,9 +9,11 @@
 // per node of its block with rate and ETA.
 //
 // batch_nodes: how many of a rank's networks train together as one batched model
-// (methods/deepritz/net/ritz_batch.hpp; 0: all of the rank's block, 1: one at a time). The
-// trained networks are the same either way up to round-off (tested); the batch is padded to
-// the mesh's largest node patch (ritz_padding) so that its shapes do not depend on the ranks.
+// (methods/deepritz/net/ritz_batch.hpp; 1: one at a time, the default; 0: all of the rank's
+// block). The trained networks are the same either way up to round-off (tested); the batch
+// is padded to the mesh's largest node patch (ritz_padding) so that its shapes do not depend
+// on the ranks. On CPU one at a time is faster (batched: 0.78-0.84x the throughput, each
+// network's GEMMs already have 9-25k rows; benchmarks/deepritz_batched.py).
 #include <mpi.h>
 
 #include <string>
@@ -25,7 +27,7 @@ namespace neurhom {
 struct DeepRitzTrainSettings {
   DeepRitzExample example;
   RitzTrainSettings train;
-  int batch_nodes = 0;  // networks per batched model (0: the rank's whole block, 1: one at a time)
+  int batch_nodes = 1;  // networks per batched model (1: one at a time, 0: the rank's whole block)
   std::string output;   // bundle file (required)
 };
 

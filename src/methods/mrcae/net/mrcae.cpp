@@ -50,7 +50,7 @@ std::string MrCaeImpl::key(const char* kind, int k, int j) const {
   return std::string("L") + std::to_string(k) + "_" + kind + "_" + std::to_string(j);
 }
 
-void MrCaeImpl::deepen(double noise, std::uint64_t seed) {
+void MrCaeImpl::deepen(double noise, std::uint64_t seed, bool constant_noise) {
   require(level() + 1 < levels_, "MrCAE: all " + std::to_string(levels_) + " levels are built");
   const int k = level() + 1;
   torch::Generator g = at::detail::createCPUGenerator(seed);
@@ -59,7 +59,7 @@ void MrCaeImpl::deepen(double noise, std::uint64_t seed) {
   auto deconv = torch::nn::ConvTranspose2d(torch::nn::ConvTranspose2dOptions(1, 1, 3).stride(2));
   torch::Tensor delta = torch::zeros({1, 1, 3, 3});
   delta[0][0][1][1] = 1.0;
-  conv->weight.copy_(delta + uniform({1, 1, 3, 3}, noise, g));
+  conv->weight.copy_(delta + (constant_noise ? torch::full({1, 1, 3, 3}, noise) : uniform({1, 1, 3, 3}, noise, g)));
   conv->bias.copy_(uniform({1}, noise, g));
   deconv->weight.copy_(bilinear_kernel() + uniform({1, 1, 3, 3}, noise, g));
   deconv->bias.copy_(uniform({1}, noise, g));

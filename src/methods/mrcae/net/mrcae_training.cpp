@@ -218,7 +218,7 @@ MrCaeTrainResult train_mrcae(MPI_Comm comm, const SnapshotSet& data, const MrCae
       model->widen(channels, mask, s.noise, op_seed++);
       kind = "widen";
     } else if (k + 1 < s.levels) {
-      model->deepen(s.noise, op_seed++);
+      model->deepen(s.noise, op_seed++, s.deepen_constant);
       k = model->level();
       train = mrcae_level_data(data, train_rows, s.levels - 1 - k);
       kind = "deepen";

@@ -50,7 +50,11 @@ class MrCaeImpl : public torch::nn::Module {
   // channels of the groups at level k (group 0: the deepening pair, 1 channel)
   const std::vector<int>& groups(int k) const { return groups_.at(static_cast<size_t>(k)); }
 
-  void deepen(double noise, std::uint64_t seed);
+  // The new level's pair starts as identity (conv: centre tap 1) and bilinear interpolation
+  // (deconv). constant_noise: the convolution's other weights are `noise` each, as the
+  // reference code's identity init (`weight.uniform_(std, std)` is the constant std, then +1 at
+  // the centre); otherwise U(-noise, noise) on every weight (Appendix A's epsilon).
+  void deepen(double noise, std::uint64_t seed, bool constant_noise = false);
   // mask: [n_{k-1}, n_{k-1}] of 0/1 at the current level.
   void widen(int channels, const torch::Tensor& mask, double noise, std::uint64_t seed);
 

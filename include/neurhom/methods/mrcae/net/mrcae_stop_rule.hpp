@@ -13,7 +13,8 @@
 //             (E = 5000: epoch 3500), never in the first half of the operation.
 //   patience  Appendix B as printed: stop when `patience` epochs improved the validation loss
 //             by less than 0.1 % (the Trainer's EarlyStopping).
-// Both end with the parameters of the best validation epoch (the reference's best_state_dict).
+// An operation ends with the last epoch's parameters (the reference: its best_state_dict aliases the
+// live parameters) or, with -restore best, the best validation epoch's (MrCaeTrainSettings).
 // One difference from the reference: its L is the global metric (3.4) of the training batch
 // (interpolated to the finest grid every epoch); ours is the level loss (3.1) being minimized.
 #include <functional>

@@ -45,10 +45,15 @@ struct MrCaeTrainSettings {
   double noise = 0.01;   // epsilon of Appendix A
   MrCaeStop stop = MrCaeStop::Reference;
   int patience = 10;     // stop patience (Appendix B): 10 epochs improve the validation loss by < 0.1 %
-  // Parameters an operation ends with: the best validation epoch's, or the last epoch's (the
-  // reference code keeps `best_state_dict = self.state_dict()`, which aliases the live
-  // parameters, so its "best" state is in effect the last one).
-  bool restore_best = true;
+  // Parameters an operation ends with: the last epoch's (default, as the reference code: its
+  // `best_state_dict = self.state_dict()` aliases the live parameters, so its "best" state is in
+  // effect the last one), or the best validation epoch's (-restore best; on toy2 this throws
+  // away every operation's progress: the max-dominated validation loss is flat and noisy and
+  // its best epoch comes early, docs/log/mrcae.md). The RED-Net baselines restore the best.
+  bool restore_best = false;
+  // Deepening init of the convolution: the reference code's constant eps around the identity
+  // tap (default; -deepen_init constant) or U(-eps, eps) noise (Appendix A; MrCaeImpl::deepen).
+  bool deepen_constant = true;
   std::uint64_t seed = 1;
   int threads = 0;
   std::string output;    // model file (rank 0 after every operation)
