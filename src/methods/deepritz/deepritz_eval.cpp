@@ -350,7 +350,6 @@ DeepRitzEvalResult evaluate_deep_ritz(MPI_Comm comm, const DeepRitzEvalSettings&
     require(e.fine_n % e.coarse_n == 0, "-fine_n " + std::to_string(e.fine_n) + " is not a multiple of -coarse_n " +
                                             std::to_string(e.coarse_n));
     s.global_lod = true;
-    require(s.fields.empty(), "deepritz-eval: -fields writes the LOD-ANN solution and needs a bundle (-model)");
   }
   if (s.steps == 0) s.steps = e.steps;
   const bool lagged = s.coefficient_time.empty() ? e.lagged : s.coefficient_time == "lagged";
@@ -370,6 +369,7 @@ DeepRitzEvalResult evaluate_deep_ritz(MPI_Comm comm, const DeepRitzEvalSettings&
   const FineSpace space(grid, mesh, family.capacity.get(), family.source);
   require(s.tabulate >= 0 && s.tabulate != 1, "-tabulate must be 0 (off) or at least 2 grid points (got " +
                                                  std::to_string(s.tabulate) + ")");
+  require(bundle || s.fields.empty(), "deepritz-eval: -fields writes the LOD-ANN solution and needs a bundle (-model)");
   const int training_samples = bundle ? bundle->int_attribute("samples") : e.samples;
   const std::vector<double> tabulate_grid = s.tabulate > 0 ? linspace_parameters(family, s.tabulate) : std::vector<double>{};
   const std::vector<double> lookup_grid = s.lookup ? linspace_parameters(family, training_samples) : std::vector<double>{};
