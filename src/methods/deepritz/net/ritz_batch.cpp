@@ -178,33 +178,15 @@ RitzBatchResult train_ritz_batch(std::vector<RitzNet>& nets, const std::vector<R
   }
   auto model = BatchedRitzModel(nets, mu0);
 
-  TrainerSettings ts;
-  ts.name = "deepritz batch";
-  ts.epochs = s.steps;
-  ts.threads = s.threads;
-  ts.show_progress = false;
-  ts.quiet = true;
-  ts.initial_validation = false;
-  Trainer trainer(MPI_COMM_SELF, ts);
-  CheckpointMeta meta;
-  meta.model = "deepritz-batch";
-  meta.architecture = std::to_string(B) + " x " + widths_to_string(nets.front()->widths());
-  trainer.set_model(model.ptr(), meta);
-  trainer.add_optimizer(
+  std::unique_ptr<Trainer> trainer = make_ritz_trainer(
+      s, "deepritz-batch", model.ptr(), std::to_string(B) + " x " + widths_to_string(nets.front()->widths()),
       [](torch::nn::Module& m) {
         auto& t = dynamic_cast<BatchedRitzModelImpl&>(m);
         std::vector<torch::Tensor> theta = t.weights;
         theta.insert(theta.end(), t.biases.begin(), t.biases.end());
-        return std::make_unique<torch::optim::Adam>(theta, torch::optim::AdamOptions(1e-3));
+        return theta;
       },
-      s.decay < 1 ? LrSchedule::exponential(s.lr, s.decay, s.decay_steps) : LrSchedule::constant(s.lr));
-  trainer.add_optimizer(
-      [](torch::nn::Module& m) {
-        auto& t = dynamic_cast<BatchedRitzModelImpl&>(m);
-        return std::make_unique<torch::optim::Adam>(std::vector<torch::Tensor>{t.mu}, torch::optim::AdamOptions(1e-2));
-      },
-      s.decay < 1 ? LrSchedule::exponential(s.lr_mu, s.decay, s.decay_steps) : LrSchedule::constant(s.lr_mu),
-      Direction::Ascent);
+      [](torch::nn::Module& m) { return dynamic_cast<BatchedRitzModelImpl&>(m).mu; });
 
   RitzBatchResult result;
   result.nodes.resize(static_cast<size_t>(B));
@@ -215,32 +197,23 @@ RitzBatchResult train_ritz_batch(std::vector<RitzNet>& nets, const std::vector<R
     return model->mu.detach()[b].narrow(1, 0, p.constraints[static_cast<size_t>(b)]).mean().item<double>();
   };
   std::int64_t running = B;
-  trainer.set_epoch_hook([&](int epoch, const EpochRecord&) {
+  trainer->set_epoch_hook([&](int epoch, const EpochRecord&) {
     if (epoch % s.log_every != 0 && epoch != s.steps) return EpochAction::Continue;
     for (std::int64_t b = 0; b < B; ++b) {
       RitzTrainResult& r = result.nodes[static_cast<size_t>(b)];
       if (!frozen[static_cast<size_t>(b)].empty()) continue;
       r.log.push_back({epoch, last_energy[static_cast<size_t>(b)], last_interp[static_cast<size_t>(b)], node_mu_mean(b)});
       r.steps = epoch;
-      if (s.interpolation_tol <= 0 || r.log.size() < 10) continue;
-      double mean = 0, var = 0, interp = 0;
-      const size_t k0 = r.log.size() - 10;
-      for (size_t k = k0; k < r.log.size(); ++k) {
-        mean += r.log[k].energy / 10;
-        interp += r.log[k].interpolation / 10;
-      }
-      for (size_t k = k0; k < r.log.size(); ++k) var += std::pow(r.log[k].energy - mean, 2) / 10;
-      if (std::sqrt(var) < s.stagnation * std::abs(mean) && interp < s.interpolation_tol) {
-        r.stopped_early = true;
-        frozen[static_cast<size_t>(b)] = model->snapshot(b);
-        frozen_mu[static_cast<size_t>(b)] = model->mu.detach()[b].clone();
-        --running;
-      }
+      if (!ritz_converged(r.log, s)) continue;
+      r.stopped_early = true;
+      frozen[static_cast<size_t>(b)] = model->snapshot(b);
+      frozen_mu[static_cast<size_t>(b)] = model->mu.detach()[b].clone();
+      --running;
     }
     return running == 0 ? EpochAction::Stop : EpochAction::Continue;
   });
   FullBatch full;
-  const TrainerResult tr = trainer.fit(full, [&](const Batch&) {
+  const TrainerResult tr = trainer->fit(full, [&](const Batch&) {
     torch::Tensor residual;
     const torch::Tensor alpha = model->forward(p);
     const auto [energy, penalty] = batch_losses(p, alpha, model->mu, &residual);

@@ -117,6 +117,46 @@ torch::Tensor RitzNetImpl::forward(const torch::Tensor& coordinates, const torch
   return out * free_mask.unsqueeze(0);
 }
 
+bool ritz_converged(const std::vector<RitzLogEntry>& log, const RitzTrainSettings& s) {
+  if (s.interpolation_tol <= 0 || log.size() < 10) return false;
+  double mean = 0, var = 0, interp = 0;
+  const size_t k0 = log.size() - 10;
+  for (size_t k = k0; k < log.size(); ++k) {
+    mean += log[k].energy / 10;
+    interp += log[k].interpolation / 10;
+  }
+  for (size_t k = k0; k < log.size(); ++k) var += std::pow(log[k].energy - mean, 2) / 10;
+  return std::sqrt(var) < s.stagnation * std::abs(mean) && interp < s.interpolation_tol;
+}
+
+std::unique_ptr<Trainer> make_ritz_trainer(const RitzTrainSettings& s, const std::string& name,
+                                           std::shared_ptr<torch::nn::Module> module, const std::string& architecture,
+                                           std::function<std::vector<torch::Tensor>(torch::nn::Module&)> theta,
+                                           std::function<torch::Tensor(torch::nn::Module&)> mu) {
+  TrainerSettings ts;
+  ts.name = name;
+  ts.epochs = s.steps;
+  ts.threads = s.threads;
+  ts.show_progress = false;
+  ts.quiet = true;
+  ts.initial_validation = false;
+  auto trainer = std::make_unique<Trainer>(MPI_COMM_SELF, ts);
+  CheckpointMeta meta;
+  meta.model = name;
+  meta.architecture = architecture;
+  trainer->set_model(std::move(module), meta);
+  trainer->add_optimizer(
+      [theta](torch::nn::Module& m) { return std::make_unique<torch::optim::Adam>(theta(m), torch::optim::AdamOptions(1e-3)); },
+      s.decay < 1 ? LrSchedule::exponential(s.lr, s.decay, s.decay_steps) : LrSchedule::constant(s.lr));
+  trainer->add_optimizer(
+      [mu](torch::nn::Module& m) {
+        return std::make_unique<torch::optim::Adam>(std::vector<torch::Tensor>{mu(m)}, torch::optim::AdamOptions(1e-2));
+      },
+      s.decay < 1 ? LrSchedule::exponential(s.lr_mu, s.decay, s.decay_steps) : LrSchedule::constant(s.lr_mu),
+      Direction::Ascent);
+  return trainer;
+}
+
 void RitzTrainSettings::validate() const {
   require(steps >= 1, "Deep Ritz: -steps must be at least 1 (got " + std::to_string(steps) + ")");
   require(lr > 0 && lr_mu > 0 && decay > 0 && decay <= 1 && decay_steps >= 1,
@@ -136,54 +176,23 @@ RitzTrainResult train_ritz_corrector(RitzNet& net, const RitzProblem& problem_in
                                   torch::TensorOptions().dtype(s.dtype));
   auto model = RitzTrainable(net, mu0);
 
-  TrainerSettings ts;
-  ts.name = "deepritz";
-  ts.epochs = s.steps;
-  ts.threads = s.threads;
-  ts.show_progress = false;
-  ts.quiet = true;
-  ts.initial_validation = false;
-  Trainer trainer(MPI_COMM_SELF, ts);
-  CheckpointMeta meta;
-  meta.model = "deepritz";
-  meta.architecture = widths_to_string(net->widths());
-  trainer.set_model(model.ptr(), meta);
-  trainer.add_optimizer(
-      [](torch::nn::Module& m) {
-        auto& t = dynamic_cast<RitzTrainableImpl&>(m);
-        return std::make_unique<torch::optim::Adam>(t.net->parameters(), torch::optim::AdamOptions(1e-3));
-      },
-      s.decay < 1 ? LrSchedule::exponential(s.lr, s.decay, s.decay_steps) : LrSchedule::constant(s.lr));
-  trainer.add_optimizer(
-      [](torch::nn::Module& m) {
-        auto& t = dynamic_cast<RitzTrainableImpl&>(m);
-        return std::make_unique<torch::optim::Adam>(std::vector<torch::Tensor>{t.mu}, torch::optim::AdamOptions(1e-2));
-      },
-      s.decay < 1 ? LrSchedule::exponential(s.lr_mu, s.decay, s.decay_steps) : LrSchedule::constant(s.lr_mu),
-      Direction::Ascent);
+  std::unique_ptr<Trainer> trainer = make_ritz_trainer(
+      s, "deepritz", model.ptr(), widths_to_string(net->widths()),
+      [](torch::nn::Module& m) { return dynamic_cast<RitzTrainableImpl&>(m).net->parameters(); },
+      [](torch::nn::Module& m) { return dynamic_cast<RitzTrainableImpl&>(m).mu; });
 
   RitzTrainResult result;
   double last_energy = 0, last_interp = 0;
   const double scale = 1.0 / static_cast<double>(problem.samples() * problem.constraints());
-  trainer.set_epoch_hook([&](int epoch, const EpochRecord&) {
+  trainer->set_epoch_hook([&](int epoch, const EpochRecord&) {
     if (epoch % s.log_every != 0 && epoch != s.steps) return EpochAction::Continue;
     result.log.push_back({epoch, last_energy, last_interp, mean_of(model->mu.detach())});
-    if (s.interpolation_tol <= 0 || result.log.size() < 10) return EpochAction::Continue;
-    double mean = 0, var = 0, interp = 0;
-    const size_t k0 = result.log.size() - 10;
-    for (size_t k = k0; k < result.log.size(); ++k) {
-      mean += result.log[k].energy / 10;
-      interp += result.log[k].interpolation / 10;
-    }
-    for (size_t k = k0; k < result.log.size(); ++k) var += std::pow(result.log[k].energy - mean, 2) / 10;
-    if (std::sqrt(var) < s.stagnation * std::abs(mean) && interp < s.interpolation_tol) {
-      result.stopped_early = true;
-      return EpochAction::Stop;
-    }
-    return EpochAction::Continue;
+    if (!ritz_converged(result.log, s)) return EpochAction::Continue;
+    result.stopped_early = true;
+    return EpochAction::Stop;
   });
   FullBatch full;
-  const TrainerResult tr = trainer.fit(full, [&](const Batch&) {
+  const TrainerResult tr = trainer->fit(full, [&](const Batch&) {
     const torch::Tensor alpha = model->net->forward(problem);
     const torch::Tensor energy = ritz_energy(problem, alpha).mean();
     const torch::Tensor residual = ritz_interpolation_residual(problem, alpha);

@@ -31,10 +31,13 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "neurhom/nn/mlp.hpp"
+#include "neurhom/nn/trainer.hpp"
 
 namespace neurhom {
 
@@ -112,6 +115,19 @@ struct RitzTrainResult {
   std::vector<RitzLogEntry> log;
   torch::Tensor mu;           // final self-adaptive weights [N_s, m]
 };
+
+// lodpinn's convergence test on a training log: the last 10 logged energies vary by less than
+// `stagnation` (std / |mean|) and their mean interpolation residual is below
+// `interpolation_tol` (never with interpolation_tol <= 0 or fewer than 10 entries).
+bool ritz_converged(const std::vector<RitzLogEntry>& log, const RitzTrainSettings& settings);
+
+// The generic Trainer set up for Problem 3.8 on MPI_COMM_SELF: full batch, `settings.steps`
+// steps, Adam descent on theta and Adam ascent on mu with their decaying rates. theta/mu pick
+// the tensors out of the module the Trainer optimizes (single or batched networks).
+std::unique_ptr<Trainer> make_ritz_trainer(const RitzTrainSettings& settings, const std::string& name,
+                                           std::shared_ptr<torch::nn::Module> module, const std::string& architecture,
+                                           std::function<std::vector<torch::Tensor>(torch::nn::Module&)> theta,
+                                           std::function<torch::Tensor(torch::nn::Module&)> mu);
 
 // Trains `net` on `problem` (converted to settings.dtype) with the Trainer on MPI_COMM_SELF
 // (the networks of different nodes are independent; deepritz/ distributes nodes over ranks).
