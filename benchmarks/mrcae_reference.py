@@ -109,6 +109,8 @@ def main():
     p.add_argument("--datasets", nargs="+", default=["toy1", "toy2", "turbulence"], choices=sorted(SETTINGS))
     p.add_argument("--epochs", type=int, default=0, help="epochs per operation (0: the reference's, 5000 / 4000)")
     p.add_argument("--baseline-epochs", type=int, default=0, help="RED-Net epochs (0: as --epochs)")
+    p.add_argument("--baseline-activations", nargs="+", default=["linear", "relu"], choices=["linear", "relu"],
+                   help="RED-Net variants to train (the paper's RED-Net: relu)")
     p.add_argument("--snapshots", type=int, default=500)
     p.add_argument("--size", type=int, default=127)
     p.add_argument("--ranks", type=int, default=2)
@@ -199,7 +201,7 @@ def main():
         history = result["runs"][f"{tag}:neurhom"]["history"]
         widths = [sum(o["channels"] for o in history if o["level"] == k) for k in range(levels)]
         be = args.baseline_epochs or epochs
-        for act in ("linear", "relu"):
+        for act in args.baseline_activations:
             key = f"{tag}:rednet_{act}_e{be}"
             if done(key):
                 continue

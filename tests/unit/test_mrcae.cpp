@@ -350,3 +350,37 @@ BOOST_AUTO_TEST_CASE(history_of_older_models_reads_with_unknown_stop) {
   BOOST_TEST(ops[1].unresolved_fraction == 0.25);
   BOOST_TEST(ops[1].test_global == -1.0);
 }
+
+// -restore: the end state of an operation is the last epoch's parameters (restore_best false,
+// the reference code) or the best validation epoch's (true, the RED-Net baselines). A step size
+// large enough to make the validation loss non-monotone puts the best epoch before the last; the
+// module's validation loss after fit_autoencoder must then be the one recorded for that epoch.
+BOOST_AUTO_TEST_CASE(restore_ends_with_the_last_or_the_best_epoch) {
+  const SnapshotSet data = toy_set(15, 24);
+  const torch::Tensor train = mrcae_level_data(data, data.rows(0), 0);
+  const torch::Tensor val = mrcae_level_data(data, data.rows(1), 0);
+  for (const bool best : {false, true}) {
+    torch::manual_seed(7);
+    auto conv = std::make_shared<torch::nn::Conv2dImpl>(torch::nn::Conv2dOptions(1, 1, 3).padding(1));
+    const auto forward = [conv](const torch::Tensor& x) { return conv->forward(x); };
+    MrCaeTrainSettings s;
+    s.epochs = 40;
+    s.lr = 0.3;  // oscillating on purpose
+    s.batch = 0;
+    s.threads = 1;
+    s.verbose = false;
+    s.restore_best = best;
+    s.stop = MrCaeStop::Patience;  // no early stop: all 40 epochs run
+    s.patience = 1000;
+    const TrainerResult r = fit_autoencoder(MPI_COMM_WORLD, conv, forward, train, val, s, "restore", "conv3");
+    BOOST_REQUIRE(r.history.size() == 40u);
+    BOOST_REQUIRE(r.best_epoch >= 1);
+    BOOST_REQUIRE(r.best_epoch < 40);  // the setting makes best != last, or the test tells nothing
+    torch::NoGradGuard no_grad;
+    const double now = mrcae_loss(val, forward(val), s.w).item<double>();
+    const double expected = best ? r.history[static_cast<size_t>(r.best_epoch - 1)].val_loss : r.history.back().val_loss;
+    BOOST_TEST_MESSAGE("restore " << (best ? "best" : "last") << ": best epoch " << r.best_epoch << ", val " << now);
+    BOOST_TEST(std::abs(now - expected) <= 1e-6 * expected);
+    BOOST_TEST(r.history.back().val_loss > r.history[static_cast<size_t>(r.best_epoch - 1)].val_loss);
+  }
+}
