@@ -43,6 +43,16 @@ expect_error "unknown source 'lightning'" -rhs lightning -fine_n 8
 expect_error "-steps must be at least 1" -problem parabolic -steps 0 -fine_n 8
 expect_error "-T must be positive" -problem nonlinear -T -1 -fine_n 8
 expect_error "-coef_alpha and -coef_beta must satisfy" -coef levels -coef_alpha 5 -coef_beta 1 -fine_n 8
+# boxes and 3D (issue 30)
+expect_error "-bc needs 6 faces (x-,x+,y-,y+,z-,z+) of D or N for -dim 3 (got 'D,D,N,N')" -verify -dim 3 -bc D,D,N,N
+expect_error "-bc needs at least one Dirichlet face" -verify -dim 2 -bc N,N,N,N
+expect_error "-bc entries must be D (Dirichlet) or N (Neumann)" -verify -dim 2 -bc D,D,R,N
+expect_error "-cells needs 3 entries for -dim 3 (got '8,8')" -verify -dim 3 -cells 8,8
+expect_error "-cells entries must be integers" -verify -dim 2 -cells 8,0
+expect_error "-box side lengths must be positive" -verify -dim 3 -box 1,1,-2
+expect_error "-dim must be 2 or 3 (got 4)" -verify -dim 4
+expect_error "run the -verify study only so far" -dim 3 -cells 4,4,4
+expect_error "-problem parabolic is not available on boxes yet" -verify -dim 3 -problem parabolic
 
 # An output directory that does not exist.
 "$neurhom" fem -fine_n 8 -o no/such/dir/out.h5 >/dev/null 2>stderr.txt

@@ -51,6 +51,10 @@ check_json verify.json "r['l2_rate']>=1.9 and r['h1_rate']>=0.95 and len(r['leve
 mpirun2 "$neurhom" fem -verify -problem parabolic -verify_meshes 4 -report verify_par.json
 check_json verify_par.json "r['l2_rate']>=1.9 and r['h1_rate']>=0.95"
 
+echo "== -verify on a 3D box with mixed faces, 2 ranks"
+mpirun2 "$neurhom" fem -verify -dim 3 -cells 2,3,2 -box 1,1.5,1 -bc D,N,N,D,D,N -verify_meshes 4 -report verify3d.json
+check_json verify3d.json "r['dim']==3 and r['cells']==[2,3,2] and r['bc']=='D,N,N,D,D,N' and r['l2_rate']>=1.9 and r['h1_rate']>=0.95 and all(l['flux_balance']<1e-8 for l in r['levels'])"
+
 echo "== help"
 "$neurhom" help | grep -q "fem"
 "$neurhom" fem -help | grep -q -- "-fine_n"
