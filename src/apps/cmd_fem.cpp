@@ -8,6 +8,9 @@
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/json_report.hpp"
 #include "neurhom/core/mpi_util.hpp"
+#include "neurhom/coef/box_field.hpp"
+#include "neurhom/core/text_lists.hpp"
+#include "neurhom/fem/box_output.hpp"
 #include "neurhom/fem/box_verify.hpp"
 #include "neurhom/fem/convergence_study.hpp"
 #include "neurhom/fem/field_output.hpp"
@@ -31,8 +34,8 @@ struct FemOptions {
   PetscInt verify_meshes = 4;
   // boxes and 3D (issue 30): any of these selects the box path
   PetscInt dim = 2;
-  std::string cells, box, bc;
-  bool box_mode() const { return dim != 2 || !cells.empty() || !box.empty() || !bc.empty(); }
+  std::string cells, box, bc, bc_values;
+  bool box_mode() const { return dim != 2 || !cells.empty() || !box.empty() || !bc.empty() || !bc_values.empty(); }
 };
 
 PetscErrorCode read_options(MPI_Comm comm, FemOptions* o) {
@@ -55,6 +58,7 @@ PetscErrorCode read_options(MPI_Comm comm, FemOptions* o) {
   PetscCall(read_string(PetscOptionsObject, "-cells", "Cells per direction of the box, n1,n2[,n3] (-verify: the coarsest mesh)", &o->cells));
   PetscCall(read_string(PetscOptionsObject, "-box", "Side lengths of the box, L1,L2[,L3] (default: the unit square or cube)", &o->box));
   PetscCall(read_string(PetscOptionsObject, "-bc", "Per face x-,x+,y-,y+[,z-,z+]: D (Dirichlet) or N (Neumann), e.g. D,D,N,N,D,D", &o->bc));
+  PetscCall(read_string(PetscOptionsObject, "-bc_values", "Per face: the value u of a D face, the flux a grad u . n of an N face (default 0)", &o->bc_values));
   PetscOptionsEnd();
   PetscFunctionReturn(0);
 }
@@ -63,6 +67,117 @@ std::string repeated(const std::string& value, int dim) {
   std::string s = value;
   for (int d = 1; d < dim; ++d) s += "," + value;
   return s;
+}
+
+Json vector_json(const std::vector<double>& v) {
+  Json a = Json::array();
+  for (double x : v) a.push_back(x);
+  return a;
+}
+
+// `fem` on a box in 2D or 3D: -div(a grad u) = f with per-face conditions, a from the box
+// coefficient families (coef/box_field.hpp); reports the face fluxes and, for each direction
+// with two Dirichlet faces at different values and f = 0, the flow-based effective coefficient
+// a_eff,d = (outflow through the d+ face) L_d / (area_d (u_d- - u_d+)).
+int run_box_solve(MPI_Comm comm, const FemOptions& o) {
+  require(o.problem == "elliptic", "-problem " + o.problem + " is not available on boxes yet (-dim, -cells, -box, -bc: elliptic only)");
+  const int dim = static_cast<int>(o.dim);
+  const BoxShape shape = BoxShape::parse(dim, o.cells.empty() ? repeated(std::to_string(o.fine_n), dim) : o.cells,
+                                         o.box.empty() ? repeated("1", dim) : o.box);
+  const BoxBoundary bc = o.bc.empty() ? BoxBoundary::all_dirichlet(dim) : BoxBoundary::parse(dim, o.bc);
+  std::vector<double> face_values(static_cast<size_t>(2 * dim), 0.0);
+  if (!o.bc_values.empty()) {
+    face_values = parse_list<double>(o.bc_values, "-bc_values");
+    require(static_cast<int>(face_values.size()) == 2 * dim,
+            "-bc_values needs " + std::to_string(2 * dim) + " numbers, one per face (got '" + o.bc_values + "')");
+  }
+  const auto field = make_box_coefficient(o.common.coefficient, dim, comm);
+  const CellIndex3 cells = {shape.cells[0], shape.cells[1], dim == 3 ? shape.cells[2] : 1};
+  field->check_mesh(dim, cells);
+  const auto source = make_source(o.common.rhs, o.common.coefficient.seed);
+  const BoxGrid grid(comm, shape);
+
+  BoxProblem problem;
+  problem.coefficient = [&](const Point3& x) {
+    CellIndex3 c{0, 0, 0};
+    for (int d = 0; d < dim; ++d) c[static_cast<size_t>(d)] = static_cast<long>(x[static_cast<size_t>(d)] / grid.h(d));
+    return field->value(c, cells);
+  };
+  const bool zero_source = o.common.rhs == "zero";
+  if (!zero_source)  // a 2D source of the unit square, scaled to the box and constant along z
+    problem.source = [&](const Point3& x) { return source->value(x[0] / shape.lengths[0], x[1] / shape.lengths[1], 0.0); };
+  problem.dirichlet = [&](const Point3& x) {
+    for (int f = 0; f < 2 * dim; ++f)  // the lowest-numbered Dirichlet face the node lies on
+      if (bc.dirichlet(f) && std::abs(x[static_cast<size_t>(f / 2)] - (f % 2 ? shape.lengths[static_cast<size_t>(f / 2)] : 0.0)) <
+                                 1e-9 * shape.lengths[static_cast<size_t>(f / 2)])
+        return face_values[static_cast<size_t>(f)];
+    return 0.0;
+  };
+  problem.neumann = [&](const Point3&, int face) { return face_values[static_cast<size_t>(face)]; };
+  const BoxSolution sol = solve_box_elliptic(grid, bc, problem);
+
+  PetscReal u_max = 0;
+  NH_PETSC(VecNorm(sol.u, NORM_INFINITY, &u_max));
+  std::vector<double> fluxes(sol.face_flux.begin(), sol.face_flux.begin() + 2 * dim);
+  std::vector<std::pair<std::string, double>> effective;
+  for (int d = 0; d < dim && zero_source; ++d) {
+    const auto lo = static_cast<size_t>(2 * d), hi = lo + 1;
+    if (!bc.dirichlet(static_cast<int>(lo)) || !bc.dirichlet(static_cast<int>(hi)) || face_values[lo] == face_values[hi]) continue;
+    double area = 1;
+    for (int e = 0; e < dim; ++e)
+      if (e != d) area *= shape.lengths[static_cast<size_t>(e)];
+    effective.emplace_back(std::string(1, "xyz"[d]), -fluxes[hi] * shape.lengths[static_cast<size_t>(d)] / (area * (face_values[lo] - face_values[hi])));
+  }
+  if (!o.common.output.empty()) {
+    BoxFieldWriter writer(o.common.output, grid);
+    writer.write_cells("coefficient", sample_box_cells(grid, problem.coefficient, "the coefficient"));
+    writer.write_nodes("u", sol.u);
+    writer.file().set_attribute("/", "coefficient", field->describe());
+    writer.file().set_attribute("/", "bc", bc.describe());
+    writer.close();
+  }
+  Json report = Json::object();
+  report["problem"] = "elliptic";
+  report["dim"] = dim;
+  Json cj = Json::array(), bj = Json::array();
+  for (int d = 0; d < dim; ++d) {
+    cj.push_back(shape.cells[static_cast<size_t>(d)]);
+    bj.push_back(shape.lengths[static_cast<size_t>(d)]);
+  }
+  report["cells"] = cj;
+  report["box"] = bj;
+  report["bc"] = bc.describe();
+  report["bc_values"] = vector_json(face_values);
+  report["coefficient"] = field->describe();
+  report["source"] = source->describe();
+  report["dofs"] = static_cast<long long>(grid.num_nodes());
+  report["ranks"] = mpi_size(comm);
+  report["iterations"] = sol.iterations;
+  report["assembly_seconds"] = sol.assembly_seconds;
+  report["solve_seconds"] = sol.solve_seconds;
+  report["u_max"] = static_cast<double>(u_max);
+  report["face_flux"] = vector_json(fluxes);
+  report["source_integral"] = sol.source_integral;
+  if (!effective.empty()) {
+    Json e = Json::object();
+    for (const auto& [key, value] : effective) e[key] = value;
+    report["effective_coefficient"] = e;
+  }
+  if (!o.common.output.empty()) report["output"] = o.common.output;
+  write_report(o.common.report, report, comm);
+  if (is_root(comm)) {
+    std::printf("neurhom fem: elliptic problem on %s, faces %s, coefficient %s, source %s\n", shape.describe().c_str(),
+                bc.describe().c_str(), field->describe().c_str(), source->describe().c_str());
+    std::printf("  %lld dofs, %d ranks, CG/GAMG %lld iterations, assembly %.3f s, solve %.3f s\n",
+                static_cast<long long>(grid.num_nodes()), mpi_size(comm), sol.iterations, sol.assembly_seconds, sol.solve_seconds);
+    std::printf("  max |u| = %.6e; face fluxes int a grad u . n:", static_cast<double>(u_max));
+    for (double f : fluxes) std::printf(" %.6e", f);
+    std::printf("\n");
+    for (const auto& [key, value] : effective) std::printf("  effective coefficient along %s: %.6e\n", key.c_str(), value);
+    if (!o.common.output.empty())
+      std::printf("  wrote %s and %s\n", o.common.output.c_str(), xdmf_path_for(o.common.output).c_str());
+  }
+  return 0;
 }
 
 // `fem -verify` on a box in 2D or 3D with per-face boundary conditions (box_verify.hpp).
@@ -265,9 +380,7 @@ int run_fem(MPI_Comm comm) {
   if (finish_options(comm)) return 0;  // -help: the options are listed; unknown options: Error
   o.common.validate();
   if (o.box_mode()) {
-    require(o.verify, "boxes and 3D (-dim, -cells, -box, -bc) run the -verify study only so far (issue 30: solves with "
-                      "coefficient fields on boxes are not built yet)");
-    return run_box_verify(comm, o);
+    return o.verify ? run_box_verify(comm, o) : run_box_solve(comm, o);
   }
   return o.verify ? run_verify(comm, o) : run_solve(comm, o);
 }

@@ -50,7 +50,7 @@ std::array<double, 5> paper_cem_xi(std::uint64_t seed) {
   return xi;
 }
 
-std::string source_names() { return "one, sine, x1-step, cos-x1, paper-cem"; }
+std::string source_names() { return "one, zero, sine, x1-step, cos-x1, paper-cem"; }
 
 std::unique_ptr<Source> make_function_source(std::function<double(double, double, double)> f, std::string name) {
   return std::make_unique<FunctionSource>(std::move(f), std::move(name));
@@ -58,6 +58,7 @@ std::unique_ptr<Source> make_function_source(std::function<double(double, double
 
 std::unique_ptr<Source> make_source(const std::string& name, std::uint64_t seed) {
   if (name == "one") return make_function_source([](double, double, double) { return 1.0; }, name);
+  if (name == "zero") return make_function_source([](double, double, double) { return 0.0; }, name);
   if (name == "sine")
     return make_function_source(
         [](double x, double y, double) { return 2 * kPi * kPi * std::sin(kPi * x) * std::sin(kPi * y); }, name);

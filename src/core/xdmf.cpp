@@ -16,22 +16,35 @@ std::string xdmf_path_for(const std::string& h5_path) {
   return p.string();
 }
 
-static void write_grid(std::ostream& out, const std::string& h5_name, int n, const XdmfStep& step,
-                       bool with_time, const std::string& indent) {
-  const double h = 1.0 / n;
+namespace {
+std::string reversed_list(const std::vector<double>& v) {  // XDMF lists (z) y x
+  std::ostringstream os;
+  for (size_t k = v.size(); k-- > 0;) os << v[k] << (k ? " " : "");
+  return os.str();
+}
+}  // namespace
+
+static void write_grid(std::ostream& out, const std::string& h5_name, const std::vector<int>& cells,
+                       const std::vector<double>& spacing, const XdmfStep& step, bool with_time, const std::string& indent) {
+  const size_t dim = cells.size();
+  std::vector<double> nodes, cell_counts;
+  for (int n : cells) {
+    nodes.push_back(n + 1);
+    cell_counts.push_back(n);
+  }
   out << indent << "<Grid Name=\"mesh\" GridType=\"Uniform\">\n";
   if (with_time) out << indent << "  <Time Value=\"" << step.time << "\"/>\n";
-  out << indent << "  <Topology TopologyType=\"2DCoRectMesh\" Dimensions=\"" << n + 1 << " " << n + 1 << "\"/>\n";
-  out << indent << "  <Geometry GeometryType=\"ORIGIN_DXDY\">\n";
-  out << indent << "    <DataItem Format=\"XML\" Dimensions=\"2\">0 0</DataItem>\n";
-  out << indent << "    <DataItem Format=\"XML\" Dimensions=\"2\">" << h << " " << h << "</DataItem>\n";
+  out << indent << "  <Topology TopologyType=\"" << dim << "DCoRectMesh\" Dimensions=\"" << reversed_list(nodes) << "\"/>\n";
+  out << indent << "  <Geometry GeometryType=\"" << (dim == 3 ? "ORIGIN_DXDYDZ" : "ORIGIN_DXDY") << "\">\n";
+  out << indent << "    <DataItem Format=\"XML\" Dimensions=\"" << dim << "\">" << reversed_list(std::vector<double>(dim, 0.0))
+      << "</DataItem>\n";
+  out << indent << "    <DataItem Format=\"XML\" Dimensions=\"" << dim << "\">" << reversed_list(spacing) << "</DataItem>\n";
   out << indent << "  </Geometry>\n";
   for (const auto& field : step.fields) {
-    const int m = field.cell_centered ? n : n + 1;
     out << indent << "  <Attribute Name=\"" << field.name << "\" AttributeType=\"Scalar\" Center=\""
         << (field.cell_centered ? "Cell" : "Node") << "\">\n";
-    out << indent << "    <DataItem Format=\"HDF\" NumberType=\"Float\" Precision=\"8\" Dimensions=\"" << m << " "
-        << m << "\">" << h5_name << ":" << field.dataset << "</DataItem>\n";
+    out << indent << "    <DataItem Format=\"HDF\" NumberType=\"Float\" Precision=\"8\" Dimensions=\""
+        << reversed_list(field.cell_centered ? cell_counts : nodes) << "\">" << h5_name << ":" << field.dataset << "</DataItem>\n";
     out << indent << "  </Attribute>\n";
   }
   out << indent << "</Grid>\n";
@@ -39,6 +52,12 @@ static void write_grid(std::ostream& out, const std::string& h5_name, int n, con
 
 void write_xdmf_2d(const std::string& xmf_path, const std::string& h5_path, int n,
                    const std::vector<XdmfStep>& steps, MPI_Comm comm) {
+  write_xdmf_box(xmf_path, h5_path, {n, n}, {1.0 / n, 1.0 / n}, steps, comm);
+}
+
+void write_xdmf_box(const std::string& xmf_path, const std::string& h5_path, const std::vector<int>& cells,
+                    const std::vector<double>& spacing, const std::vector<XdmfStep>& steps, MPI_Comm comm) {
+  require((cells.size() == 2 || cells.size() == 3) && spacing.size() == cells.size(), "write_xdmf_box: 2 or 3 dimensions");
   AtomicOutput output(xmf_path, comm);
   bool ok = true;
   if (is_root(comm)) {
@@ -46,10 +65,10 @@ void write_xdmf_2d(const std::string& xmf_path, const std::string& h5_path, int 
     std::ostringstream out;
     out << "<?xml version=\"1.0\" ?>\n<Xdmf Version=\"3.0\">\n  <Domain>\n";
     if (steps.size() == 1) {
-      write_grid(out, h5_name, n, steps[0], false, "    ");
+      write_grid(out, h5_name, cells, spacing, steps[0], false, "    ");
     } else {
       out << "    <Grid Name=\"series\" GridType=\"Collection\" CollectionType=\"Temporal\">\n";
-      for (const auto& step : steps) write_grid(out, h5_name, n, step, true, "      ");
+      for (const auto& step : steps) write_grid(out, h5_name, cells, spacing, step, true, "      ");
       out << "    </Grid>\n";
     }
     out << "  </Domain>\n</Xdmf>\n";

@@ -55,6 +55,16 @@ echo "== -verify on a 3D box with mixed faces, 2 ranks"
 mpirun2 "$neurhom" fem -verify -dim 3 -cells 2,3,2 -box 1,1.5,1 -bc D,N,N,D,D,N -verify_meshes 4 -report verify3d.json
 check_json verify3d.json "r['dim']==3 and r['cells']==[2,3,2] and r['bc']=='D,N,N,D,D,N' and r['l2_rate']>=1.9 and r['h1_rate']>=0.95 and all(l['flux_balance']<1e-8 for l in r['levels'])"
 
+echo "== 3D solves: flow through a box (constant: a_eff = a), the SPE10-style layered field, XDMF"
+mpirun2 "$neurhom" fem -dim 3 -cells 8,6,4 -box 2,1,1.5 -coef constant -coef_value 3 -bc D,D,N,N,N,N -bc_values 1,0,0,0,0,0 \
+  -rhs zero -report box_const.json
+check_json box_const.json "abs(r['effective_coefficient']['x']-3)<1e-8 and abs(r['face_flux'][0]+r['face_flux'][1])<1e-8 and r['dim']==3"
+mpirun2 "$neurhom" fem -dim 3 -cells 16,16,8 -box 1,1,0.5 -coef layered -bc D,D,N,N,N,N -bc_values 1,0,0,0,0,0 -rhs zero \
+  -o layered.h5 -report box_layered.json
+check_json box_layered.json "r['effective_coefficient']['x']>1 and r['coefficient'].startswith('layered') and r['dofs']==17*17*9"
+grep -q '3DCoRectMesh" Dimensions="9 17 17"' layered.xmf
+grep -q 'Dimensions="8 16 16">layered.h5:/fields/coefficient' layered.xmf
+
 echo "== help"
 "$neurhom" help | grep -q "fem"
 "$neurhom" fem -help | grep -q -- "-fine_n"

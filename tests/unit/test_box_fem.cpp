@@ -7,6 +7,7 @@
 
 #include <cmath>
 
+#include "neurhom/coef/box_field.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/fem/box_element.hpp"
 #include "neurhom/fem/box_verify.hpp"
@@ -149,4 +150,34 @@ BOOST_AUTO_TEST_CASE(bad_shapes_and_faces_are_one_line_errors) {
   BOOST_CHECK_THROW(BoxBoundary::parse(2, "N,N,N,N"), Error);
   BOOST_CHECK_THROW(BoxBoundary::parse(2, "D,D,Q,D"), Error);
   BOOST_TEST(BoxBoundary::parse(3, "ddnnDN").describe() == "D,D,N,N,D,N");
+}
+
+BOOST_AUTO_TEST_CASE(layered_field_has_its_layers_channels_and_range) {
+  CoefficientOptions o;
+  o.family = "layered";
+  o.level = 4;
+  o.contrast = 1e4;
+  o.seed = 3;
+  const auto f = make_box_coefficient(o, 3, PETSC_COMM_WORLD);
+  const CellIndex3 n = {32, 32, 8};
+  f->check_mesh(3, n);
+  const double lo = std::pow(10.0, -0.125), hi = std::pow(10.0, 0.125) * 1e4;
+  long channel_lower = 0, channel_upper = 0;
+  for (long k = 0; k < n[2]; ++k)
+    for (long j = 0; j < n[1]; ++j)
+      for (long i = 0; i < n[0]; ++i) {
+        const double v = f->value({i, j, k}, n);
+        BOOST_REQUIRE(v >= lo && v <= hi);
+        const bool channel = v >= 1e4 * lo;
+        (k < 4 ? channel_lower : channel_upper) += channel ? 1 : 0;
+      }
+  BOOST_TEST(channel_lower == 0);      // layers 0-1 (lower half): no channels
+  BOOST_TEST(channel_upper > 32 * 2);  // layers 2-3: two channels each, ~8 % of the cells
+  BOOST_TEST(channel_upper < 32 * 32 * 4 / 4);
+  BOOST_TEST(f->value({5, 7, 2}, n) == make_box_coefficient(o, 3, PETSC_COMM_WORLD)->value({5, 7, 2}, n));
+  CoefficientOptions ms;
+  ms.family = "ms";
+  BOOST_CHECK_THROW(make_box_coefficient(ms, 3, PETSC_COMM_WORLD)->check_mesh(3, n), Error);
+  BOOST_CHECK_THROW(make_box_coefficient(ms, 2, PETSC_COMM_WORLD)->check_mesh(2, {16, 8, 1}), Error);
+  make_box_coefficient(ms, 2, PETSC_COMM_WORLD)->check_mesh(2, {16, 16, 1});
 }
