@@ -98,14 +98,10 @@ int run_box_solve(MPI_Comm comm, const FemOptions& o) {
   const BoxGrid grid(comm, shape);
 
   BoxProblem problem;
-  problem.coefficient = [&](const Point3& x) {
-    CellIndex3 c{0, 0, 0};
-    for (int d = 0; d < dim; ++d) c[static_cast<size_t>(d)] = static_cast<long>(x[static_cast<size_t>(d)] / grid.h(d));
-    return field->value(c, cells);
-  };
+  problem.coefficient = box_field_function(*field, shape);
   const bool zero_source = o.common.rhs == "zero";
   if (!zero_source)  // a 2D source of the unit square, scaled to the box and constant along z
-    problem.source = [&](const Point3& x) { return source->value(x[0] / shape.lengths[0], x[1] / shape.lengths[1], 0.0); };
+    problem.source = box_source_function(*source, shape);
   problem.dirichlet = [&](const Point3& x) {
     for (int f = 0; f < 2 * dim; ++f)  // the lowest-numbered Dirichlet face the node lies on
       if (bc.dirichlet(f) && std::abs(x[static_cast<size_t>(f / 2)] - (f % 2 ? shape.lengths[static_cast<size_t>(f / 2)] : 0.0)) <

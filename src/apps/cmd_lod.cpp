@@ -11,6 +11,7 @@
 #include "neurhom/fem/assembly.hpp"
 #include "neurhom/fem/field_output.hpp"
 #include "neurhom/lod/lod_study.hpp"
+#include "lod_box_options.hpp"
 #include "options.hpp"
 
 namespace neurhom::app {
@@ -26,6 +27,10 @@ struct LodOptions {
   PetscBool verify = PETSC_FALSE;
   CorrectorUpdate update;
   std::string history;  // -coarse_history FILE: U^m per step (HDF5)
+  // boxes and 3D (issue 30; cmd_lod_box.cpp): any of these selects the box path
+  PetscInt dim = 2;
+  std::string cells, coarse_cells, box, bc;
+  bool box_mode() const { return dim != 2 || !cells.empty() || !coarse_cells.empty() || !box.empty() || !bc.empty(); }
 };
 
 PetscErrorCode read_options(MPI_Comm comm, LodOptions* o) {
@@ -48,6 +53,11 @@ PetscErrorCode read_options(MPI_Comm comm, LodOptions* o) {
   PetscCall(read_string(PetscOptionsObject, "-coarse_history",
                         "HDF5 file with the coarse solution U^m of every step (time-dependent coefficient)", &o->history));
   PetscCall(PetscOptionsBool("-verify", "Convergence study in H and ell", nullptr, o->verify, &o->verify, nullptr));
+  PetscCall(PetscOptionsInt("-dim", "Space dimension of the box (2 or 3)", nullptr, o->dim, &o->dim, nullptr));
+  PetscCall(read_string(PetscOptionsObject, "-coarse_cells", "Coarse cells per direction of the box, N1,N2[,N3] (default 4 each)", &o->coarse_cells));
+  PetscCall(read_string(PetscOptionsObject, "-cells", "Fine cells per direction, the same multiple r of -coarse_cells (default r = 8)", &o->cells));
+  PetscCall(read_string(PetscOptionsObject, "-box", "Side lengths of the box, L1,L2[,L3] (default 1 each)", &o->box));
+  PetscCall(read_string(PetscOptionsObject, "-bc", "Per face x-,x+,y-,y+[,z-,z+]: D (u = 0) or N (a grad u . n = 0)", &o->bc));
   PetscOptionsEnd();
   PetscFunctionReturn(0);
 }
@@ -118,6 +128,24 @@ int run_lod(MPI_Comm comm) {
   o.common.validate();
   require(o.problem == "elliptic" || o.problem == "parabolic",
           "unknown problem '" + o.problem + "' (-problem); known for lod: elliptic, parabolic");
+  if (o.box_mode()) {
+    require(!o.verify, "-verify runs on the unit square; on boxes and in 3D run benchmarks/lod3d.py (a table in H and ell)");
+    require(o.common.output.empty(), "-o (fields) is not written on boxes yet: use `neurhom fem` on the box for the fine solution");
+    require(!o.common.time_dependent(), "time-dependent coefficients are not available on boxes yet");
+    LodBoxOptions b;
+    b.dim = static_cast<int>(o.dim);
+    b.cells = o.cells;
+    b.coarse_cells = o.coarse_cells;
+    b.box = o.box;
+    b.bc = o.bc;
+    b.ell = static_cast<int>(o.ell);
+    b.patch_solver = o.patch_solver;
+    b.problem = o.problem;
+    b.coefficient = o.common.coefficient;
+    b.rhs = o.common.rhs;
+    b.report = o.common.report;
+    return run_lod_box(comm, b);
+  }
   const auto coefficient = make_coefficient(o.common.coefficient, comm);
   const auto f = make_source(o.common.rhs, o.common.coefficient.seed);
   if (o.verify) return run_verify(comm, o, *coefficient, *f);

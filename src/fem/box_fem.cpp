@@ -1,5 +1,6 @@
 #include "neurhom/fem/box_fem.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "neurhom/core/error.hpp"
@@ -181,11 +182,30 @@ std::vector<double> sample_box_cells(const BoxGrid& grid, const PointFunction& a
   return values;
 }
 
+PointFunction box_field_function(const BoxCellField& field, const BoxShape& shape) {
+  const CellIndex3 cells = {shape.cells[0], shape.cells[1], shape.dim == 3 ? shape.cells[2] : 1};
+  return [&field, shape, cells](const Point3& x) {
+    CellIndex3 c{0, 0, 0};
+    for (int d = 0; d < shape.dim; ++d) {
+      const auto D = static_cast<size_t>(d);
+      c[D] = std::min<long>(cells[D] - 1, static_cast<long>(x[D] / shape.lengths[D] * cells[D]));
+    }
+    return field.value(c, cells);
+  };
+}
+
+PointFunction box_source_function(const Source& f, const BoxShape& shape) {
+  return [&f, shape](const Point3& x) { return f.value(x[0] / shape.lengths[0], x[1] / shape.lengths[1], 0.0); };
+}
+
 OwnedMat assemble_box_stiffness(const BoxGrid& grid, const std::vector<double>& cell_values) {
-  require(static_cast<PetscInt>(cell_values.size()) == grid.num_local_cells(), "assemble_box_stiffness: one value per owned cell");
+  return assemble_box_matrix(grid, cell_values, box::stiffness(grid.dim(), cell_sizes(grid)));
+}
+
+OwnedMat assemble_box_matrix(const BoxGrid& grid, const std::vector<double>& cell_values, const std::vector<double>& k_ref) {
+  require(static_cast<PetscInt>(cell_values.size()) == grid.num_local_cells(), "assemble_box_matrix: one value per owned cell");
   OwnedMat A = grid.create_matrix();
   const int n = box::nodes_per_cell(grid.dim());
-  const std::vector<double> k_ref = box::stiffness(grid.dim(), cell_sizes(grid));
   std::vector<double> ke(k_ref.size());
   for_owned_cells(grid, [&](PetscInt i, PetscInt j, PetscInt k) {
     const double a = cell_values[static_cast<size_t>(grid.local_cell(i, j, k))];
@@ -237,14 +257,20 @@ BoxSolution solve_box_elliptic(const BoxGrid& grid, const BoxBoundary& bc, const
   sol.assembly_seconds = timer.seconds();
   timer.reset();
 
-  LinearSolver solver(grid.comm(), A, "box_");
   OwnedVec x;
   NH_PETSC(VecDuplicate(sol.u, x.out()));
   NH_PETSC(VecCopy(sol.u, x));
-  NH_PETSC(KSPSetInitialGuessNonzero(solver.ksp(), PETSC_TRUE));
-  solver.solve(b, x);
+  if (problem.direct) {
+    OwnedKSP ksp = create_direct_ksp(A, "box_direct_");
+    solve_checked(ksp, b, x, "the direct solve on the box");
+    sol.iterations = 1;
+  } else {
+    LinearSolver solver(grid.comm(), A, "box_");
+    NH_PETSC(KSPSetInitialGuessNonzero(solver.ksp(), PETSC_TRUE));
+    solver.solve(b, x);
+    sol.iterations = solver.total_iterations();
+  }
   NH_PETSC(VecCopy(x, sol.u));
-  sol.iterations = solver.total_iterations();
   sol.solve_seconds = timer.seconds();
 
   // Face fluxes: r = A_0 u - F at the Dirichlet nodes, plus int_F g_N for the Neumann faces.

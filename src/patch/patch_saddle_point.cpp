@@ -11,11 +11,15 @@ namespace neurhom {
 PatchFactorization::PatchFactorization(std::string solver) : solver_(std::move(solver)) {}
 
 void PatchFactorization::factor(const Patch& patch, const std::vector<double>& cells) {
-  Shape& shape = shapes_[patch.shape_key()];
+  factor(patch.shape_key(), [&](Mat* A) { assemble_free_stiffness(patch, cells, A); });
+}
+
+void PatchFactorization::factor(const std::string& shape_key, const std::function<void(Mat*)>& assemble) {
+  Shape& shape = shapes_[shape_key];
   WallTimer timer;
   Mat A = shape.A.get();
   const bool first = A == nullptr;
-  assemble_free_stiffness(patch, cells, &A);
+  assemble(&A);
   if (first) shape.A = OwnedMat(A);
   timings_.assembly += timer.seconds();
 
@@ -50,7 +54,7 @@ void PatchFactorization::solve(const std::vector<double>& rhs, std::vector<doubl
 }
 
 ConstrainedSolve::ConstrainedSolve(const PatchFactorization& factorization, const DenseMatrix& C)
-    : cols_(C.cols), rows_(static_cast<size_t>(C.rows)), Y_(static_cast<size_t>(C.rows)), S_(C.rows, C.rows) {
+    : cols_(C.cols), rows_(static_cast<size_t>(C.rows)) {
   const int nc = C.rows, nf = C.cols;
   // The constraint rows are local (a few coarse cells): keep their nonzeros only.
   for (int c = 0; c < nc; ++c) {
@@ -58,6 +62,20 @@ ConstrainedSolve::ConstrainedSolve(const PatchFactorization& factorization, cons
     for (int k = 0; k < nf; ++k)
       if (row[k] != 0.0) rows_[static_cast<size_t>(c)].push_back({k, row[k]});
   }
+  build(factorization);
+}
+
+ConstrainedSolve::ConstrainedSolve(const PatchFactorization& factorization, SparseRows rows, int cols)
+    : cols_(cols), rows_(std::move(rows)) {
+  for (const auto& row : rows_)
+    for (const auto& [k, v] : row) require(k >= 0 && k < cols, "ConstrainedSolve: column out of range");
+  build(factorization);
+}
+
+void ConstrainedSolve::build(const PatchFactorization& factorization) {
+  const int nc = static_cast<int>(rows_.size()), nf = cols_;
+  Y_.assign(static_cast<size_t>(nc), {});
+  S_ = DenseMatrix(nc, nc);
   std::vector<double> dense(static_cast<size_t>(nf));
   for (int c = 0; c < nc; ++c) {
     std::fill(dense.begin(), dense.end(), 0.0);

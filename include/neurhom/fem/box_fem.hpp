@@ -20,6 +20,8 @@
 #include <functional>
 #include <vector>
 
+#include "neurhom/coef/box_field.hpp"
+#include "neurhom/coef/source.hpp"
 #include "neurhom/core/petsc_util.hpp"
 #include "neurhom/fem/box_boundary.hpp"
 #include "neurhom/mesh/box_grid.hpp"
@@ -35,6 +37,7 @@ struct BoxProblem {
   PointFunction source;       // f (empty: 0)
   PointFunction dirichlet;    // g_D (empty: 0)
   FaceFunction neumann;       // g_N (empty: 0)
+  bool direct = false;        // MUMPS LU (options prefix -box_direct_) instead of CG/GAMG: small systems
 };
 
 struct BoxSolution {
@@ -51,11 +54,20 @@ OwnedMat assemble_box_stiffness(const BoxGrid& grid, const std::vector<double>& 
 // a at the owned cell centres; Error naming `what` if a value anywhere is not finite and positive.
 std::vector<double> sample_box_cells(const BoxGrid& grid, const PointFunction& a, const std::string& what);
 
+// The coefficient of a box field as a point function on the fine mesh `shape` (the value of the
+// fine cell containing x), and a 2D source f(x1, x2) of the unit square scaled to the box and
+// constant along x3: the conventions of `neurhom fem` and `neurhom lod` on boxes.
+PointFunction box_field_function(const BoxCellField& field, const BoxShape& shape);
+PointFunction box_source_function(const Source& f, const BoxShape& shape);
+
 BoxSolution solve_box_elliptic(const BoxGrid& grid, const BoxBoundary& bc, const BoxProblem& problem);
 
 struct BoxErrorNorms {
   double l2_error = 0, h1_error = 0, l2_exact = 0, h1_exact = 0;
 };
+// sum over cells of w_c E (E: box::stiffness or box::mass of the cell sizes), no boundary conditions.
+OwnedMat assemble_box_matrix(const BoxGrid& grid, const std::vector<double>& cell_weights, const std::vector<double>& element);
+
 // ||u - u_h||_L2, ||grad(u - u_h)||_L2 and the norms of u by 3 Gauss points per direction.
 BoxErrorNorms box_error_vs_exact(const BoxGrid& grid, Vec u, const PointFunction& exact, const PointGradient& gradient);
 

@@ -15,6 +15,7 @@
 // PatchFactorization keeps one sparse Cholesky factorization of A per patch shape: the
 // symbolic analysis (nested dissection) is done once per shape and reused for every patch
 // of that shape; only the numeric factorization is repeated.
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -37,6 +38,10 @@ class PatchFactorization {
   // Assembles the free-node stiffness of `patch` with the fine cell values `cells` and
   // factors it; later solve() calls use this factorization.
   void factor(const Patch& patch, const std::vector<double>& cells);
+  // The same for any patch operator: `assemble` fills *A (created by it on the first call of
+  // this shape key, later calls reuse its nonzero pattern, so the symbolic factorization
+  // stays valid). The box/3D patches (lod/box_lod.hpp) use it.
+  void factor(const std::string& shape_key, const std::function<void(Mat*)>& assemble);
   // out = A^{-1} rhs for the patch of the last factor() call.
   void solve(const std::vector<double>& rhs, std::vector<double>& out) const;
   const PatchSolveTimings& timings() const { return timings_; }
@@ -57,6 +62,10 @@ class ConstrainedSolve {
  public:
   // Y = A^{-1} C' and the Cholesky factor of S = C Y. C: nc x n_free, row-major.
   ConstrainedSolve(const PatchFactorization& factorization, const DenseMatrix& C);
+  // The same with C given by the nonzeros of its rows (k, C_ck), k < cols (3D patches: C is
+  // sparse, and dense would be nc x n_free).
+  using SparseRows = std::vector<std::vector<std::pair<int, double>>>;
+  ConstrainedSolve(const PatchFactorization& factorization, SparseRows rows, int cols);
   // z <- z - Y S^{-1} C z  (the A-orthogonal projection onto ker C)
   void remove_constraint(std::vector<double>& z) const;
   // argmin { x' A x : C x = g } = Y S^{-1} g
@@ -64,6 +73,7 @@ class ConstrainedSolve {
   int constraints() const { return static_cast<int>(rows_.size()); }
 
  private:
+  void build(const PatchFactorization& factorization);
   double row_dot(int row, const std::vector<double>& v) const;  // (C v)_row
   int cols_;
   std::vector<std::vector<std::pair<int, double>>> rows_;  // nonzeros of C per row

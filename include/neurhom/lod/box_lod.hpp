@@ -1,0 +1,126 @@
+#pragma once
+// PG-LOD on boxes in 2D and 3D with per-face boundary conditions (issue 30): the
+// dimension-general counterpart of patch_corrector.hpp / pglod.hpp (the unit square, which the
+// 2D methods use; on a square box with Dirichlet faces both give the same solution, tested).
+//
+// Meshes: coarse cells N_1 x N_2 [x N_3], each refined r times per direction (fine cells
+// n_d = N_d r, the BoxGrid). Patches N^ell(T): the coarse cells within ell layers of T,
+// clipped at the domain. Fine nodes of a patch are free except on the patch boundary inside
+// the domain and on the domain's Dirichlet faces (a patch touching a Neumann face keeps its
+// nodes there free: the corrector satisfies the natural condition).
+//
+// Math, per coarse cell T (as in patch_corrector.hpp, with lambda_j the 2^d coarse Q1 hats of T):
+//   I_H v (z) = sum_{K in patch, K contains z} (P_K v)(z) / #{K in the domain containing z},
+//     P_K = (x)_d P1 the local L2 projection onto Q1(K); P1 = (Phi' M1 Phi)^{-1} Phi' M1 is the
+//     1D projection of the r+1 fine nodes of a coarse interval onto its 2 hats (the mass and
+//     the basis are tensor products, so is P_K); Dirichlet coarse nodes get 0 and carry no
+//     constraint, Neumann ones do.
+//   q_j in V_h(N^ell(T)) (free nodes), I_H q_j = 0 at the constrained patch coarse nodes,
+//     a_patch(q_j, w) = a_T(lambda_j, w) for all such w                        (eq. 3.5)
+//     -> A_p z = (K_T lambda_j)|free, q_j = z - Y S^{-1} C z (patch_saddle_point.hpp)
+//   S_T[i, j] = lambda_i' K_T lambda_j - lambda_i' K_patch q_j    (all patch coarse nodes i)
+//   S_A = sum_T S_T (PETSc AIJ over the coarse nodes, natural order), Dirichlet rows and
+//   columns eliminated; F_i = (f, lambda_i) by 2 Gauss points per direction on the fine cells;
+//   S_A U = F by a direct solver (MUMPS LU; options prefix -lod_coarse_).
+// Homogeneous boundary data only (u = 0 on D faces, a grad u . n = 0 on N faces).
+// Work distribution: the coarse cells in contiguous blocks over the ranks, one sequential
+// patch problem at a time per rank, the sparse Cholesky of the patch stiffness analysed once
+// per patch shape (PatchFactorization).
+#include <mpi.h>
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "neurhom/coef/box_field.hpp"
+#include "neurhom/coef/source.hpp"
+#include "neurhom/core/petsc_util.hpp"
+#include "neurhom/fem/box_boundary.hpp"
+#include "neurhom/mesh/box_grid.hpp"
+
+namespace neurhom {
+
+using Index3 = std::array<int, 3>;
+
+class BoxCoarseMesh {
+ public:
+  // fine: the fine mesh (n_d = N_d r); Error unless every n_d is a multiple of ratio.
+  BoxCoarseMesh(const BoxShape& fine, int ratio, const BoxBoundary& bc);
+  int dim() const { return fine_.dim; }
+  int ratio() const { return r_; }
+  int cells(int d) const { return N_[static_cast<size_t>(d)]; }
+  const BoxShape& fine() const { return fine_; }
+  const BoxBoundary& bc() const { return bc_; }
+  long num_cells() const;
+  long num_nodes() const;
+  long node_index(const Index3& node) const;  // natural order, x fastest
+  Index3 cell_of(long index) const;           // natural order, x fastest
+  bool dirichlet_node(const Index3& node) const;
+  int cells_containing(const Index3& node) const;  // coarse cells of the domain touching the node
+
+ private:
+  BoxShape fine_;
+  int r_;
+  BoxBoundary bc_;
+  Index3 N_{1, 1, 1};
+};
+
+struct BoxPatch {
+  int dim = 2, r = 1;
+  Index3 first{0, 0, 0}, cells{1, 1, 1}, centre{0, 0, 0};  // coarse cells [first, first + cells), T
+  unsigned touches = 0;  // bit f: the patch lies on domain face f
+  int fine_nodes(int d) const { return cells[static_cast<size_t>(d)] * r + 1; }
+  long num_fine_nodes() const;
+  long num_fine_cells() const;
+  long num_coarse_nodes() const;
+  long coarse_node(const Index3& local) const;  // patch-local coarse node index, x fastest
+  std::string shape_key() const;
+};
+
+BoxPatch make_box_patch(const BoxCoarseMesh& mesh, const Index3& centre, int ell);
+
+struct BoxPatchMatrices {
+  BoxPatch patch;
+  std::vector<double> S;                        // patch coarse nodes x 2^d, S[i * 2^d + j]
+  std::vector<std::vector<double>> correctors;  // q_j at all patch fine nodes, when kept
+  double max_constraint_residual = 0;           // max |I_H q_j| at the constrained nodes / max |q_j|
+};
+
+// One patch (sequential). `field` is evaluated on the patch's fine cells.
+class BoxPatchCorrector {
+ public:
+  BoxPatchCorrector(const BoxCoarseMesh& mesh, std::string solver = "petsc");
+  BoxPatchMatrices compute(const BoxPatch& patch, const BoxCellField& field, bool keep_correctors);
+  double factorization_seconds() const;
+
+ private:
+  BoxCoarseMesh mesh_;
+  std::vector<double> P1_;  // 2 x (r+1)
+  std::string solver_;
+  class Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+struct BoxLodSettings {
+  int ratio = 8;
+  int ell = 2;
+  std::string patch_solver = "petsc";
+  bool progress = true;
+};
+
+struct BoxLodResult {
+  std::vector<double> coarse_solution;  // U at the coarse nodes (natural order), on every rank
+  double l2_error_vs_fine = 0;          // ||u_h - u_H||_L2 / ||u_h||_L2 (exact on the fine mesh)
+  double l2_error_coarse_fem = 0;       // the same for the classical coarse Q1 FEM (a at coarse-cell centres)
+  double asymmetry = 0;                 // ||S_A - S_A'||_F / ||S_A||_F (0 for ideal patches)
+  long long patches = 0;
+  long long patch_fine_nodes_max = 0;
+  double offline_seconds = 0, coarse_solve_seconds = 0, fine_solve_seconds = 0, factorization_seconds = 0;
+};
+
+// PG-LOD on the box of `fine` (fine cells n_d = N_d ratio) against the fine FEM solution
+// with the same coefficient, source and (homogeneous) boundary conditions.
+BoxLodResult compare_box_lod_with_fine(MPI_Comm comm, const BoxShape& fine, const BoxBoundary& bc, const BoxCellField& field,
+                                       const Source& f, const BoxLodSettings& settings);
+
+}  // namespace neurhom
