@@ -91,7 +91,9 @@ int run_box_solve(MPI_Comm comm, const FemOptions& o) {
     require(static_cast<int>(face_values.size()) == 2 * dim,
             "-bc_values needs " + std::to_string(2 * dim) + " numbers, one per face (got '" + o.bc_values + "')");
   }
-  const auto field = make_box_coefficient(o.common.coefficient, dim, comm);
+  CoefficientOptions coefficient = o.common.coefficient;
+  default_box_coefficient(&coefficient, dim);
+  const auto field = make_box_coefficient(coefficient, dim, comm);
   const CellIndex3 cells = {shape.cells[0], shape.cells[1], dim == 3 ? shape.cells[2] : 1};
   field->check_mesh(dim, cells);
   const auto source = make_source(o.common.rhs, o.common.coefficient.seed);

@@ -21,7 +21,7 @@ namespace {
 struct LodOptions {
   CommonOptions common;
   std::string problem = "elliptic";
-  std::string patch_solver = "petsc";
+  std::string patch_solver;  // "" = petsc in 2D, cholmod (where PETSc has it) on 3D boxes
   PetscInt coarse_n = 16, fine_n = 128, ell = 2, steps = 10;
   PetscReal final_time = 1.0;
   PetscBool verify = PETSC_FALSE;
@@ -130,7 +130,6 @@ int run_lod(MPI_Comm comm) {
           "unknown problem '" + o.problem + "' (-problem); known for lod: elliptic, parabolic");
   if (o.box_mode()) {
     require(!o.verify, "-verify runs on the unit square; on boxes and in 3D run benchmarks/lod3d.py (a table in H and ell)");
-    require(o.common.output.empty(), "-o (fields) is not written on boxes yet: use `neurhom fem` on the box for the fine solution");
     require(!o.common.time_dependent(), "time-dependent coefficients are not available on boxes yet");
     LodBoxOptions b;
     b.dim = static_cast<int>(o.dim);
@@ -139,13 +138,15 @@ int run_lod(MPI_Comm comm) {
     b.box = o.box;
     b.bc = o.bc;
     b.ell = static_cast<int>(o.ell);
-    b.patch_solver = o.patch_solver;
+    b.patch_solver = o.patch_solver;  // "" = the box default (cmd_lod_box.cpp)
     b.problem = o.problem;
     b.coefficient = o.common.coefficient;
     b.rhs = o.common.rhs;
     b.report = o.common.report;
+    b.output = o.common.output;
     return run_lod_box(comm, b);
   }
+  if (o.patch_solver.empty()) o.patch_solver = "petsc";
   const auto coefficient = make_coefficient(o.common.coefficient, comm);
   const auto f = make_source(o.common.rhs, o.common.coefficient.seed);
   if (o.verify) return run_verify(comm, o, *coefficient, *f);

@@ -5,10 +5,12 @@
 
 #include "commands.hpp"
 #include "lod_box_options.hpp"
+#include "options.hpp"
 #include "report.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/json_report.hpp"
 #include "neurhom/core/mpi_util.hpp"
+#include "neurhom/fem/box_output.hpp"
 #include "neurhom/lod/box_lod.hpp"
 
 namespace neurhom::app {
@@ -33,6 +35,7 @@ Json list_json(const BoxShape& s, bool lengths) {
 int run_lod_box(MPI_Comm comm, const LodBoxOptions& o) {
   require(o.problem == "elliptic", "-problem " + o.problem + " is not available on boxes yet (-dim, -cells, -coarse_cells, -box, -bc: elliptic only)");
   const int dim = o.dim;
+  require(o.ell >= 1, "-ell must be at least 1 (got " + std::to_string(o.ell) + ")");
   const std::string box = o.box.empty() ? repeated("1", dim) : o.box;
   const BoxShape coarse = BoxShape::parse(dim, o.coarse_cells.empty() ? repeated("4", dim) : o.coarse_cells, box);
   const BoxShape fine = BoxShape::parse(dim, o.cells.empty() ? repeated(std::to_string(8 * coarse.cells[0]), dim) : o.cells, box);
@@ -42,12 +45,24 @@ int run_lod_box(MPI_Comm comm, const LodBoxOptions& o) {
             "-cells must be the same multiple of -coarse_cells in every direction (got fine " + fine.describe() + ", coarse " +
                 coarse.describe() + ")");
   const BoxBoundary bc = o.bc.empty() ? BoxBoundary::all_dirichlet(dim) : BoxBoundary::parse(dim, o.bc);
-  const auto field = make_box_coefficient(o.coefficient, dim, comm);
-  const auto f = make_source(o.rhs, o.coefficient.seed);
+  CoefficientOptions coefficient = o.coefficient;
+  default_box_coefficient(&coefficient, dim);
+  const auto field = make_box_coefficient(coefficient, dim, comm);
+  const auto f = make_source(o.rhs, coefficient.seed);
   BoxLodSettings s;
   s.ratio = ratio;
   s.ell = o.ell;
-  s.patch_solver = o.patch_solver;
+  s.patch_solver = o.patch_solver.empty() ? default_box_patch_solver(dim) : o.patch_solver;
+  if (!o.output.empty())
+    s.fields = [&](const BoxGrid& grid, Vec u_fine, Vec u_lod, const std::vector<double>& cells) {
+      BoxFieldWriter writer(o.output, grid);
+      writer.write_cells("coefficient", cells);
+      writer.write_nodes("u_fine", u_fine);
+      writer.write_nodes("u_lod", u_lod);
+      writer.file().set_attribute("/", "coefficient", field->describe());
+      writer.file().set_attribute("/", "bc", bc.describe());
+      writer.close();
+    };
   const BoxLodResult r = compare_box_lod_with_fine(comm, fine, bc, *field, *f, s);
 
   Json report = Json::object();
@@ -72,7 +87,8 @@ int run_lod_box(MPI_Comm comm, const LodBoxOptions& o) {
   report["factorization_seconds_rank0"] = r.factorization_seconds;
   report["coarse_solve_seconds"] = r.coarse_solve_seconds;
   report["fine_solve_seconds"] = r.fine_solve_seconds;
-  report["patch_solver"] = o.patch_solver;
+  report["patch_solver"] = s.patch_solver;
+  if (!o.output.empty()) report["output"] = o.output;
   write_report(o.report, report, comm);
   if (is_root(comm)) {
     std::printf("neurhom lod: elliptic on %s (coarse %s, h/H = 1/%d), faces %s, coefficient %s, source %s, ell = %d\n",

@@ -12,11 +12,11 @@ struct LodBoxOptions {
   int dim = 2;
   std::string cells, coarse_cells, box, bc;  // as given ("" -> defaults)
   int ell = 2;
-  std::string patch_solver = "petsc";
+  std::string patch_solver;  // "": default_box_patch_solver(dim)
   std::string problem = "elliptic";
   CoefficientOptions coefficient;
   std::string rhs = "one";
-  std::string report;
+  std::string report, output;
 };
 
 int run_lod_box(MPI_Comm comm, const LodBoxOptions& options);

@@ -37,10 +37,16 @@ PetscErrorCode read_homogenization_case_options(PetscOptionItems* PetscOptionsOb
   PetscFunctionReturn(0);
 }
 
+void default_box_coefficient(CoefficientOptions* options, int dim) {
+  PetscBool given = PETSC_FALSE;
+  NH_PETSC(PetscOptionsHasName(nullptr, nullptr, "-coef", &given));
+  if (!given && dim == 3) options->family = "layered";
+}
+
 PetscErrorCode read_patch_solver(PetscOptionItems* PetscOptionsObject, const char* alias, std::string* value) {
   PetscFunctionBeginUser;
   PetscCall(read_string(PetscOptionsObject, alias, "Alias of -patch_solver", value));
-  PetscCall(read_string(PetscOptionsObject, "-patch_solver", "Sparse Cholesky of the patch problems: petsc, cholmod or mumps",
+  PetscCall(read_string(PetscOptionsObject, "-patch_solver", "Sparse Cholesky of the patch problems: petsc, cholmod or mumps (lod default: petsc in 2D, cholmod on 3D boxes)",
                         value));
   PetscFunctionReturn(0);
 }

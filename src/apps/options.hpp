@@ -36,6 +36,10 @@ PetscErrorCode read_common_options(PetscOptionItems* PetscOptionsObject, CommonO
 // cases (coef/homogenization_cases.hpp), shared by `homog` and `nhpinn`.
 PetscErrorCode read_homogenization_case_options(PetscOptionItems* PetscOptionsObject, HomogenizationCaseOptions* o);
 
+// On boxes in 3D the unit-square families do not apply: without -coef the box commands use the
+// SPE10-style `layered` field (coef/box_field.hpp) instead of `ms`.
+void default_box_coefficient(CoefficientOptions* options, int dim);
+
 // Reads a string option into `value` (keeps the default when absent).
 PetscErrorCode read_string(PetscOptionItems* PetscOptionsObject, const char* name, const char* help,
                            std::string* value);

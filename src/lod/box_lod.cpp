@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 
 #include "neurhom/core/dense.hpp"
 #include "neurhom/core/error.hpp"
@@ -14,6 +15,14 @@
 #include "neurhom/patch/patch_saddle_point.hpp"
 
 namespace neurhom {
+
+std::string default_box_patch_solver(int dim) {
+  if (dim < 3) return "petsc";
+  NH_PETSC(MatInitializePackage());  // registers the external solvers
+  PetscBool available = PETSC_FALSE;
+  NH_PETSC(MatSolverTypeGet(MATSOLVERCHOLMOD, MATSEQAIJ, MAT_FACTOR_CHOLESKY, &available, nullptr, nullptr));
+  return available ? "cholmod" : "petsc";
+}
 
 // ------------------------------------------------------------------ meshes and patches
 
@@ -481,7 +490,8 @@ BoxLodResult compare_box_lod_with_fine(MPI_Comm comm, const BoxShape& fine, cons
   const Block block = block_of(mesh.num_cells(), comm);
   BoxPatchCorrector corrector(mesh, s.patch_solver);
   const long local = block.end - block.begin;
-  Progress progress("lod", "patches (rank 0)", local, comm);
+  std::optional<Progress> progress;  // rank 0's block
+  if (s.progress) progress.emplace("lod", "patch", local, comm);
   double worst_constraint = 0;
   // F_i = (f, lambda_i) on the coarse cells of this rank, by 2 Gauss points per direction on the fine cells
   const PointFunction fx = box_source_function(f, fine);
@@ -526,9 +536,9 @@ BoxLodResult compare_box_lod_with_fine(MPI_Comm comm, const BoxShape& fine, cons
             }
           }
     NH_PETSC(VecSetValues(F, n, cols.data(), fe.data(), ADD_VALUES));
-    progress.update(t - block.begin + 1);
+    if (progress) progress->update(t - block.begin + 1);
   }
-  progress.finish();
+  if (progress) progress->finish();
   NH_PETSC(MatAssemblyBegin(S, MAT_FINAL_ASSEMBLY));
   NH_PETSC(MatAssemblyEnd(S, MAT_FINAL_ASSEMBLY));
   NH_PETSC(VecAssemblyBegin(F));
@@ -595,6 +605,7 @@ BoxLodResult compare_box_lod_with_fine(MPI_Comm comm, const BoxShape& fine, cons
   const BoxSolution coarse_fem = solve_box_elliptic(coarse_grid, bc, coarse_problem);
   const OwnedVec uC = prolong(grid, mesh, coarse_grid.to_natural(coarse_fem.u));
   result.l2_error_coarse_fem = relative_l2(grid, M, fine_solution.u, uC);
+  if (s.fields) s.fields(grid, fine_solution.u, uH, sample_box_cells(grid, problem.coefficient, "the coefficient"));
   return result;
 }
 

@@ -22,6 +22,19 @@ grep -q 'lod.h5:/fields/u_lod_corrected' lod.xmf || fail "lod xmf"
 "$neurhom" lod -problem parabolic -coef_end_seed 5 -coarse_n 4 -fine_n 32 -T 0.1 -steps 4 -report evolve.json > out.txt 2>&1 || { cat out.txt; fail "parabolic lod, time-dependent coefficient"; }
 grep -q "from ms" evolve.json || fail "time-dependent coefficient not in the report"
 
+# PG-LOD on a 3D box with mixed faces (issue 30): report keys, beats coarse FEM, XDMF output
+"$mpiexec" -n 2 --oversubscribe "$neurhom" lod -dim 3 -coarse_cells 4,2,2 -cells 16,8,8 -box 2,1,1 -bc D,D,N,N,D,N -ell 1 \
+  -coef layered -coef_contrast 100 -o lod3.h5 -report lod3.json > out.txt 2>&1 || { cat out.txt; fail "lod -dim 3"; }
+python3 - lod3.json <<'PY' || fail "lod -dim 3 report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["dim"] == 3 and r["cells"] == [16, 8, 8] and r["coarse_cells"] == [4, 2, 2] and r["ratio"] == 4, r
+assert r["patches"] == 16 and r["bc"] == "D,D,N,N,D,N" and r["patch_solver"] in ("cholmod", "petsc"), r
+assert 0 < r["l2_error_vs_fine"] < r["l2_error_coarse_fem"], r
+print("ok: lod -dim 3", r["l2_error_vs_fine"], r["l2_error_coarse_fem"], r["seconds_per_patch"])
+PY
+grep -q '3DCoRectMesh" Dimensions="9 9 17"' lod3.xmf && grep -q 'lod3.h5:/fields/u_lod' lod3.xmf || fail "lod -dim 3 xmf"
+
 # selective corrector updates along a moving inclusion (report keys, per-step records, history file)
 "$mpiexec" -n 2 --oversubscribe "$neurhom" lod -problem parabolic -coef_path moving_inclusion -coarse_n 8 -fine_n 64 \
   -T 0.2 -steps 4 -update indicator -update_tol 0.1 -coarse_history hist.h5 -report upd.json > out.txt 2>&1 \
@@ -54,6 +67,13 @@ expect_error "needs -problem parabolic" -coef_path moving_inclusion
 expect_error "must be a multiple of -coarse_n" -coarse_n 16 -fine_n 100
 expect_error "-ell must be at least 1" -ell 0 -coarse_n 4 -fine_n 16
 expect_error "known for lod: elliptic, parabolic" -problem nonlinear
+# boxes and 3D (issue 30)
+expect_error "-cells must be the same multiple of -coarse_cells in every direction" -dim 3 -coarse_cells 2,2,2 -cells 8,8,6
+expect_error "-bc needs 6 faces" -dim 3 -bc D,D,D,D
+expect_error "-ell must be at least 1 (got 0)" -dim 3 -ell 0
+expect_error "-verify runs on the unit square" -dim 3 -verify
+expect_error "is a field of the unit square" -dim 3 -coef ms
+expect_error "-problem parabolic is not available on boxes yet" -dim 3 -problem parabolic
 expect_error "must be at least twice -coarse_n" -coarse_n 8 -fine_n 8
 expect_error "unknown coefficient family 'x'" -coef x
 

@@ -29,6 +29,7 @@
 #include <mpi.h>
 
 #include <array>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -101,11 +102,18 @@ class BoxPatchCorrector {
   std::shared_ptr<Impl> impl_;
 };
 
+// cholmod in 3D where this PETSc build has it (5x faster than PETSc's own Cholesky on the 3D
+// patches: benchmarks/lod3d.py), petsc otherwise.
+std::string default_box_patch_solver(int dim);
+
 struct BoxLodSettings {
   int ratio = 8;
   int ell = 2;
   std::string patch_solver = "petsc";
   bool progress = true;
+  // called (collectively) with the fine grid, the fine solution, u_H on the fine grid and the
+  // coefficient on the owned fine cells, e.g. to write them (cmd_lod_box.cpp -o)
+  std::function<void(const BoxGrid&, Vec u_fine, Vec u_lod, const std::vector<double>& cells)> fields;
 };
 
 struct BoxLodResult {
