@@ -53,6 +53,27 @@ void PatchFactorization::solve(const std::vector<double>& rhs, std::vector<doubl
   NH_PETSC(VecRestoreArrayRead(current_->x, &x));
 }
 
+void PatchFactorization::solve_many(const std::vector<std::vector<double>>& rhs, std::vector<std::vector<double>>& out) const {
+  if (!current_) throw LocalError("PatchFactorization::solve_many before factor()");
+  const auto k = static_cast<PetscInt>(rhs.size());
+  out.assign(rhs.size(), {});
+  if (k == 0) return;
+  PetscInt n = 0;
+  NH_PETSC(VecGetSize(current_->b, &n));
+  OwnedMat B, X;
+  NH_PETSC(MatCreateSeqDense(PETSC_COMM_SELF, n, k, nullptr, B.out()));
+  NH_PETSC(MatCreateSeqDense(PETSC_COMM_SELF, n, k, nullptr, X.out()));
+  PetscScalar* b = nullptr;
+  NH_PETSC(MatDenseGetArrayWrite(B, &b));  // column-major, leading dimension n
+  for (PetscInt c = 0; c < k; ++c) std::copy(rhs[static_cast<size_t>(c)].begin(), rhs[static_cast<size_t>(c)].end(), b + c * n);
+  NH_PETSC(MatDenseRestoreArrayWrite(B, &b));
+  NH_PETSC(MatMatSolve(current_->F, B, X));
+  const PetscScalar* x = nullptr;
+  NH_PETSC(MatDenseGetArrayRead(X, &x));
+  for (PetscInt c = 0; c < k; ++c) out[static_cast<size_t>(c)].assign(x + c * n, x + (c + 1) * n);
+  NH_PETSC(MatDenseRestoreArrayRead(X, &x));
+}
+
 ConstrainedSolve::ConstrainedSolve(const PatchFactorization& factorization, const DenseMatrix& C)
     : cols_(C.cols), rows_(static_cast<size_t>(C.rows)) {
   const int nc = C.rows, nf = C.cols;
@@ -76,11 +97,11 @@ void ConstrainedSolve::build(const PatchFactorization& factorization) {
   const int nc = static_cast<int>(rows_.size()), nf = cols_;
   Y_.assign(static_cast<size_t>(nc), {});
   S_ = DenseMatrix(nc, nc);
-  std::vector<double> dense(static_cast<size_t>(nf));
-  for (int c = 0; c < nc; ++c) {
-    std::fill(dense.begin(), dense.end(), 0.0);
-    for (const auto& [k, v] : rows_[static_cast<size_t>(c)]) dense[static_cast<size_t>(k)] = v;
-    factorization.solve(dense, Y_[static_cast<size_t>(c)]);
+  {  // Y = A^{-1} C' in one blocked solve
+    std::vector<std::vector<double>> dense(static_cast<size_t>(nc), std::vector<double>(static_cast<size_t>(nf), 0.0));
+    for (int c = 0; c < nc; ++c)
+      for (const auto& [k, v] : rows_[static_cast<size_t>(c)]) dense[static_cast<size_t>(c)][static_cast<size_t>(k)] = v;
+    factorization.solve_many(dense, Y_);
   }
   for (int c = 0; c < nc; ++c)
     for (int d = 0; d <= c; ++d) S_(c, d) = S_(d, c) = row_dot(c, Y_[static_cast<size_t>(d)]);
