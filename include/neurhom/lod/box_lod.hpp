@@ -33,52 +33,12 @@
 #include <string>
 #include <vector>
 
-#include "neurhom/coef/box_field.hpp"
 #include "neurhom/coef/source.hpp"
 #include "neurhom/core/petsc_util.hpp"
-#include "neurhom/fem/box_boundary.hpp"
 #include "neurhom/mesh/box_grid.hpp"
+#include "neurhom/patch/box_patch.hpp"
 
 namespace neurhom {
-
-using Index3 = std::array<int, 3>;
-
-class BoxCoarseMesh {
- public:
-  // fine: the fine mesh (n_d = N_d r); Error unless every n_d is a multiple of ratio.
-  BoxCoarseMesh(const BoxShape& fine, int ratio, const BoxBoundary& bc);
-  int dim() const { return fine_.dim; }
-  int ratio() const { return r_; }
-  int cells(int d) const { return N_[static_cast<size_t>(d)]; }
-  const BoxShape& fine() const { return fine_; }
-  const BoxBoundary& bc() const { return bc_; }
-  long num_cells() const;
-  long num_nodes() const;
-  long node_index(const Index3& node) const;  // natural order, x fastest
-  Index3 cell_of(long index) const;           // natural order, x fastest
-  bool dirichlet_node(const Index3& node) const;
-  int cells_containing(const Index3& node) const;  // coarse cells of the domain touching the node
-
- private:
-  BoxShape fine_;
-  int r_;
-  BoxBoundary bc_;
-  Index3 N_{1, 1, 1};
-};
-
-struct BoxPatch {
-  int dim = 2, r = 1;
-  Index3 first{0, 0, 0}, cells{1, 1, 1}, centre{0, 0, 0};  // coarse cells [first, first + cells), T
-  unsigned touches = 0;  // bit f: the patch lies on domain face f
-  int fine_nodes(int d) const { return cells[static_cast<size_t>(d)] * r + 1; }
-  long num_fine_nodes() const;
-  long num_fine_cells() const;
-  long num_coarse_nodes() const;
-  long coarse_node(const Index3& local) const;  // patch-local coarse node index, x fastest
-  std::string shape_key() const;
-};
-
-BoxPatch make_box_patch(const BoxCoarseMesh& mesh, const Index3& centre, int ell);
 
 struct BoxPatchMatrices {
   BoxPatch patch;
