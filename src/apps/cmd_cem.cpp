@@ -10,6 +10,7 @@
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/fem/assembly.hpp"
 #include "neurhom/fem/field_output.hpp"
+#include "lod_box_options.hpp"
 #include "options.hpp"
 
 namespace neurhom::app {
@@ -19,10 +20,11 @@ namespace {
 struct CemOptions {
   CommonOptions common;
   std::string problem = "elliptic";
-  std::string patch_solver = "petsc";
+  std::string patch_solver;  // "" = petsc in 2D, cholmod (where PETSc has it) on 3D boxes
   PetscInt coarse_n = 10, fine_n = 100, modes = 3, oversampling = 3, steps = 10;
   PetscReal final_time = 1.0, gamma = 1.0;
   PetscBool verify = PETSC_FALSE;
+  BoxOptions box;  // boxes and 3D (issue 30; cmd_cem_box.cpp)
 };
 
 PetscErrorCode read_options(MPI_Comm comm, CemOptions* o) {
@@ -36,6 +38,7 @@ PetscErrorCode read_options(MPI_Comm comm, CemOptions* o) {
   PetscCall(PetscOptionsInt("-cem_oversampling", "Oversampling layers m of K_i^+ = K_{i,m}", nullptr, o->oversampling,
                             &o->oversampling, nullptr));
   PetscCall(read_patch_solver(PetscOptionsObject, "-cem_patch_solver", &o->patch_solver));
+  PetscCall(read_box_options(PetscOptionsObject, &o->box));
   PetscCall(PetscOptionsReal("-T", "Final time (parabolic, nonlinear)", nullptr, o->final_time, &o->final_time, nullptr));
   PetscCall(PetscOptionsInt("-steps", "Backward Euler steps (parabolic, nonlinear)", nullptr, o->steps, &o->steps, nullptr));
   PetscCall(PetscOptionsReal("-gamma", "Nonlinearity a = kappa exp(gamma u)", nullptr, o->gamma, &o->gamma, nullptr));
@@ -94,6 +97,22 @@ int run_cem(MPI_Comm comm) {
   problem.final_time = o.final_time;
   problem.steps = static_cast<int>(o.steps);
   problem.gamma = o.gamma;
+  if (o.box.given()) {
+    require(!o.verify, "-verify runs on the unit square; on boxes and in 3D run benchmarks/lod3d.py --parts cem");
+    require(!o.common.time_dependent(), "time-dependent coefficients are not available on boxes");
+    LodBoxOptions b;
+    b.box = o.box;
+    b.modes = static_cast<int>(o.modes);
+    b.oversampling = static_cast<int>(o.oversampling);
+    b.patch_solver = o.patch_solver;
+    b.problem = o.problem;
+    b.coefficient = o.common.coefficient;
+    b.rhs = o.common.rhs;
+    b.report = o.common.report;
+    b.output = o.common.output;
+    return run_cem_box(comm, b);
+  }
+  if (o.patch_solver.empty()) o.patch_solver = "petsc";
   const auto f = make_source(o.common.rhs, o.common.coefficient.seed);
   if (o.verify) return run_verify(comm, o, *f);
   require(!o.common.time_dependent(), "-coef_end_seed/-coef_path (a time-dependent coefficient) is not supported by cem");

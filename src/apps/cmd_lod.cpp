@@ -27,10 +27,7 @@ struct LodOptions {
   PetscBool verify = PETSC_FALSE;
   CorrectorUpdate update;
   std::string history;  // -coarse_history FILE: U^m per step (HDF5)
-  // boxes and 3D (issue 30; cmd_lod_box.cpp): any of these selects the box path
-  PetscInt dim = 2;
-  std::string cells, coarse_cells, box, bc;
-  bool box_mode() const { return dim != 2 || !cells.empty() || !coarse_cells.empty() || !box.empty() || !bc.empty(); }
+  BoxOptions box;  // boxes and 3D (issue 30; cmd_lod_box.cpp)
 };
 
 PetscErrorCode read_options(MPI_Comm comm, LodOptions* o) {
@@ -53,11 +50,7 @@ PetscErrorCode read_options(MPI_Comm comm, LodOptions* o) {
   PetscCall(read_string(PetscOptionsObject, "-coarse_history",
                         "HDF5 file with the coarse solution U^m of every step (time-dependent coefficient)", &o->history));
   PetscCall(PetscOptionsBool("-verify", "Convergence study in H and ell", nullptr, o->verify, &o->verify, nullptr));
-  PetscCall(PetscOptionsInt("-dim", "Space dimension of the box (2 or 3)", nullptr, o->dim, &o->dim, nullptr));
-  PetscCall(read_string(PetscOptionsObject, "-coarse_cells", "Coarse cells per direction of the box, N1,N2[,N3] (default 4 each)", &o->coarse_cells));
-  PetscCall(read_string(PetscOptionsObject, "-cells", "Fine cells per direction, the same multiple r of -coarse_cells (default r = 8)", &o->cells));
-  PetscCall(read_string(PetscOptionsObject, "-box", "Side lengths of the box, L1,L2[,L3] (default 1 each)", &o->box));
-  PetscCall(read_string(PetscOptionsObject, "-bc", "Per face x-,x+,y-,y+[,z-,z+]: D (u = 0) or N (a grad u . n = 0)", &o->bc));
+  PetscCall(read_box_options(PetscOptionsObject, &o->box));
   PetscOptionsEnd();
   PetscFunctionReturn(0);
 }
@@ -128,15 +121,11 @@ int run_lod(MPI_Comm comm) {
   o.common.validate();
   require(o.problem == "elliptic" || o.problem == "parabolic",
           "unknown problem '" + o.problem + "' (-problem); known for lod: elliptic, parabolic");
-  if (o.box_mode()) {
+  if (o.box.given()) {
     require(!o.verify, "-verify runs on the unit square; on boxes and in 3D run benchmarks/lod3d.py (a table in H and ell)");
     require(!o.common.time_dependent(), "time-dependent coefficients are not available on boxes yet");
     LodBoxOptions b;
-    b.dim = static_cast<int>(o.dim);
-    b.cells = o.cells;
-    b.coarse_cells = o.coarse_cells;
     b.box = o.box;
-    b.bc = o.bc;
     b.ell = static_cast<int>(o.ell);
     b.patch_solver = o.patch_solver;  // "" = the box default (cmd_lod_box.cpp)
     b.problem = o.problem;

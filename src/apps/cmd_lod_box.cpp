@@ -15,14 +15,7 @@
 
 namespace neurhom::app {
 
-namespace {
-std::string repeated(const std::string& value, int dim) {
-  std::string s = value;
-  for (int d = 1; d < dim; ++d) s += "," + value;
-  return s;
-}
-
-Json list_json(const BoxShape& s, bool lengths) {
+Json shape_json(const BoxShape& s, bool lengths) {
   Json a = Json::array();
   for (int d = 0; d < s.dim; ++d) {
     if (lengths) a.push_back(s.lengths[static_cast<size_t>(d)]);
@@ -30,21 +23,16 @@ Json list_json(const BoxShape& s, bool lengths) {
   }
   return a;
 }
-}  // namespace
 
 int run_lod_box(MPI_Comm comm, const LodBoxOptions& o) {
   require(o.problem == "elliptic", "-problem " + o.problem + " is not available on boxes yet (-dim, -cells, -coarse_cells, -box, -bc: elliptic only)");
-  const int dim = o.dim;
+  const int dim = static_cast<int>(o.box.dim);
   require(o.ell >= 1, "-ell must be at least 1 (got " + std::to_string(o.ell) + ")");
-  const std::string box = o.box.empty() ? repeated("1", dim) : o.box;
-  const BoxShape coarse = BoxShape::parse(dim, o.coarse_cells.empty() ? repeated("4", dim) : o.coarse_cells, box);
-  const BoxShape fine = BoxShape::parse(dim, o.cells.empty() ? repeated(std::to_string(8 * coarse.cells[0]), dim) : o.cells, box);
-  const int ratio = fine.cells[0] / coarse.cells[0];
-  for (int d = 0; d < dim; ++d)
-    require(fine.cells[static_cast<size_t>(d)] == ratio * coarse.cells[static_cast<size_t>(d)] && ratio >= 1,
-            "-cells must be the same multiple of -coarse_cells in every direction (got fine " + fine.describe() + ", coarse " +
-                coarse.describe() + ")");
-  const BoxBoundary bc = o.bc.empty() ? BoxBoundary::all_dirichlet(dim) : BoxBoundary::parse(dim, o.bc);
+  const BoxLayout layout = box_layout(o.box);
+  const BoxShape& fine = layout.fine;
+  const BoxShape& coarse = layout.coarse;
+  const int ratio = layout.ratio;
+  const BoxBoundary& bc = layout.bc;
   CoefficientOptions coefficient = o.coefficient;
   default_box_coefficient(&coefficient, dim);
   const auto field = make_box_coefficient(coefficient, dim, comm);
@@ -68,9 +56,9 @@ int run_lod_box(MPI_Comm comm, const LodBoxOptions& o) {
   Json report = Json::object();
   report["problem"] = "elliptic";
   report["dim"] = dim;
-  report["cells"] = list_json(fine, false);
-  report["coarse_cells"] = list_json(coarse, false);
-  report["box"] = list_json(fine, true);
+  report["cells"] = shape_json(fine, false);
+  report["coarse_cells"] = shape_json(coarse, false);
+  report["box"] = shape_json(fine, true);
   report["bc"] = bc.describe();
   report["coefficient"] = field->describe();
   report["source"] = f->describe();

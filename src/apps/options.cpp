@@ -37,6 +37,39 @@ PetscErrorCode read_homogenization_case_options(PetscOptionItems* PetscOptionsOb
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode read_box_options(PetscOptionItems* PetscOptionsObject, BoxOptions* o) {
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsInt("-dim", "Space dimension of the box (2 or 3)", nullptr, o->dim, &o->dim, nullptr));
+  PetscCall(read_string(PetscOptionsObject, "-coarse_cells", "Coarse cells per direction of the box, N1,N2[,N3] (default 4 each)", &o->coarse_cells));
+  PetscCall(read_string(PetscOptionsObject, "-cells", "Fine cells per direction, the same multiple r of -coarse_cells (default r = 8)", &o->cells));
+  PetscCall(read_string(PetscOptionsObject, "-box", "Side lengths of the box, L1,L2[,L3] (default 1 each)", &o->box));
+  PetscCall(read_string(PetscOptionsObject, "-bc", "Per face x-,x+,y-,y+[,z-,z+]: D (u = 0) or N (a grad u . n = 0)", &o->bc));
+  PetscFunctionReturn(0);
+}
+
+namespace {
+std::string repeated(const std::string& value, int dim) {
+  std::string s = value;
+  for (int d = 1; d < dim; ++d) s += "," + value;
+  return s;
+}
+}  // namespace
+
+BoxLayout box_layout(const BoxOptions& o) {
+  const int dim = static_cast<int>(o.dim);
+  const std::string box = o.box.empty() ? repeated("1", dim) : o.box;
+  BoxLayout l;
+  l.coarse = BoxShape::parse(dim, o.coarse_cells.empty() ? repeated("4", dim) : o.coarse_cells, box);
+  l.fine = BoxShape::parse(dim, o.cells.empty() ? repeated(std::to_string(8 * l.coarse.cells[0]), dim) : o.cells, box);
+  l.ratio = l.fine.cells[0] / l.coarse.cells[0];
+  for (int d = 0; d < dim; ++d)
+    require(l.ratio >= 1 && l.fine.cells[static_cast<size_t>(d)] == l.ratio * l.coarse.cells[static_cast<size_t>(d)],
+            "-cells must be the same multiple of -coarse_cells in every direction (got fine " + l.fine.describe() + ", coarse " +
+                l.coarse.describe() + ")");
+  l.bc = o.bc.empty() ? BoxBoundary::all_dirichlet(dim) : BoxBoundary::parse(dim, o.bc);
+  return l;
+}
+
 void default_box_coefficient(CoefficientOptions* options, int dim) {
   PetscBool given = PETSC_FALSE;
   NH_PETSC(PetscOptionsHasName(nullptr, nullptr, "-coef", &given));

@@ -9,6 +9,8 @@
 
 #include "neurhom/coef/coefficient.hpp"
 #include "neurhom/coef/homogenization_cases.hpp"
+#include "neurhom/fem/box_boundary.hpp"
+#include "neurhom/mesh/box_grid.hpp"
 
 namespace neurhom::app {
 
@@ -35,6 +37,23 @@ PetscErrorCode read_common_options(PetscOptionItems* PetscOptionsObject, CommonO
 // -eps, -reaction_cell, -final_time, -initial_amplitude, -initial_wavenumber of the NH-PINN
 // cases (coef/homogenization_cases.hpp), shared by `homog` and `nhpinn`.
 PetscErrorCode read_homogenization_case_options(PetscOptionItems* PetscOptionsObject, HomogenizationCaseOptions* o);
+
+// Boxes and 3D for the coarse-scale methods (`lod`, `cem`): -dim, -coarse_cells, -cells, -box,
+// -bc; any of them selects the box path.
+struct BoxOptions {
+  PetscInt dim = 2;
+  std::string cells, coarse_cells, box, bc;
+  bool given() const { return dim != 2 || !cells.empty() || !coarse_cells.empty() || !box.empty() || !bc.empty(); }
+};
+PetscErrorCode read_box_options(PetscOptionItems* PetscOptionsObject, BoxOptions* options);
+// The fine and coarse shapes (coarse default 4 per direction, fine default 8 x coarse), the
+// ratio (Error unless the same integer in every direction) and the faces (default all D).
+struct BoxLayout {
+  BoxShape fine, coarse;
+  int ratio = 1;
+  BoxBoundary bc;
+};
+BoxLayout box_layout(const BoxOptions& options);
 
 // On boxes in 3D the unit-square families do not apply: without -coef the box commands use the
 // SPE10-style `layered` field (coef/box_field.hpp) instead of `ms`.

@@ -66,6 +66,13 @@ CellModes solve_cell_eigenproblem(const CoarseMesh& mesh, const CellField& coeff
     S = OwnedMat(s);
   }
 
+  CellModes out = cell_modes(A, S, modes, "coarse cell (" + std::to_string(I) + ", " + std::to_string(J) + ")");
+  out.I = I;
+  out.J = J;
+  return out;
+}
+
+CellModes cell_modes(Mat A, Mat S, int modes, const std::string& where) {
   OwnedEPS eps;
   NH_PETSC(EPSCreate(PETSC_COMM_SELF, eps.out()));
   NH_PETSC(EPSSetOperators(eps, A, S));
@@ -84,11 +91,9 @@ CellModes solve_cell_eigenproblem(const CoarseMesh& mesh, const CellField& coeff
   NH_PETSC(EPSGetConverged(eps, &converged));
   if (converged < modes)
     throw Error("SLEPc found " + std::to_string(converged) + " of the " + std::to_string(modes) +
-                " eigenpairs of coarse cell (" + std::to_string(I) + ", " + std::to_string(J) + ")");
+                " eigenpairs of " + where);
 
   CellModes out;
-  out.I = I;
-  out.J = J;
   OwnedVec x, y;
   NH_PETSC(MatCreateVecs(A, x.out(), y.out()));
   for (int k = 0; k < modes; ++k) {

@@ -170,6 +170,12 @@ void for_owned_nodes(const BoxGrid& grid, F&& f) {
 
 }  // namespace
 
+OwnedVec assemble_box_load(const BoxGrid& grid, const PointFunction& f) {
+  OwnedVec F = grid.create_vector();
+  assemble_load(grid, f, F);
+  return F;
+}
+
 std::vector<double> sample_box_cells(const BoxGrid& grid, const PointFunction& a, const std::string& what) {
   std::vector<double> values(static_cast<size_t>(grid.num_local_cells()));
   bool ok = true;

@@ -16,13 +16,6 @@
 
 namespace neurhom {
 
-std::string default_box_patch_solver(int dim) {
-  if (dim < 3) return "petsc";
-  NH_PETSC(MatInitializePackage());  // registers the external solvers
-  PetscBool available = PETSC_FALSE;
-  NH_PETSC(MatSolverTypeGet(MATSOLVERCHOLMOD, MATSEQAIJ, MAT_FACTOR_CHOLESKY, &available, nullptr, nullptr));
-  return available ? "cholmod" : "petsc";
-}
 
 // ------------------------------------------------------------------ the patch corrector
 

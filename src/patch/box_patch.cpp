@@ -109,6 +109,14 @@ BoxPatch make_box_patch(const BoxCoarseMesh& mesh, const Index3& centre, int ell
   return p;
 }
 
+std::string default_box_patch_solver(int dim) {
+  if (dim < 3) return "petsc";
+  NH_PETSC(MatInitializePackage());  // registers the external solvers
+  PetscBool available = PETSC_FALSE;
+  NH_PETSC(MatSolverTypeGet(MATSOLVERCHOLMOD, MATSEQAIJ, MAT_FACTOR_CHOLESKY, &available, nullptr, nullptr));
+  return available ? "cholmod" : "petsc";
+}
+
 // ------------------------------------------------------------------ patch operators
 
 namespace {

@@ -44,10 +44,27 @@ print("ok: cem-datagen report", r)
 PY
 [ -f data.h5 ] && [ ! -f data.h5.partial ] || fail "cem-datagen output"
 
+# CEM on a 3D box at contrast 1e4 (issue 30): report keys and the error scale
+"$mpiexec" -n 2 --oversubscribe "$neurhom" cem -dim 3 -coarse_cells 4,2,2 -cells 16,8,8 -box 2,1,1 -bc D,D,N,N,D,D \
+  -coef layered -coef_contrast 1e4 -cem_modes 4 -cem_oversampling 1 -report cem3.json > out.txt 2>&1 || { cat out.txt; fail "cem -dim 3"; }
+python3 - cem3.json <<'PY' || fail "cem -dim 3 report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["dim"] == 3 and r["cells"] == [16, 8, 8] and r["coarse_cells"] == [4, 2, 2] and r["dim_ms"] == 16 * 4, r
+assert 0 < r["energy_error_vs_fine"] < 0.5 and r["eigen_residual_max"] < 1e-8, r
+print("ok: cem -dim 3", r["energy_error_vs_fine"], r["l2_error_vs_fine"])
+PY
+
 cmd=cem
 expect_error "-cem_modes 82 must be between 1 and the 81 fine dofs" -coarse_n 4 -fine_n 32 -cem_modes 82
 expect_error "-cem_oversampling must be non-negative (got -1)" -coarse_n 4 -fine_n 32 -cem_oversampling -1
 expect_error "unknown problem 'heat'" -problem heat -coarse_n 4 -fine_n 32
+# boxes and 3D (issue 30)
+expect_error "-cem_modes 126 must be between 1 and the 125 fine dofs" -dim 3 -coarse_cells 2,2,2 -cells 8,8,8 -cem_modes 126
+expect_error "-cem_oversampling must be non-negative (got -1)" -dim 3 -cem_oversampling -1
+expect_error "-cells must be the same multiple of -coarse_cells" -dim 3 -coarse_cells 2,2,2 -cells 8,8,7
+expect_error "-verify runs on the unit square" -dim 3 -verify
+expect_error "-o (fields) is not written by cem on boxes yet" -dim 3 -coarse_cells 2,2,2 -cells 8,8,8
 expect_error "are linearly dependent" -coarse_n 16 -fine_n 32 -cem_modes 3 -cem_oversampling 1
 expect_error "must be a multiple of -coarse_n" -coarse_n 6 -fine_n 32
 cmd=cem-datagen

@@ -17,6 +17,8 @@
 // -cem_eps_type, -cem_eps_target, -cem_st_ksp_type). The retained L_i modes are
 // s-orthonormalized (modified Gram-Schmidt in the S inner product) and signed so that their
 // largest entry is positive.
+#include <petscmat.h>
+
 #include <string>
 #include <vector>
 
@@ -35,6 +37,11 @@ struct CellModes {
 
 // kappa~ on the r x r fine cells of a coarse cell with fine cell values kappa (row-major).
 std::vector<double> kappa_tilde(const std::vector<double>& kappa, int ratio, double H);
+
+// The `modes` eigenpairs of A phi = lambda S phi nearest the target -1 (A the Neumann stiffness,
+// S the kappa~ mass of one coarse cell, sequential), s-orthonormalized and signed as above;
+// `where` names the cell in errors. Shared by the unit square and the boxes (cem/box_cem.hpp).
+CellModes cell_modes(Mat A, Mat S, int modes, const std::string& where);
 
 // Solves the eigenproblem of coarse cell (I, J) and keeps `modes` eigenpairs. Throws Error if
 // `modes` exceeds the cell's (r+1)^2 fine dofs or SLEPc does not converge.

@@ -65,6 +65,9 @@ BoxSolution solve_box_elliptic(const BoxGrid& grid, const BoxBoundary& bc, const
 struct BoxErrorNorms {
   double l2_error = 0, h1_error = 0, l2_exact = 0, h1_exact = 0;
 };
+// F_i = int f phi_i (2 Gauss points per direction and cell), a global Vec.
+OwnedVec assemble_box_load(const BoxGrid& grid, const PointFunction& f);
+
 // sum over cells of w_c E (E: box::stiffness or box::mass of the cell sizes), no boundary conditions.
 OwnedMat assemble_box_matrix(const BoxGrid& grid, const std::vector<double>& cell_weights, const std::vector<double>& element);
 

@@ -62,10 +62,6 @@ class BoxPatchCorrector {
   std::shared_ptr<Impl> impl_;
 };
 
-// cholmod in 3D where this PETSc build has it (5x faster than PETSc's own Cholesky on the 3D
-// patches: benchmarks/lod3d.py), petsc otherwise.
-std::string default_box_patch_solver(int dim);
-
 struct BoxLodSettings {
   int ratio = 8;
   int ell = 2;
