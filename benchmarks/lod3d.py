@@ -10,10 +10,12 @@ Parts (--parts, default all), each a table and records in benchmarks/results/lod
   ell      the same at H = 1/8, ell = 1, 2, 3
   patch    seconds per patch vs the patch's fine nodes (h/H = 4, 6, 8; ell = 1, 2; cholmod)
            and the three patch solvers (petsc, cholmod, mumps) at h/H = 8, ell = 1
+  cem      `cem -dim 3`: energy and L2 errors vs the fine solution at contrast 1e4 (layered field),
+           H = 1/2, 1/4, 1/8 at h/H = 1/4, 4 modes, oversampling m = 1, 2
   ranks    the same offline phase on 1 and 2 ranks (and 4 oversubscribed: this machine has 2 cores)
 The goal estimate: 4,096 patches x (seconds per full 5^3-cell patch at h/H = 8) / cores.
 
-usage: python3 benchmarks/lod3d.py [--parts fem h ell patch ranks] [--ranks 2] [--fresh]
+usage: python3 benchmarks/lod3d.py [--parts fem h ell cem patch ranks] [--ranks 2] [--fresh]
 Timings are of one run on a shared machine: read the ratios, not the third digit.
 """
 import argparse
@@ -29,7 +31,7 @@ LAYERED = ["-coef", "layered", "-coef_contrast", "100"]
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--build", default=os.path.join(ROOT, "build"))
-    p.add_argument("--parts", nargs="+", default=["fem", "h", "ell", "patch", "ranks"])
+    p.add_argument("--parts", nargs="+", default=["fem", "h", "ell", "cem", "patch", "ranks"])
     p.add_argument("--ranks", type=int, default=2)
     p.add_argument("--out", default=os.path.join(RESULTS, "lod3d.json"))
     p.add_argument("--workdir", default=os.path.join(ROOT, "out", "lod3d"))
@@ -77,6 +79,15 @@ def main():
             r = lod(f"lod:{n}:{ratio}:{ell}", (n, n, n), ratio, ell)
             print(f"| 1/{n} | 1/{ratio} | {ell} | {r['l2_error_vs_fine']:.4e} | {r['l2_error_coarse_fem']:.4e} | {r['patches']} | "
                   f"{r['seconds_per_patch']:.4f} |")
+
+    if "cem" in args.parts:
+        print("\n| H | h/H | m | modes | dim V_ms | energy error | L2 error | offline s |\n|---|---|---|---|---|---|---|---|")
+        for n in (2, 4, 8):
+            for m in (1, 2):
+                r = run(f"cem:{n}:{m}", ["cem", "-dim", "3", "-coarse_cells", f"{n},{n},{n}", "-cells", f"{4 * n},{4 * n},{4 * n}",
+                                          "-coef", "layered", "-coef_contrast", "1e4", "-cem_modes", "4", "-cem_oversampling", str(m)])
+                print(f"| 1/{n} | 1/4 | {m} | 4 | {r['dim_ms']} | {r['energy_error_vs_fine']:.4e} | {r['l2_error_vs_fine']:.4e} | "
+                      f"{r['offline_seconds']:.2f} |")
 
     if "patch" in args.parts:
         print("\n| h/H | ell | patch solver | max patch fine nodes | s per patch (x ranks) | factorization s (rank 0) |\n|---|---|---|---|---|---|")
