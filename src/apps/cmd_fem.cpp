@@ -63,12 +63,6 @@ PetscErrorCode read_options(MPI_Comm comm, FemOptions* o) {
   PetscFunctionReturn(0);
 }
 
-std::string repeated(const std::string& value, int dim) {
-  std::string s = value;
-  for (int d = 1; d < dim; ++d) s += "," + value;
-  return s;
-}
-
 Json vector_json(const std::vector<double>& v) {
   Json a = Json::array();
   for (double x : v) a.push_back(x);

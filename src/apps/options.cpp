@@ -47,13 +47,11 @@ PetscErrorCode read_box_options(PetscOptionItems* PetscOptionsObject, BoxOptions
   PetscFunctionReturn(0);
 }
 
-namespace {
 std::string repeated(const std::string& value, int dim) {
   std::string s = value;
   for (int d = 1; d < dim; ++d) s += "," + value;
   return s;
 }
-}  // namespace
 
 BoxLayout box_layout(const BoxOptions& o) {
   const int dim = static_cast<int>(o.dim);

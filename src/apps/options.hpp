@@ -54,6 +54,8 @@ struct BoxLayout {
   BoxBoundary bc;
 };
 BoxLayout box_layout(const BoxOptions& options);
+// "v,v[,v]": a per-direction default of a box option
+std::string repeated(const std::string& value, int dim);
 
 // On boxes in 3D the unit-square families do not apply: without -coef the box commands use the
 // SPE10-style `layered` field (coef/box_field.hpp) instead of `ms`.
