@@ -11,6 +11,7 @@
 #include "neurhom/coef/box_field.hpp"
 #include "neurhom/core/text_lists.hpp"
 #include "neurhom/fem/box_output.hpp"
+#include "neurhom/fem/box_parabolic.hpp"
 #include "neurhom/fem/box_verify.hpp"
 #include "neurhom/fem/convergence_study.hpp"
 #include "neurhom/fem/field_output.hpp"
@@ -74,7 +75,8 @@ Json vector_json(const std::vector<double>& v) {
 // with two Dirichlet faces at different values and f = 0, the flow-based effective coefficient
 // a_eff,d = (outflow through the d+ face) L_d / (area_d (u_d- - u_d+)).
 int run_box_solve(MPI_Comm comm, const FemOptions& o) {
-  require(o.problem == "elliptic", "-problem " + o.problem + " is not available on boxes yet (-dim, -cells, -box, -bc: elliptic only)");
+  require(o.problem == "elliptic" || o.problem == "parabolic",
+          "-problem " + o.problem + " is not available on boxes yet (-dim, -cells, -box, -bc: elliptic or parabolic)");
   const int dim = static_cast<int>(o.dim);
   const BoxShape shape = BoxShape::parse(dim, o.cells.empty() ? repeated(std::to_string(o.fine_n), dim) : o.cells,
                                          o.box.empty() ? repeated("1", dim) : o.box);
@@ -106,13 +108,28 @@ int run_box_solve(MPI_Comm comm, const FemOptions& o) {
     return 0.0;
   };
   problem.neumann = [&](const Point3&, int face) { return face_values[static_cast<size_t>(face)]; };
-  const BoxSolution sol = solve_box_elliptic(grid, bc, problem);
+  const bool parabolic = o.problem == "parabolic";
+  BoxSolution sol;
+  if (parabolic) {  // u(0) = 0, data constant in time
+    BoxTimeProblem tp;
+    tp.coefficient = problem.coefficient;
+    if (problem.source) tp.source = [&](const Point3& x, double) { return problem.source(x); };
+    tp.dirichlet = [&](const Point3& x, double) { return problem.dirichlet(x); };
+    tp.neumann = [&](const Point3& x, int face, double) { return problem.neumann(x, face); };
+    BoxTimeSolution ts = solve_box_parabolic(grid, bc, tp, o.final_time, static_cast<int>(o.steps), true);
+    sol.u = std::move(ts.u);
+    sol.iterations = ts.iterations;
+    sol.assembly_seconds = ts.assembly_seconds;
+    sol.solve_seconds = ts.solve_seconds;
+  } else {
+    sol = solve_box_elliptic(grid, bc, problem);
+  }
 
   PetscReal u_max = 0;
   NH_PETSC(VecNorm(sol.u, NORM_INFINITY, &u_max));
   std::vector<double> fluxes(sol.face_flux.begin(), sol.face_flux.begin() + 2 * dim);
   std::vector<std::pair<std::string, double>> effective;
-  for (int d = 0; d < dim && zero_source; ++d) {
+  for (int d = 0; d < dim && zero_source && !parabolic; ++d) {
     const auto lo = static_cast<size_t>(2 * d), hi = lo + 1;
     if (!bc.dirichlet(static_cast<int>(lo)) || !bc.dirichlet(static_cast<int>(hi)) || face_values[lo] == face_values[hi]) continue;
     double area = 1;
@@ -129,7 +146,7 @@ int run_box_solve(MPI_Comm comm, const FemOptions& o) {
     writer.close();
   }
   Json report = Json::object();
-  report["problem"] = "elliptic";
+  report["problem"] = o.problem;
   report["dim"] = dim;
   Json cj = Json::array(), bj = Json::array();
   for (int d = 0; d < dim; ++d) {
@@ -148,8 +165,13 @@ int run_box_solve(MPI_Comm comm, const FemOptions& o) {
   report["assembly_seconds"] = sol.assembly_seconds;
   report["solve_seconds"] = sol.solve_seconds;
   report["u_max"] = static_cast<double>(u_max);
-  report["face_flux"] = vector_json(fluxes);
-  report["source_integral"] = sol.source_integral;
+  if (parabolic) {
+    report["T"] = o.final_time;
+    report["steps"] = o.steps;
+  } else {
+    report["face_flux"] = vector_json(fluxes);
+    report["source_integral"] = sol.source_integral;
+  }
   if (!effective.empty()) {
     Json e = Json::object();
     for (const auto& [key, value] : effective) e[key] = value;
@@ -158,12 +180,16 @@ int run_box_solve(MPI_Comm comm, const FemOptions& o) {
   if (!o.common.output.empty()) report["output"] = o.common.output;
   write_report(o.common.report, report, comm);
   if (is_root(comm)) {
-    std::printf("neurhom fem: elliptic problem on %s, faces %s, coefficient %s, source %s\n", shape.describe().c_str(),
+    std::printf("neurhom fem: %s problem on %s, faces %s, coefficient %s, source %s\n", o.problem.c_str(), shape.describe().c_str(),
                 bc.describe().c_str(), field->describe().c_str(), source->describe().c_str());
+    if (parabolic) std::printf("  T = %g, %d backward Euler steps, u(0) = 0\n", static_cast<double>(o.final_time), static_cast<int>(o.steps));
     std::printf("  %lld dofs, %d ranks, CG/GAMG %lld iterations, assembly %.3f s, solve %.3f s\n",
                 static_cast<long long>(grid.num_nodes()), mpi_size(comm), sol.iterations, sol.assembly_seconds, sol.solve_seconds);
-    std::printf("  max |u| = %.6e; face fluxes int a grad u . n:", static_cast<double>(u_max));
-    for (double f : fluxes) std::printf(" %.6e", f);
+    std::printf("  max |u| = %.6e", static_cast<double>(u_max));
+    if (!parabolic) {
+      std::printf("; face fluxes int a grad u . n:");
+      for (double f : fluxes) std::printf(" %.6e", f);
+    }
     std::printf("\n");
     for (const auto& [key, value] : effective) std::printf("  effective coefficient along %s: %.6e\n", key.c_str(), value);
     if (!o.common.output.empty())
@@ -174,19 +200,30 @@ int run_box_solve(MPI_Comm comm, const FemOptions& o) {
 
 // `fem -verify` on a box in 2D or 3D with per-face boundary conditions (box_verify.hpp).
 int run_box_verify(MPI_Comm comm, const FemOptions& o) {
-  require(o.problem == "elliptic", "-problem " + o.problem + " is not available on boxes yet (-dim, -cells, -box, -bc: elliptic only)");
+  require(o.problem == "elliptic" || o.problem == "parabolic",
+          "-problem " + o.problem + " is not available on boxes yet (-dim, -cells, -box, -bc: elliptic or parabolic)");
   const int dim = static_cast<int>(o.dim);
   const BoxShape shape = BoxShape::parse(dim, o.cells.empty() ? repeated(std::to_string(o.verify_n0), dim) : o.cells,
                                          o.box.empty() ? repeated("1", dim) : o.box);
   const BoxBoundary bc = o.bc.empty() ? BoxBoundary::all_dirichlet(dim) : BoxBoundary::parse(dim, o.bc);
   require(o.verify_meshes >= 2 && o.verify_meshes <= 12, "-verify_meshes must be in 2..12");
   if (is_root(comm))
-    std::printf("neurhom fem -verify: elliptic problem on %s, faces %s, manufactured u = prod sin(pi x_d / L_d + phi_d), "
-                "kappa = 2 + prod sin(2 pi x_d / L_d), %d ranks\n",
-                shape.describe().c_str(), bc.describe().c_str(), mpi_size(comm));
-  const BoxConvergenceResult result = run_box_convergence_study(comm, shape, bc, static_cast<int>(o.verify_meshes));
+    std::printf("neurhom fem -verify: %s problem on %s, faces %s, manufactured u = %sprod sin(pi x_d / L_d + phi_d), "
+                "kappa = 2 + prod sin(2 pi x_d / L_d), %d ranks\n", o.problem.c_str(),
+                shape.describe().c_str(), bc.describe().c_str(), o.problem == "parabolic" ? "(1 + t) " : "", mpi_size(comm));
+  BoxConvergenceSettings settings;
+  settings.meshes = static_cast<int>(o.verify_meshes);
+  settings.parabolic = o.problem == "parabolic";
+  // -T and -steps as given (the 2D study's defaults when not: T = 0.5, 8 steps; backward Euler is exact here)
+  settings.final_time = o.final_time == 1.0 ? 0.5 : o.final_time;
+  settings.steps = o.steps == 10 ? 8 : static_cast<int>(o.steps);
+  const BoxConvergenceResult result = run_box_convergence_study(comm, shape, bc, settings);
   Json report = Json::object();
-  report["problem"] = "elliptic";
+  report["problem"] = o.problem;
+  if (settings.parabolic) {
+    report["T"] = settings.final_time;
+    report["steps"] = settings.steps;
+  }
   report["dim"] = dim;
   Json cells = Json::array(), box = Json::array();
   for (int d = 0; d < dim; ++d) {

@@ -176,6 +176,29 @@ OwnedVec assemble_box_load(const BoxGrid& grid, const PointFunction& f) {
   return F;
 }
 
+void add_box_neumann_load(const BoxGrid& grid, const BoxBoundary& bc, const FaceFunction& g, Vec F) { assemble_neumann(grid, bc, g, F); }
+
+std::vector<MatStencil> box_dirichlet_nodes(const BoxGrid& grid, const BoxBoundary& bc) {
+  std::vector<MatStencil> rows;
+  const unsigned dmask = bc.dirichlet_mask();
+  for_owned_nodes(grid, [&](PetscInt i, PetscInt j, PetscInt k) {
+    if (grid.faces_of_node(i, j, k) & dmask) rows.push_back(grid.stencil(i, j, k));
+  });
+  return rows;
+}
+
+void set_box_dirichlet_values(const BoxGrid& grid, const BoxBoundary& bc, const PointFunction& g, Vec u) {
+  const unsigned dmask = bc.dirichlet_mask();
+  PetscScalar* data = nullptr;  // owned block, x fastest
+  NH_PETSC(VecGetArray(u, &data));
+  PetscInt at = 0;
+  for_owned_nodes(grid, [&](PetscInt i, PetscInt j, PetscInt k) {
+    const PetscInt here = at++;
+    if (grid.faces_of_node(i, j, k) & dmask) data[here] = g ? g(grid.node_point(i, j, k)) : 0.0;
+  });
+  NH_PETSC(VecRestoreArray(u, &data));
+}
+
 std::vector<double> sample_box_cells(const BoxGrid& grid, const PointFunction& a, const std::string& what) {
   std::vector<double> values(static_cast<size_t>(grid.num_local_cells()));
   bool ok = true;
@@ -239,20 +262,9 @@ BoxSolution solve_box_elliptic(const BoxGrid& grid, const BoxBoundary& bc, const
 
   // Dirichlet nodes (owned) and their values in u.
   sol.u = grid.create_vector();
-  std::vector<MatStencil> rows;
+  const std::vector<MatStencil> rows = box_dirichlet_nodes(grid, bc);
   const unsigned dmask = bc.dirichlet_mask();
-  {
-    PetscScalar* u = nullptr;  // owned block, x fastest
-    NH_PETSC(VecGetArray(sol.u, &u));
-    PetscInt at = 0;
-    for_owned_nodes(grid, [&](PetscInt i, PetscInt j, PetscInt k) {
-      const PetscInt here = at++;
-      if (!(grid.faces_of_node(i, j, k) & dmask)) return;
-      rows.push_back(grid.stencil(i, j, k));
-      u[here] = problem.dirichlet ? problem.dirichlet(grid.node_point(i, j, k)) : 0.0;
-    });
-    NH_PETSC(VecRestoreArray(sol.u, &u));
-  }
+  set_box_dirichlet_values(grid, bc, problem.dirichlet, sol.u);
 
   OwnedMat A;
   NH_PETSC(MatDuplicate(A0, MAT_COPY_VALUES, A.out()));

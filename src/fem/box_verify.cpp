@@ -5,6 +5,7 @@
 #include "neurhom/core/constants.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/progress.hpp"
+#include "neurhom/fem/box_parabolic.hpp"
 
 namespace neurhom {
 
@@ -69,7 +70,9 @@ BoxProblem BoxManufactured::problem() const {
   return p;
 }
 
-BoxConvergenceResult run_box_convergence_study(MPI_Comm comm, const BoxShape& coarsest, const BoxBoundary& bc, int meshes) {
+BoxConvergenceResult run_box_convergence_study(MPI_Comm comm, const BoxShape& coarsest, const BoxBoundary& bc,
+                                               const BoxConvergenceSettings& settings) {
+  const int meshes = settings.meshes;
   require(meshes >= 2 && meshes <= 12, "-verify_meshes must be in 2..12");
   BoxConvergenceResult result;
   BoxShape shape = coarsest;
@@ -78,24 +81,45 @@ BoxConvergenceResult run_box_convergence_study(MPI_Comm comm, const BoxShape& co
   for (int level = 0; level < meshes; ++level) {
     WallTimer timer;
     const BoxGrid grid(comm, shape);
-    const BoxSolution sol = solve_box_elliptic(grid, bc, problem);
-    const BoxErrorNorms e = box_error_vs_exact(
-        grid, sol.u, [&](const Point3& x) { return m.u(x); }, [&](const Point3& x) { return m.grad_u(x); });
     BoxConvergenceLevel l;
+    OwnedVec u;
+    double g = 1;  // u = g(T) U at the final time (1 for the elliptic problem)
+    if (settings.parabolic) {
+      BoxTimeProblem tp;
+      tp.coefficient = problem.coefficient;
+      tp.source = [&](const Point3& x, double t) { return m.u(x) + (1 + t) * m.f(x); };
+      tp.dirichlet = [&](const Point3& x, double t) { return (1 + t) * m.u(x); };
+      tp.neumann = [&](const Point3& x, int face, double t) { return (1 + t) * m.neumann(x, face); };
+      tp.initial = [&](const Point3& x) { return m.u(x); };
+      BoxTimeSolution ts = solve_box_parabolic(grid, bc, tp, settings.final_time, settings.steps);
+      u = std::move(ts.u);
+      l.iterations = ts.iterations;
+      g = 1 + settings.final_time;
+    } else {
+      BoxSolution sol = solve_box_elliptic(grid, bc, problem);
+      double total = sol.source_integral, scale = std::abs(sol.source_integral);
+      for (int f = 0; f < 2 * shape.dim; ++f) {
+        total += sol.face_flux[static_cast<size_t>(f)];
+        scale += std::abs(sol.face_flux[static_cast<size_t>(f)]);
+      }
+      l.flux_balance = std::abs(total) / scale;
+      l.iterations = sol.iterations;
+      u = std::move(sol.u);
+    }
+    const BoxErrorNorms e = box_error_vs_exact(
+        grid, u, [&](const Point3& x) { return g * m.u(x); },
+        [&](const Point3& x) {
+          Point3 v = m.grad_u(x);
+          for (double& c : v) c *= g;
+          return v;
+        });
     l.cells = shape.cells;
     for (int d = 0; d < shape.dim; ++d) l.h = std::max(l.h, grid.h(d));
     l.l2_error = e.l2_error;
     l.h1_error = e.h1_error;
     l.l2_relative = e.l2_error / e.l2_exact;
     l.h1_relative = e.h1_error / e.h1_exact;
-    double total = sol.source_integral, scale = std::abs(sol.source_integral);
-    for (int f = 0; f < 2 * shape.dim; ++f) {
-      total += sol.face_flux[static_cast<size_t>(f)];
-      scale += std::abs(sol.face_flux[static_cast<size_t>(f)]);
-    }
-    l.flux_balance = std::abs(total) / scale;
     l.dofs = grid.num_nodes();
-    l.iterations = sol.iterations;
     l.seconds = timer.seconds();
     result.levels.push_back(l);
     for (int d = 0; d < shape.dim; ++d) shape.cells[static_cast<size_t>(d)] *= 2;

@@ -55,6 +55,12 @@ echo "== -verify on a 3D box with mixed faces, 2 ranks"
 mpirun2 "$neurhom" fem -verify -dim 3 -cells 2,3,2 -box 1,1.5,1 -bc D,N,N,D,D,N -verify_meshes 4 -report verify3d.json
 check_json verify3d.json "r['dim']==3 and r['cells']==[2,3,2] and r['bc']=='D,N,N,D,D,N' and r['l2_rate']>=1.9 and r['h1_rate']>=0.95 and all(l['flux_balance']<1e-8 for l in r['levels'])"
 
+echo "== parabolic on a 3D box: -verify rates and a solve"
+mpirun2 "$neurhom" fem -verify -problem parabolic -dim 3 -cells 2,2,2 -bc D,N,D,D,N,D -verify_meshes 4 -report verify3dp.json
+check_json verify3dp.json "r['problem']=='parabolic' and r['l2_rate']>=1.9 and r['h1_rate']>=0.95 and r['steps']==8"
+mpirun2 "$neurhom" fem -problem parabolic -dim 3 -cells 8,8,8 -coef layered -T 0.1 -steps 4 -report box_heat.json
+check_json box_heat.json "r['problem']=='parabolic' and r['steps']==4 and 0 < r['u_max'] < 0.1"
+
 echo "== 3D solves: flow through a box (constant: a_eff = a), the SPE10-style layered field, XDMF"
 mpirun2 "$neurhom" fem -dim 3 -cells 8,6,4 -box 2,1,1.5 -coef constant -coef_value 3 -bc D,D,N,N,N,N -bc_values 1,0,0,0,0,0 \
   -rhs zero -report box_const.json

@@ -10,6 +10,7 @@
 #include "neurhom/coef/box_field.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/fem/box_element.hpp"
+#include "neurhom/fem/box_parabolic.hpp"
 #include "neurhom/fem/box_verify.hpp"
 #include "neurhom/fem/q1_element.hpp"
 #include "petsc_fixture.hpp"
@@ -54,7 +55,9 @@ BOOST_AUTO_TEST_CASE(manufactured_rates_in_3d_with_mixed_faces_on_a_box) {
   // 2 x 3 x 2 cells on (0,1) x (0,1.5) x (0,1), refined to 16 x 24 x 16
   const BoxShape shape = BoxShape::parse(3, "2,3,2", "1,1.5,1");
   const BoxBoundary bc = BoxBoundary::parse(3, "D,N,N,D,D,N");
-  const BoxConvergenceResult r = run_box_convergence_study(PETSC_COMM_WORLD, shape, bc, 4);
+  BoxConvergenceSettings settings;
+  settings.meshes = 4;
+  const BoxConvergenceResult r = run_box_convergence_study(PETSC_COMM_WORLD, shape, bc, settings);
   BOOST_TEST_MESSAGE("3D mixed faces: L2 rate " << r.l2_rate << ", H1 rate " << r.h1_rate);
   BOOST_TEST(r.l2_rate >= 1.9);
   BOOST_TEST(r.h1_rate >= 0.95);
@@ -63,6 +66,21 @@ BOOST_AUTO_TEST_CASE(manufactured_rates_in_3d_with_mixed_faces_on_a_box) {
     BOOST_TEST(r.levels[k].h1_error < r.levels[k - 1].h1_error);
   }
   for (const auto& l : r.levels) BOOST_TEST(l.flux_balance < 1e-8);  // sum of face fluxes + int f = 0
+}
+
+BOOST_AUTO_TEST_CASE(parabolic_rates_in_3d_with_mixed_faces_and_time_dependent_data) {
+  // u = (1 + t) U: the Dirichlet values, the Neumann fluxes and the source change every step
+  const BoxShape shape = BoxShape::parse(3, "2,2,3", "1,1,1.5");
+  BoxConvergenceSettings settings;
+  settings.meshes = 4;
+  settings.parabolic = true;
+  settings.final_time = 0.5;
+  settings.steps = 3;
+  const BoxConvergenceResult r = run_box_convergence_study(PETSC_COMM_WORLD, shape, BoxBoundary::parse(3, "N,D,D,N,D,N"), settings);
+  BOOST_TEST_MESSAGE("3D parabolic: L2 rate " << r.l2_rate << ", H1 rate " << r.h1_rate);
+  BOOST_TEST(r.l2_rate >= 1.9);
+  BOOST_TEST(r.h1_rate >= 0.95);
+  BOOST_TEST(r.levels.back().l2_relative < 1e-2);  // h = 1/16: ~(pi h)^2 / 2
 }
 
 namespace {

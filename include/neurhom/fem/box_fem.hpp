@@ -68,6 +68,12 @@ struct BoxErrorNorms {
 // F_i = int f phi_i (2 Gauss points per direction and cell), a global Vec.
 OwnedVec assemble_box_load(const BoxGrid& grid, const PointFunction& f);
 
+// F_i += int_F g_N phi_i over the Neumann faces of bc (2 Gauss points per direction).
+void add_box_neumann_load(const BoxGrid& grid, const BoxBoundary& bc, const FaceFunction& g, Vec F);
+// The owned nodes on Dirichlet faces (stencils), and u = g_D there (other entries kept).
+std::vector<MatStencil> box_dirichlet_nodes(const BoxGrid& grid, const BoxBoundary& bc);
+void set_box_dirichlet_values(const BoxGrid& grid, const BoxBoundary& bc, const PointFunction& g, Vec u);
+
 // sum over cells of w_c E (E: box::stiffness or box::mass of the cell sizes), no boundary conditions.
 OwnedMat assemble_box_matrix(const BoxGrid& grid, const std::vector<double>& cell_weights, const std::vector<double>& element);
 

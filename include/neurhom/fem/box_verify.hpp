@@ -5,6 +5,9 @@
 //   kappa(x) = 2 + prod_d sin(2 pi x_d / L_d)
 //   f        = -div(kappa grad u) = -(kappa lap u + grad kappa . grad u),
 //   g_D = u on the Dirichlet faces, g_N = kappa grad u . n on the Neumann faces.
+// Parabolic (`-problem parabolic`): u(x, t) = (1 + t) U(x) with U the function above, so
+// f = U - (1 + t) div(kappa grad U), u_0 = U; backward Euler is exact for u linear in t, so the
+// rates at t = T are those of the space discretization.
 // Every mesh refines all cells of the previous one by 2; rate = log2(e_coarse / e_fine).
 // Theory for Q1: 2 in L2, 1 in the H1 seminorm, whatever the faces' conditions.
 #include <vector>
@@ -41,7 +44,15 @@ struct BoxConvergenceResult {
   double l2_rate = 0, h1_rate = 0;  // finest pair
 };
 
-// meshes >= 2 meshes starting from `coarsest` (each doubling every cell count).
-BoxConvergenceResult run_box_convergence_study(MPI_Comm comm, const BoxShape& coarsest, const BoxBoundary& bc, int meshes);
+// meshes >= 2 meshes starting from `coarsest` (each doubling every cell count); parabolic:
+// `steps` backward Euler steps to `final_time` on every mesh.
+struct BoxConvergenceSettings {
+  int meshes = 4;
+  bool parabolic = false;
+  double final_time = 0.5;
+  int steps = 4;
+};
+BoxConvergenceResult run_box_convergence_study(MPI_Comm comm, const BoxShape& coarsest, const BoxBoundary& bc,
+                                               const BoxConvergenceSettings& settings);
 
 }  // namespace neurhom
