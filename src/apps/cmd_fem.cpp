@@ -11,6 +11,7 @@
 #include "neurhom/coef/box_field.hpp"
 #include "neurhom/core/text_lists.hpp"
 #include "neurhom/fem/box_output.hpp"
+#include "neurhom/fem/box_nonlinear.hpp"
 #include "neurhom/fem/box_parabolic.hpp"
 #include "neurhom/fem/box_verify.hpp"
 #include "neurhom/fem/convergence_study.hpp"
@@ -75,8 +76,7 @@ Json vector_json(const std::vector<double>& v) {
 // with two Dirichlet faces at different values and f = 0, the flow-based effective coefficient
 // a_eff,d = (outflow through the d+ face) L_d / (area_d (u_d- - u_d+)).
 int run_box_solve(MPI_Comm comm, const FemOptions& o) {
-  require(o.problem == "elliptic" || o.problem == "parabolic",
-          "-problem " + o.problem + " is not available on boxes yet (-dim, -cells, -box, -bc: elliptic or parabolic)");
+  parse_problem_kind(o.problem);  // unknown names: Error
   const int dim = static_cast<int>(o.dim);
   const BoxShape shape = BoxShape::parse(dim, o.cells.empty() ? repeated(std::to_string(o.fine_n), dim) : o.cells,
                                          o.box.empty() ? repeated("1", dim) : o.box);
@@ -108,19 +108,28 @@ int run_box_solve(MPI_Comm comm, const FemOptions& o) {
     return 0.0;
   };
   problem.neumann = [&](const Point3&, int face) { return face_values[static_cast<size_t>(face)]; };
-  const bool parabolic = o.problem == "parabolic";
+  const bool parabolic = o.problem != "elliptic";
   BoxSolution sol;
+  long long newton = 0;
   if (parabolic) {  // u(0) = 0, data constant in time
     BoxTimeProblem tp;
     tp.coefficient = problem.coefficient;
     if (problem.source) tp.source = [&](const Point3& x, double) { return problem.source(x); };
     tp.dirichlet = [&](const Point3& x, double) { return problem.dirichlet(x); };
     tp.neumann = [&](const Point3& x, int face, double) { return problem.neumann(x, face); };
-    BoxTimeSolution ts = solve_box_parabolic(grid, bc, tp, o.final_time, static_cast<int>(o.steps), true);
-    sol.u = std::move(ts.u);
-    sol.iterations = ts.iterations;
-    sol.assembly_seconds = ts.assembly_seconds;
-    sol.solve_seconds = ts.solve_seconds;
+    if (o.problem == "nonlinear") {
+      BoxNonlinearSolution ns = solve_box_nonlinear(grid, bc, tp, o.gamma, o.final_time, static_cast<int>(o.steps), true);
+      sol.u = std::move(ns.u);
+      sol.iterations = ns.linear_iterations;
+      sol.solve_seconds = ns.seconds;
+      newton = ns.newton_iterations;
+    } else {
+      BoxTimeSolution ts = solve_box_parabolic(grid, bc, tp, o.final_time, static_cast<int>(o.steps), true);
+      sol.u = std::move(ts.u);
+      sol.iterations = ts.iterations;
+      sol.assembly_seconds = ts.assembly_seconds;
+      sol.solve_seconds = ts.solve_seconds;
+    }
   } else {
     sol = solve_box_elliptic(grid, bc, problem);
   }
@@ -168,6 +177,10 @@ int run_box_solve(MPI_Comm comm, const FemOptions& o) {
   if (parabolic) {
     report["T"] = o.final_time;
     report["steps"] = o.steps;
+    if (o.problem == "nonlinear") {
+      report["gamma"] = o.gamma;
+      report["newton_iterations"] = newton;
+    }
   } else {
     report["face_flux"] = vector_json(fluxes);
     report["source_integral"] = sol.source_integral;
@@ -200,8 +213,7 @@ int run_box_solve(MPI_Comm comm, const FemOptions& o) {
 
 // `fem -verify` on a box in 2D or 3D with per-face boundary conditions (box_verify.hpp).
 int run_box_verify(MPI_Comm comm, const FemOptions& o) {
-  require(o.problem == "elliptic" || o.problem == "parabolic",
-          "-problem " + o.problem + " is not available on boxes yet (-dim, -cells, -box, -bc: elliptic or parabolic)");
+  parse_problem_kind(o.problem);  // unknown names: Error
   const int dim = static_cast<int>(o.dim);
   const BoxShape shape = BoxShape::parse(dim, o.cells.empty() ? repeated(std::to_string(o.verify_n0), dim) : o.cells,
                                          o.box.empty() ? repeated("1", dim) : o.box);
@@ -214,16 +226,18 @@ int run_box_verify(MPI_Comm comm, const FemOptions& o) {
   BoxConvergenceSettings settings;
   settings.meshes = static_cast<int>(o.verify_meshes);
   settings.parabolic = o.problem == "parabolic";
-  // -T and -steps as given (the 2D study's defaults when not: T = 0.5, 8 steps; backward Euler is exact here)
-  settings.final_time = o.final_time == 1.0 ? 0.5 : o.final_time;
-  settings.steps = o.steps == 10 ? 8 : static_cast<int>(o.steps);
+  settings.nonlinear = o.problem == "nonlinear";
+  settings.gamma = o.gamma;
+  settings.final_time = o.final_time;  // backward Euler is exact for these u: any -T, -steps
+  settings.steps = static_cast<int>(o.steps);
   const BoxConvergenceResult result = run_box_convergence_study(comm, shape, bc, settings);
   Json report = Json::object();
   report["problem"] = o.problem;
-  if (settings.parabolic) {
+  if (settings.parabolic || settings.nonlinear) {
     report["T"] = settings.final_time;
     report["steps"] = settings.steps;
   }
+  if (settings.nonlinear) report["gamma"] = settings.gamma;
   report["dim"] = dim;
   Json cells = Json::array(), box = Json::array();
   for (int d = 0; d < dim; ++d) {

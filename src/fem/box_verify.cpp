@@ -5,6 +5,7 @@
 #include "neurhom/core/constants.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/progress.hpp"
+#include "neurhom/fem/box_nonlinear.hpp"
 #include "neurhom/fem/box_parabolic.hpp"
 
 namespace neurhom {
@@ -37,23 +38,32 @@ double BoxManufactured::kappa(const Point3& x) const {
   return 2.0 + v;
 }
 
-double BoxManufactured::f(const Point3& x) const {
+double BoxManufactured::laplacian(const Point3& x) const {
   double lap = 0;
   for (int d = 0; d < shape_.dim; ++d) {
     const double k = kPi / shape_.lengths[static_cast<size_t>(d)];
     lap -= k * k;
   }
-  lap *= u(x);
-  const Point3 gu = grad_u(x);
-  double gk_gu = 0;
+  return lap * u(x);
+}
+
+Point3 BoxManufactured::grad_kappa(const Point3& x) const {
+  Point3 g{};
   for (int d = 0; d < shape_.dim; ++d) {
     const auto D = static_cast<size_t>(d);
     double v = 2 * kPi / shape_.lengths[D] * std::cos(2 * kPi * x[D] / shape_.lengths[D]);
     for (int e = 0; e < shape_.dim; ++e)
       if (e != d) v *= std::sin(2 * kPi * x[static_cast<size_t>(e)] / shape_.lengths[static_cast<size_t>(e)]);
-    gk_gu += v * gu[D];
+    g[D] = v;
   }
-  return -(kappa(x) * lap + gk_gu);
+  return g;
+}
+
+double BoxManufactured::f(const Point3& x) const {
+  const Point3 gu = grad_u(x), gk = grad_kappa(x);
+  double gk_gu = 0;
+  for (int d = 0; d < shape_.dim; ++d) gk_gu += gk[static_cast<size_t>(d)] * gu[static_cast<size_t>(d)];
+  return -(kappa(x) * laplacian(x) + gk_gu);
 }
 
 double BoxManufactured::neumann(const Point3& x, int face) const {
@@ -84,7 +94,30 @@ BoxConvergenceResult run_box_convergence_study(MPI_Comm comm, const BoxShape& co
     BoxConvergenceLevel l;
     OwnedVec u;
     double g = 1;  // u = g(T) U at the final time (1 for the elliptic problem)
-    if (settings.parabolic) {
+    if (settings.nonlinear) {
+      const double gamma = settings.gamma;
+      BoxTimeProblem tp;
+      tp.coefficient = problem.coefficient;
+      tp.source = [&m, gamma](const Point3& x, double t) {
+        const double g = 1 + t, ut = g * m.u(x), k = m.kappa(x);
+        const Point3 gu = m.grad_u(x), gk = m.grad_kappa(x);
+        double gk_gu = 0, gu2 = 0;
+        for (int d = 0; d < 3; ++d) {
+          gk_gu += gk[static_cast<size_t>(d)] * gu[static_cast<size_t>(d)];
+          gu2 += gu[static_cast<size_t>(d)] * gu[static_cast<size_t>(d)];
+        }
+        return m.u(x) - std::exp(gamma * ut) * (g * (k * m.laplacian(x) + gk_gu) + gamma * k * g * g * gu2);
+      };
+      tp.dirichlet = [&](const Point3& x, double t) { return (1 + t) * m.u(x); };
+      tp.neumann = [&m, gamma](const Point3& x, int face, double t) {
+        return std::exp(gamma * (1 + t) * m.u(x)) * (1 + t) * m.neumann(x, face);
+      };
+      tp.initial = [&](const Point3& x) { return m.u(x); };
+      BoxNonlinearSolution ns = solve_box_nonlinear(grid, bc, tp, gamma, settings.final_time, settings.steps);
+      u = std::move(ns.u);
+      l.iterations = ns.newton_iterations;
+      g = 1 + settings.final_time;
+    } else if (settings.parabolic) {
       BoxTimeProblem tp;
       tp.coefficient = problem.coefficient;
       tp.source = [&](const Point3& x, double t) { return m.u(x) + (1 + t) * m.f(x); };

@@ -55,7 +55,7 @@ expect_error "is a field of the unit square: it needs -dim 2 and n1 = n2" -dim 3
 expect_error "-bc_values needs 4 numbers, one per face" -dim 2 -cells 4,4 -bc D,D,N,N -bc_values 1,0
 expect_error "is a 2D field; the mesh is 3D" -dim 3 -cells 8,8,8 -coef hdf5:field4.h5:/a
 expect_error "has 4x4 cells; the mesh's cell counts must be multiples of them" -dim 2 -cells 8,6 -coef hdf5:field4.h5:/a
-expect_error "-problem nonlinear is not available on boxes yet" -verify -dim 3 -problem nonlinear
+expect_error "unknown problem 'wave'" -verify -dim 3 -problem wave
 
 # An output directory that does not exist.
 "$neurhom" fem -fine_n 8 -o no/such/dir/out.h5 >/dev/null 2>stderr.txt

@@ -83,6 +83,22 @@ BOOST_AUTO_TEST_CASE(parabolic_rates_in_3d_with_mixed_faces_and_time_dependent_d
   BOOST_TEST(r.levels.back().l2_relative < 1e-2);  // h = 1/16: ~(pi h)^2 / 2
 }
 
+BOOST_AUTO_TEST_CASE(nonlinear_rates_in_3d_with_mixed_faces) {
+  // a = kappa exp(gamma u), gamma = 1, u = (1 + t) U with nonlinear Neumann fluxes
+  BoxConvergenceSettings settings;
+  settings.meshes = 4;
+  settings.nonlinear = true;
+  settings.gamma = 1.0;
+  settings.final_time = 0.5;
+  settings.steps = 2;
+  const BoxConvergenceResult r =
+      run_box_convergence_study(PETSC_COMM_WORLD, BoxShape::parse(3, "2,2,2", "1,1,1"), BoxBoundary::parse(3, "D,N,D,D,N,D"), settings);
+  BOOST_TEST_MESSAGE("3D nonlinear: L2 rate " << r.l2_rate << ", H1 rate " << r.h1_rate << ", Newton its " << r.levels.back().iterations);
+  BOOST_TEST(r.l2_rate >= 1.9);
+  BOOST_TEST(r.h1_rate >= 0.95);
+  BOOST_TEST(r.levels.back().iterations <= 2 * 6);  // quadratic convergence: a few Newton steps per time step
+}
+
 namespace {
 // u = 1 + x / L1 + 2 y / L2 - z / L3 with a = 3: reproduced exactly by Q1 whatever the faces.
 BoxProblem linear_problem(const BoxShape& s, std::array<double, 3> slope) {

@@ -8,6 +8,9 @@
 // Parabolic (`-problem parabolic`): u(x, t) = (1 + t) U(x) with U the function above, so
 // f = U - (1 + t) div(kappa grad U), u_0 = U; backward Euler is exact for u linear in t, so the
 // rates at t = T are those of the space discretization.
+// Nonlinear (`-problem nonlinear`, a = kappa exp(gamma u)): the same u, with
+// f = U - exp(gamma u) (kappa lap u + grad kappa . grad u + gamma kappa |grad u|^2) and the
+// Neumann data kappa exp(gamma u) grad u . n.
 // Every mesh refines all cells of the previous one by 2; rate = log2(e_coarse / e_fine).
 // Theory for Q1: 2 in L2, 1 in the H1 seminorm, whatever the faces' conditions.
 #include <vector>
@@ -22,7 +25,9 @@ class BoxManufactured {
   double u(const Point3& x) const;
   Point3 grad_u(const Point3& x) const;
   double kappa(const Point3& x) const;
-  double f(const Point3& x) const;
+  double f(const Point3& x) const;  // -div(kappa grad U)
+  double laplacian(const Point3& x) const;
+  Point3 grad_kappa(const Point3& x) const;
   double neumann(const Point3& x, int face) const;  // kappa grad u . n (outward)
   BoxProblem problem() const;
 
@@ -49,6 +54,8 @@ struct BoxConvergenceResult {
 struct BoxConvergenceSettings {
   int meshes = 4;
   bool parabolic = false;
+  bool nonlinear = false;  // implies time dependent
+  double gamma = 0.5;
   double final_time = 0.5;
   int steps = 4;
 };
