@@ -73,6 +73,8 @@ int run_lod_box(MPI_Comm comm, const LodBoxOptions& o) {
   report["offline_seconds"] = r.offline_seconds;
   report["seconds_per_patch"] = r.offline_seconds * mpi_size(comm) / static_cast<double>(r.patches);
   report["factorization_seconds_rank0"] = r.factorization_seconds;
+  report["constraint_seconds_rank0"] = r.constraint_seconds;
+  report["corrector_seconds_rank0"] = r.corrector_seconds;
   report["coarse_solve_seconds"] = r.coarse_solve_seconds;
   report["fine_solve_seconds"] = r.fine_solve_seconds;
   report["patch_solver"] = s.patch_solver;

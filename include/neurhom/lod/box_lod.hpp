@@ -52,12 +52,15 @@ class BoxPatchCorrector {
  public:
   BoxPatchCorrector(const BoxCoarseMesh& mesh, std::string solver = "petsc");
   BoxPatchMatrices compute(const BoxPatch& patch, const BoxCellField& field, bool keep_correctors);
-  double factorization_seconds() const;
+  double factorization_seconds() const;  // assembly + numeric (and symbolic) factorizations
+  double constraint_seconds() const { return constraint_seconds_; }  // Y = A^-1 C' (blocked) and S = C Y
+  double corrector_seconds() const { return corrector_seconds_; }    // the 2^d corrector solves and S_T
 
  private:
   BoxCoarseMesh mesh_;
   std::vector<double> P1_;  // 2 x (r+1)
   std::string solver_;
+  double constraint_seconds_ = 0, corrector_seconds_ = 0;
   class Impl;
   std::shared_ptr<Impl> impl_;
 };
@@ -79,7 +82,8 @@ struct BoxLodResult {
   double asymmetry = 0;                 // ||S_A - S_A'||_F / ||S_A||_F (0 for ideal patches)
   long long patches = 0;
   long long patch_fine_nodes_max = 0;
-  double offline_seconds = 0, coarse_solve_seconds = 0, fine_solve_seconds = 0, factorization_seconds = 0;
+  double offline_seconds = 0, coarse_solve_seconds = 0, fine_solve_seconds = 0;
+  double factorization_seconds = 0, constraint_seconds = 0, corrector_seconds = 0;  // rank 0's patches
 };
 
 // PG-LOD on the box of `fine` (fine cells n_d = N_d ratio) against the fine FEM solution
