@@ -19,6 +19,7 @@ usage: python3 benchmarks/lod3d.py [--parts fem h ell cem patch ranks] [--ranks 
 Timings are of one run on a shared machine: read the ratios, not the third digit.
 """
 import argparse
+import math
 import os
 import sys
 
@@ -26,6 +27,14 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from neurhom_bench import RESULTS, ROOT, load_results, mpi_env, neurhom_exe, run_report, write_json  # noqa: E402
 
 LAYERED = ["-coef", "layered", "-coef_contrast", "100"]
+D5 = [(3, 2 / 5), (4, 2 / 5), (5, 1 / 5)]       # coarse cells per direction of the ell = 2 patches on 5^3 cells
+D16 = [(3, 2 / 16), (4, 2 / 16), (5, 12 / 16)]  # ... and on 16^3 cells
+
+
+def mean_nodes(dist, ratio, p):
+    """Mean of (patch fine nodes)^p over the patches of a cube mesh with the per-direction distribution dist."""
+    return sum(wa * wb * wc * ((ratio * a + 1) * (ratio * b + 1) * (ratio * c + 1)) ** p
+               for a, wa in dist for b, wb in dist for c, wc in dist)
 
 
 def main():
@@ -97,16 +106,22 @@ def main():
             print(f"| 1/{ratio} | {ell} | {solver} | {r['patch_fine_nodes_max']} | {r['seconds_per_patch']:.3f} | "
                   f"{r['factorization_seconds_rank0']:.1f} |")
         full = result["runs"].get("patch:8:2:cholmod")
-        if full is None and "patch" in args.parts:
+        if full is None:
             full = lod("patch:8:2:cholmod", (5, 5, 5), 8, 2, ["-lod_patch_solver", "cholmod"])
-        # the central patch of 5 x 5 x 5 coarse cells is the full N^2(T); the mean over the 125 patches
-        # (most clipped) underestimates a 16^3 mesh, where 1,728 of 4,096 patches are full
-        print(f"\nh/H = 1/8, ell = 2 on 5^3 coarse cells: {full['seconds_per_patch']:.2f} s per patch (mean, clipped included), "
-              f"{full['patch_fine_nodes_max']} fine nodes in the full patch")
-        est = 4096 * full["seconds_per_patch"] / 2
-        result["goal_estimate_seconds_2_cores"] = est
+        print(f"\nh/H = 1/8, ell = 2 on 5^3 coarse cells: {full['seconds_per_patch']:.2f} s per patch (mean over 125 patches, "
+              f"most clipped), {full['patch_fine_nodes_max']} fine nodes in the full patch")
+        # The goal mesh (16^3 coarse cells) has mostly full patches: per direction a patch has 3, 4 or 5 coarse
+        # cells with frequency 2/16, 2/16, 12/16 (on 5^3: 2/5, 2/5, 1/5). Cost ~ (fine nodes)^p with p fitted
+        # from the h/H = 1/6 and 1/8 runs at ell = 2 (same patch shapes, 31^3 vs 41^3 nodes at most).
+        six = lod("patch:6:2:cholmod", (5, 5, 5), 6, 2, ["-lod_patch_solver", "cholmod"])
+        p = math.log(full["seconds_per_patch"] / six["seconds_per_patch"]) / math.log(mean_nodes(D5, 8, 1) / mean_nodes(D5, 6, 1))
+        scale = mean_nodes(D16, 8, p) / mean_nodes(D5, 8, p)
+        est = 4096 * full["seconds_per_patch"] * scale / 2
+        result["goal_estimate"] = {"exponent": p, "mean_patch_seconds_16": full["seconds_per_patch"] * scale,
+                                   "seconds_2_cores": est}
         write_json(args.out, result)
-        print(f"goal (16^3 coarse, h/H = 1/8, ell = 2) on 2 cores: ~{est / 3600:.1f} h at this mean (issue: < 1 h)")
+        print(f"cost ~ nodes^{p:.2f}; mean patch on the 16^3 mesh {full['seconds_per_patch'] * scale:.2f} s; "
+              f"goal (16^3 coarse, h/H = 1/8, ell = 2) on 2 cores: ~{est / 3600:.2f} h (issue: < 1 h)")
 
     if "ranks" in args.parts:
         print("\n| ranks | offline s | s per patch x ranks | speedup |\n|---|---|---|---|")
