@@ -55,6 +55,7 @@ int run_verify(MPI_Comm comm, const CemOptions& o, const Source& f) {
   report["coefficient"] = "channels";
   report["source"] = f.describe();
   report["fine_n"] = s.fine_n;
+  add_square_mesh(report, s.fine_n);
   report["cem_modes"] = s.modes;
   report["ranks"] = mpi_size(comm);
   report["h_rate"] = r.h_rate;
@@ -144,6 +145,7 @@ int run_cem(MPI_Comm comm) {
   report["source"] = f->describe();
   report["coarse_n"] = mesh.cells;
   report["fine_n"] = mesh.fine_cells();
+  add_square_mesh(report, mesh.fine_cells());
   report["cem_modes"] = settings.modes;
   report["cem_oversampling"] = settings.oversampling;
   report["ranks"] = mpi_size(comm);

@@ -308,6 +308,7 @@ int run_verify(MPI_Comm comm, const FemOptions& o) {
   report["ranks"] = mpi_size(comm);
   report["l2_rate"] = result.l2_rate;
   report["h1_rate"] = result.h1_rate;
+  add_square_mesh(report, settings.sizes.front());  // the coarsest mesh, as on boxes
   Json levels = Json::array();
   if (is_root(comm)) std::printf("%8s %12s %12s %8s %12s %8s %10s\n", "n", "h", "L2 error", "rate", "H1 error", "rate", "KSP its");
   for (size_t k = 0; k < result.levels.size(); ++k) {
@@ -379,6 +380,7 @@ int run_solve(MPI_Comm comm, const FemOptions& o) {
   report["coefficient"] = path ? path->describe() : coefficient->describe();
   report["source"] = source->describe();
   report["fine_n"] = grid.n();
+  add_square_mesh(report, grid.n());
   report["dofs"] = static_cast<long long>(grid.num_nodes());
   report["ranks"] = mpi_size(comm);
   report["steps"] = solution.steps;

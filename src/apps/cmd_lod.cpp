@@ -74,6 +74,7 @@ int run_verify(MPI_Comm comm, const LodOptions& o, const CellField& coefficient,
   report["coefficient"] = coefficient.describe();
   report["source"] = f.describe();
   report["fine_n"] = s.fine_n;
+  add_square_mesh(report, s.fine_n);
   report["ranks"] = mpi_size(comm);
   report["h_rate"] = r.h_rate_l2;
   report["h_rate_energy"] = r.h_rate_energy;
@@ -176,6 +177,7 @@ int run_lod(MPI_Comm comm) {
   report["source"] = f->describe();
   report["coarse_n"] = mesh.cells;
   report["fine_n"] = mesh.fine_cells();
+  add_square_mesh(report, mesh.fine_cells());
   report["ell"] = settings.ell;
   report["ranks"] = mpi_size(comm);
   report["patches"] = c.patches;

@@ -36,4 +36,12 @@ void write_coarse_history(const std::string& path, const std::vector<double>& ti
   out.commit();
 }
 
+void add_square_mesh(Json& report, long long n) {
+  report["dim"] = 2;
+  Json cells = Json::array();
+  cells.push_back(n);
+  cells.push_back(n);
+  report["cells"] = cells;
+}
+
 }  // namespace neurhom::app

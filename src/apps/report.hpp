@@ -16,6 +16,10 @@ double command_seconds();        // since start_command_clock()
 // Adds `seconds` and `ranks` when absent and writes the file (rank 0, atomically; "" : nothing).
 void write_report(const std::string& path, Json report, MPI_Comm comm);
 
+// `dim` = 2 and `cells` = [n, n]: the mesh keys every report of the unit-square commands has,
+// as the box paths' reports have `dim` and `cells` of their box.
+void add_square_mesh(Json& report, long long n);
+
 // -coarse_history FILE of the time-dependent runs (lod, compress-eval): /times [steps] and
 // /coarse_solution [steps][N+1][N+1] ([y][x]; `values` is the U^m one after another), format
 // attribute "neurhom lod history"; written atomically. Collective; every rank holds the data.

@@ -47,7 +47,7 @@ check_json user.json "r['coefficient']=='hdf5:field.h5:/a'"
 
 echo "== -verify on 2 ranks"
 mpirun2 "$neurhom" fem -verify -report verify.json
-check_json verify.json "r['l2_rate']>=1.9 and r['h1_rate']>=0.95 and len(r['levels'])>=4 and r['ranks']==2"
+check_json verify.json "r['l2_rate']>=1.9 and r['h1_rate']>=0.95 and len(r['levels'])>=4 and r['ranks']==2 and r['dim']==2 and r['cells']==[8,8]"
 mpirun2 "$neurhom" fem -verify -problem parabolic -verify_meshes 4 -report verify_par.json
 check_json verify_par.json "r['l2_rate']>=1.9 and r['h1_rate']>=0.95"
 

@@ -12,7 +12,7 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 keys = ("l2_error_vs_fine", "energy_error_vs_fine", "offline_seconds", "patches", "patches_per_second", "ranks")
 assert all(k in r for k in keys), r
-assert r["patches"] == 64 and r["ranks"] == 2
+assert r["patches"] == 64 and r["ranks"] == 2 and r["dim"] == 2 and r["cells"] == [64, 64]
 assert 0 < r["l2_error_vs_fine"] < 0.05 and 0 < r["energy_error_vs_fine"] < 0.2, r
 print("ok: lod report", {k: r[k] for k in keys})
 PY
