@@ -8,18 +8,18 @@ Parts (--parts, default all), each a table and records in benchmarks/results/lod
   h        `lod -dim 3`: relative L2 error vs the fine solution and vs coarse Q1 FEM, H = 1/2, 1/4,
            1/8 at h/H = 1/4, ell = 2 (layered field, contrast 100)
   ell      the same at H = 1/8, ell = 1, 2, 3
-  patch    seconds per patch vs the patch's fine nodes (h/H = 4, 6, 8; ell = 1, 2; cholmod)
-           and the three patch solvers (petsc, cholmod, mumps) at h/H = 8, ell = 1
+  patch    seconds per patch and its phases vs the patch size (h/H = 4, 6, 8; ell = 1, 2) and the
+           patch solvers (kkt, the default; cholmod, mumps, petsc)
+  goal     the issue's goal run: 16^3 coarse cells, h/H = 1/8, ell = 2 (~20 min on 2 cores)
   cem      `cem -dim 3`: energy and L2 errors vs the fine solution at contrast 1e4 (layered field),
            H = 1/2, 1/4, 1/8 at h/H = 1/4, 4 modes, oversampling m = 1, 2
-  ranks    the same offline phase on 1 and 2 ranks (and 4 oversubscribed: this machine has 2 cores)
-The goal estimate: 4,096 patches x (seconds per full 5^3-cell patch at h/H = 8) / cores.
+  ranks    strong (the same 64 patches) and weak (32 patches per rank) scaling of the offline phase on
+           1, 2 and 4 ranks (4 oversubscribed: this machine has 2 cores)
 
-usage: python3 benchmarks/lod3d.py [--parts fem h ell cem patch ranks] [--ranks 2] [--fresh]
+usage: python3 benchmarks/lod3d.py [--parts fem h ell cem patch goal ranks] [--ranks 2] [--fresh]
 Timings are of one run on a shared machine: read the ratios, not the third digit.
 """
 import argparse
-import math
 import os
 import sys
 
@@ -27,20 +27,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from neurhom_bench import RESULTS, ROOT, load_results, mpi_env, neurhom_exe, run_report, write_json  # noqa: E402
 
 LAYERED = ["-coef", "layered", "-coef_contrast", "100"]
-D5 = [(3, 2 / 5), (4, 2 / 5), (5, 1 / 5)]       # coarse cells per direction of the ell = 2 patches on 5^3 cells
-D16 = [(3, 2 / 16), (4, 2 / 16), (5, 12 / 16)]  # ... and on 16^3 cells
-
-
-def mean_nodes(dist, ratio, p):
-    """Mean of (patch fine nodes)^p over the patches of a cube mesh with the per-direction distribution dist."""
-    return sum(wa * wb * wc * ((ratio * a + 1) * (ratio * b + 1) * (ratio * c + 1)) ** p
-               for a, wa in dist for b, wb in dist for c, wc in dist)
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--build", default=os.path.join(ROOT, "build"))
-    p.add_argument("--parts", nargs="+", default=["fem", "h", "ell", "cem", "patch", "ranks"])
+    p.add_argument("--parts", nargs="+", default=["fem", "h", "ell", "cem", "patch", "goal", "ranks"])
     p.add_argument("--ranks", type=int, default=2)
     p.add_argument("--out", default=os.path.join(RESULTS, "lod3d.json"))
     p.add_argument("--workdir", default=os.path.join(ROOT, "out", "lod3d"))
@@ -99,38 +91,39 @@ def main():
                       f"{r['offline_seconds']:.2f} |")
 
     if "patch" in args.parts:
-        print("\n| h/H | ell | patch solver | max patch fine nodes | s per patch (x ranks) | factorization s (rank 0) |\n|---|---|---|---|---|---|")
-        for ratio, ell, solver in [(4, 1, "cholmod"), (6, 1, "cholmod"), (8, 1, "cholmod"), (4, 2, "cholmod"), (6, 2, "cholmod"),
-                                   (8, 1, "petsc"), (8, 1, "mumps")]:
-            r = lod(f"patch:{ratio}:{ell}:{solver}", (3, 3, 3) if ell == 1 else (5, 5, 5), ratio, ell, ["-lod_patch_solver", solver])
-            print(f"| 1/{ratio} | {ell} | {solver} | {r['patch_fine_nodes_max']} | {r['seconds_per_patch']:.3f} | "
-                  f"{r['factorization_seconds_rank0']:.1f} |")
-        full = result["runs"].get("patch:8:2:cholmod")
-        if full is None:
-            full = lod("patch:8:2:cholmod", (5, 5, 5), 8, 2, ["-lod_patch_solver", "cholmod"])
-        print(f"\nh/H = 1/8, ell = 2 on 5^3 coarse cells: {full['seconds_per_patch']:.2f} s per patch (mean over 125 patches, "
-              f"most clipped), {full['patch_fine_nodes_max']} fine nodes in the full patch")
-        # The goal mesh (16^3 coarse cells) has mostly full patches: per direction a patch has 3, 4 or 5 coarse
-        # cells with frequency 2/16, 2/16, 12/16 (on 5^3: 2/5, 2/5, 1/5). Cost ~ (fine nodes)^p with p fitted
-        # from the h/H = 1/6 and 1/8 runs at ell = 2 (same patch shapes, 31^3 vs 41^3 nodes at most).
-        six = lod("patch:6:2:cholmod", (5, 5, 5), 6, 2, ["-lod_patch_solver", "cholmod"])
-        p = math.log(full["seconds_per_patch"] / six["seconds_per_patch"]) / math.log(mean_nodes(D5, 8, 1) / mean_nodes(D5, 6, 1))
-        scale = mean_nodes(D16, 8, p) / mean_nodes(D5, 8, p)
-        est = 4096 * full["seconds_per_patch"] * scale / 2
-        result["goal_estimate"] = {"exponent": p, "mean_patch_seconds_16": full["seconds_per_patch"] * scale,
-                                   "seconds_2_cores": est}
-        write_json(args.out, result)
-        print(f"cost ~ nodes^{p:.2f}; mean patch on the 16^3 mesh {full['seconds_per_patch'] * scale:.2f} s; "
-              f"goal (16^3 coarse, h/H = 1/8, ell = 2) on 2 cores: ~{est / 3600:.2f} h (issue: < 1 h)")
+        # the patch solvers on the same patches (1/8, ell = 1 on 3^3 cells: 27 patches of 8 shapes;
+        # ell = 2 on 4^3 cells: 64 patches of 27 shapes; each shape's first patch also pays the symbolic analysis)
+        print("\n| h/H | ell | coarse cells | patch solver | max patch fine nodes | s per patch (x ranks) | "
+              "assembly / factorization / constraints / correctors (rank 0, s) |\n|---|---|---|---|---|---|---|")
+        for ratio, ell, coarse, solver in [(4, 1, 3, "kkt"), (6, 1, 3, "kkt"), (8, 1, 3, "kkt"), (8, 1, 3, "cholmod"),
+                                           (8, 1, 3, "mumps"), (8, 1, 3, "petsc"), (6, 2, 4, "kkt"), (8, 2, 4, "kkt"),
+                                           (8, 2, 4, "cholmod"), (8, 2, 4, "mumps")]:
+            r = lod(f"patch:{ratio}:{ell}:{coarse}:{solver}", (coarse,) * 3, ratio, ell, ["-patch_solver", solver])
+            print(f"| 1/{ratio} | {ell} | {coarse}^3 | {solver} | {r['patch_fine_nodes_max']} | {r['seconds_per_patch']:.3f} | "
+                  f"{r['patch_assembly_seconds_rank0']:.2f} / {r['factorization_seconds_rank0']:.2f} / "
+                  f"{r['constraint_seconds_rank0']:.2f} / {r['corrector_seconds_rank0']:.2f} |")
+
+    if "goal" in args.parts:
+        # the issue's goal run itself: 16^3 coarse cells, h/H = 1/8, ell = 2 (4,096 patches, 2.1 M fine cells)
+        r = lod("goal", (16, 16, 16), 8, 2)
+        print(f"\ngoal (16^3 coarse cells, h/H = 1/8, ell = 2, {r['patches']} patches, {r['ranks']} ranks, patch solver "
+              f"{r['patch_solver']}): offline {r['offline_seconds']:.0f} s = {r['offline_seconds'] / 3600:.2f} h "
+              f"(issue: < 1 h), {r['seconds_per_patch']:.2f} s per patch x ranks; PG-LOD rel. L2 vs fine "
+              f"{r['l2_error_vs_fine']:.4e}, coarse Q1 FEM {r['l2_error_coarse_fem']:.4e}")
 
     if "ranks" in args.parts:
-        print("\n| ranks | offline s | s per patch x ranks | speedup |\n|---|---|---|---|")
-        base = None
-        for n in (1, 2, 4):
-            r = lod(f"ranks:{n}", (4, 4, 4), 6, 1, ["-lod_patch_solver", "cholmod"], ranks=n)
-            base = base or r["offline_seconds"]
-            print(f"| {n}{' (oversubscribed)' if n > 2 else ''} | {r['offline_seconds']:.2f} | {r['seconds_per_patch']:.3f} | "
-                  f"{base / r['offline_seconds']:.2f} |")
+        # strong: the same 64 patches (4^3 coarse cells, h/H = 1/6, ell = 1) on 1, 2, 4 ranks;
+        # weak: 32 patches per rank (4 x 4 x 2 coarse cells per rank, stacked along z)
+        print("\n| scaling | ranks | coarse cells | offline s | s per patch x ranks | efficiency |\n|---|---|---|---|---|---|")
+        for kind in ("strong", "weak"):
+            base = None
+            for n in (1, 2, 4):
+                coarse = (4, 4, 4) if kind == "strong" else (4, 4, 2 * n)
+                r = lod(f"ranks:{kind}:{n}", coarse, 6, 1, ranks=n)
+                base = base or r["offline_seconds"]
+                eff = base / (n * r["offline_seconds"]) if kind == "strong" else base / r["offline_seconds"]
+                print(f"| {kind} | {n}{' (oversubscribed)' if n > 2 else ''} | {'x'.join(map(str, coarse))} | "
+                      f"{r['offline_seconds']:.2f} | {r['seconds_per_patch']:.3f} | {eff:.2f} |")
 
 
 if __name__ == "__main__":

@@ -5,10 +5,12 @@ set -euo pipefail
 # libopenblas0-openmp: without it libblas.so.3 is the reference BLAS, and LibTorch's Linear
 # layers (and PETSc's dense kernels) run ~35x slower; the OpenMP build honours the thread count
 # neurhom gives LibTorch (cores / ranks per node).
+# python3-numpy python3-h5py (for /usr/bin/python3): the independent numpy PG-LOD that the
+# cli_lod3d_reference test compares `lod -dim 3` with (benchmarks/lod3d_reference.py).
 # slurmctld slurmd slurm-client munge: a local one-node SLURM (scripts/slurm-local.sh) on which
 # the `jobscripts` test submits every jobscripts/*.slurm.
 packages=(cmake g++ pkg-config make petsc-dev slepc-dev libopenmpi-dev openmpi-bin libhdf5-openmpi-dev
-          libboost-test-dev libtorch-dev libopenblas0-openmp python3
+          libboost-test-dev libtorch-dev libopenblas0-openmp python3 python3-numpy python3-h5py
           slurmctld slurmd slurm-client munge)
 missing=()
 for p in "${packages[@]}"; do

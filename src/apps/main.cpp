@@ -23,6 +23,7 @@
 
 #include "commands.hpp"
 #include "report.hpp"
+#include "neurhom/core/blas_threads.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/mpi_util.hpp"
 #ifdef NEURHOM_WITH_PETSC
@@ -214,6 +215,7 @@ int main(int argc, char** argv) {
   int petsc_argc = static_cast<int>(args.size()) - 1;
   char** petsc_argv = args.data();
   if (SlepcInitialize(&petsc_argc, &petsc_argv, nullptr, nullptr)) return 1;  // also PETSc
+  neurhom::default_blas_threads();  // one BLAS thread per rank (core/blas_threads.hpp)
   const MPI_Comm comm = PETSC_COMM_WORLD;
   neurhom::app::start_command_clock();
   const int status = guarded(name, comm, [&] {

@@ -77,7 +77,7 @@ void default_box_coefficient(CoefficientOptions* options, int dim) {
 PetscErrorCode read_patch_solver(PetscOptionItems* PetscOptionsObject, const char* alias, std::string* value) {
   PetscFunctionBeginUser;
   PetscCall(read_string(PetscOptionsObject, alias, "Alias of -patch_solver", value));
-  PetscCall(read_string(PetscOptionsObject, "-patch_solver", "Sparse Cholesky of the patch problems: petsc, cholmod or mumps (lod default: petsc in 2D, cholmod on 3D boxes)",
+  PetscCall(read_string(PetscOptionsObject, "-patch_solver", "Patch solver: petsc, cholmod or mumps (sparse Cholesky), kkt (box PG-LOD: MUMPS on [A C'; C 0], lod default in 3D; petsc in 2D)",
                         value));
   PetscFunctionReturn(0);
 }

@@ -12,6 +12,7 @@
 #include "neurhom/fem/box_element.hpp"
 #include "neurhom/fem/box_fem.hpp"
 #include "neurhom/fem/linear_solve.hpp"
+#include "neurhom/patch/patch_kkt.hpp"
 #include "neurhom/patch/patch_saddle_point.hpp"
 
 namespace neurhom {
@@ -21,8 +22,17 @@ namespace neurhom {
 
 class BoxPatchCorrector::Impl {
  public:
-  explicit Impl(std::string solver) : factorization(std::move(solver)) {}
-  PatchFactorization factorization;
+  // `kkt`: the bordered saddle point factored at once (patch_kkt.hpp); otherwise the factor of A
+  // and the Schur complement through Y = A^{-1} C' (patch_saddle_point.hpp)
+  explicit Impl(const std::string& solver) {
+    if (solver == "kkt")
+      kkt.emplace();
+    else
+      factorization.emplace(solver);
+  }
+  const PatchSolveTimings& timings() const { return kkt ? kkt->timings() : factorization->timings(); }
+  std::optional<PatchFactorization> factorization;
+  std::optional<KktFactorization> kkt;
 };
 
 BoxPatchCorrector::BoxPatchCorrector(const BoxCoarseMesh& mesh, std::string solver)
@@ -57,8 +67,10 @@ BoxPatchCorrector::BoxPatchCorrector(const BoxCoarseMesh& mesh, std::string solv
       P1_[static_cast<size_t>(s * (r + 1) + t)] = Gi[s][0] * MPhi[static_cast<size_t>(t)] + Gi[s][1] * MPhi[static_cast<size_t>(r + 1 + t)];
 }
 
+double BoxPatchCorrector::assembly_seconds() const { return impl_->timings().assembly; }
+
 double BoxPatchCorrector::factorization_seconds() const {
-  return impl_->factorization.timings().assembly + impl_->factorization.timings().factorization;
+  return impl_->timings().factorization;
 }
 
 BoxPatchMatrices BoxPatchCorrector::compute(const BoxPatch& patch, const BoxCellField& field, bool keep_correctors) {
@@ -70,10 +82,6 @@ BoxPatchMatrices BoxPatchCorrector::compute(const BoxPatch& patch, const BoxCell
   int n_free = 0;
   const std::vector<int> free = box_free_index(ix, mesh_.bc(), &n_free);
   require(n_free > 0, "a patch has no free fine nodes (-ratio too small?)");
-
-  // the free-node stiffness, factored (symbolic analysis once per shape)
-  impl_->factorization.factor(patch.shape_key(),
-                              [&](Mat* A) { assemble_box_free_matrix(ix, free, n_free, a, kref, A); });
 
   // constraint rows: I_H at the patch coarse nodes that are not on a Dirichlet face
   ConstrainedSolve::SparseRows rows;
@@ -108,10 +116,18 @@ BoxPatchMatrices BoxPatchCorrector::compute(const BoxPatch& patch, const BoxCell
         }
         rows.emplace_back(row.begin(), row.end());
       }
+  // the free-node stiffness (and with `kkt` the bordered matrix), factored; symbolic analysis once per shape
+  const auto assemble = [&](Mat* A) { assemble_box_free_matrix(ix, free, n_free, a, kref, A); };
+  std::optional<ConstrainedSolve> constraint;
+  if (impl_->kkt) {
+    impl_->kkt->factor(patch.shape_key(), assemble, rows);
+  } else {
+    impl_->factorization->factor(patch.shape_key(), assemble);
+    WallTimer timer;
+    constraint.emplace(*impl_->factorization, rows, n_free);
+    constraint_seconds_ += timer.seconds();
+  }
   WallTimer timer;
-  const ConstrainedSolve constraint(impl_->factorization, rows, n_free);
-  constraint_seconds_ += timer.seconds();
-  timer.reset();
 
   BoxPatchMatrices out;
   out.patch = patch;
@@ -129,11 +145,15 @@ BoxPatchMatrices BoxPatchCorrector::compute(const BoxPatch& patch, const BoxCell
     for (size_t x = 0; x < free.size(); ++x)
       if (free[x] >= 0) rhs[static_cast<size_t>(j)][static_cast<size_t>(free[x])] = kts.back()[x];
   }
-  impl_->factorization.solve_many(rhs, zs);
+  if (impl_->kkt) {
+    impl_->kkt->solve_many(rhs, zs);  // q_j directly
+  } else {
+    impl_->factorization->solve_many(rhs, zs);
+    for (auto& z : zs) constraint->remove_constraint(z);  // q_j = z_j - Y S^{-1} C z_j
+  }
   for (int j = 0; j < n; ++j) {
     std::vector<double>& z = zs[static_cast<size_t>(j)];
     std::vector<double>& kt = kts[static_cast<size_t>(j)];
-    constraint.remove_constraint(z);
     std::vector<double> q(kt.size(), 0.0);
     for (size_t x = 0; x < free.size(); ++x)
       if (free[x] >= 0) q[x] = z[static_cast<size_t>(free[x])];
@@ -292,6 +312,7 @@ BoxLodResult compare_box_lod_with_fine(MPI_Comm comm, const BoxShape& fine, cons
   NH_PETSC(VecAssemblyBegin(F));
   NH_PETSC(VecAssemblyEnd(F));
   result.patches = sum_ranks(comm, static_cast<long long>(local));
+  result.assembly_seconds = corrector.assembly_seconds();
   result.factorization_seconds = corrector.factorization_seconds();
   result.constraint_seconds = corrector.constraint_seconds();
   result.corrector_seconds = corrector.corrector_seconds();

@@ -112,9 +112,13 @@ BoxPatch make_box_patch(const BoxCoarseMesh& mesh, const Index3& centre, int ell
 std::string default_box_patch_solver(int dim) {
   if (dim < 3) return "petsc";
   NH_PETSC(MatInitializePackage());  // registers the external solvers
-  PetscBool available = PETSC_FALSE;
-  NH_PETSC(MatSolverTypeGet(MATSOLVERCHOLMOD, MATSEQAIJ, MAT_FACTOR_CHOLESKY, &available, nullptr, nullptr));
-  return available ? "cholmod" : "petsc";
+  const auto has = [](MatSolverType type) {
+    PetscBool available = PETSC_FALSE;
+    NH_PETSC(MatSolverTypeGet(type, MATSEQAIJ, MAT_FACTOR_CHOLESKY, &available, nullptr, nullptr));
+    return available == PETSC_TRUE;
+  };
+  if (has(MATSOLVERMUMPS)) return "kkt";  // patch_kkt.hpp: the bordered system with MUMPS
+  return has(MATSOLVERCHOLMOD) ? "cholmod" : "petsc";
 }
 
 // ------------------------------------------------------------------ patch operators

@@ -8,14 +8,18 @@
 
 namespace neurhom {
 
-PatchFactorization::PatchFactorization(std::string solver) : solver_(std::move(solver)) {}
+PatchFactorization::PatchFactorization(std::string solver) : solver_(std::move(solver)) {
+  require(solver_ != "kkt", "patch solver 'kkt' (-patch_solver) is implemented for the box PG-LOD (lod -dim 3, -cells, -box) only; "
+                            "use petsc, cholmod or mumps here");
+}
 
 void PatchFactorization::factor(const Patch& patch, const std::vector<double>& cells) {
   factor(patch.shape_key(), [&](Mat* A) { assemble_free_stiffness(patch, cells, A); });
 }
 
 void PatchFactorization::factor(const std::string& shape_key, const std::function<void(Mat*)>& assemble) {
-  Shape& shape = shapes_[shape_key];
+  current_ = nullptr;  // an evicted shape may have been the current one
+  Shape& shape = shapes_.get(shape_key);
   WallTimer timer;
   Mat A = shape.A.get();
   const bool first = A == nullptr;

@@ -29,7 +29,9 @@ python3 - lod3.json <<'PY' || fail "lod -dim 3 report"
 import json, sys
 r = json.load(open(sys.argv[1]))
 assert r["dim"] == 3 and r["cells"] == [16, 8, 8] and r["coarse_cells"] == [4, 2, 2] and r["ratio"] == 4, r
-assert r["patches"] == 16 and r["bc"] == "D,D,N,N,D,N" and r["patch_solver"] in ("cholmod", "petsc"), r
+assert r["patches"] == 16 and r["bc"] == "D,D,N,N,D,N" and r["patch_solver"] in ("kkt", "cholmod", "petsc"), r
+assert r["constraint_seconds_rank0"] == 0 if r["patch_solver"] == "kkt" else r["constraint_seconds_rank0"] > 0, r
+assert r["patch_assembly_seconds_rank0"] > 0 and r["factorization_seconds_rank0"] > 0, r
 assert 0 < r["l2_error_vs_fine"] < r["l2_error_coarse_fem"], r
 print("ok: lod -dim 3", r["l2_error_vs_fine"], r["l2_error_coarse_fem"], r["seconds_per_patch"])
 PY
@@ -74,6 +76,7 @@ expect_error "-ell must be at least 1 (got 0)" -dim 3 -ell 0
 expect_error "-verify runs on the unit square" -dim 3 -verify
 expect_error "is a field of the unit square" -dim 3 -coef ms
 expect_error "-problem parabolic is not available on boxes yet" -dim 3 -problem parabolic
+expect_error "patch solver 'kkt' (-patch_solver) is implemented for the box PG-LOD" -coarse_n 4 -fine_n 16 -patch_solver kkt
 expect_error "must be at least twice -coarse_n" -coarse_n 8 -fine_n 8
 expect_error "unknown coefficient family 'x'" -coef x
 

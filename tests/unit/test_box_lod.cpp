@@ -5,14 +5,19 @@
 #define BOOST_TEST_MODULE box_lod
 #include <boost/test/unit_test.hpp>
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include "neurhom/coef/box_field.hpp"
 #include "neurhom/coef/random.hpp"
+#include "neurhom/core/blas_threads.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/lod/box_lod.hpp"
 #include "neurhom/lod/lod_study.hpp"
+#include "neurhom/patch/shape_cache.hpp"
 #include "petsc_fixture.hpp"
 
 using namespace neurhom;
@@ -76,6 +81,77 @@ BOOST_AUTO_TEST_CASE(correctors_satisfy_the_constraint_on_interior_dirichlet_and
       for (double v : q) qmax = std::max(qmax, std::abs(v));
     BOOST_TEST(qmax > 1e-3);  // a genuine correction
   }
+}
+
+BOOST_AUTO_TEST_CASE(the_kkt_patch_solver_equals_the_schur_complement_path) {
+  // patch_kkt.hpp: [A C'; C 0] factored at once must give the same correctors and S_T as the
+  // factor of A with Y = A^{-1} C' (ConstrainedSolve), on interior, Dirichlet and Neumann
+  // patches, also when a shape's factorization is reused (T = (1,1,1) and (2,1,1) share a shape
+  // on 5^3 cells with ell = 1, and (1,1,1) is computed twice)
+  const BoxShape fine = BoxShape::parse(3, "15,15,15", "1,1,1");
+  const BoxCoarseMesh mesh(fine, 3, BoxBoundary::parse(3, "D,N,D,D,N,D"));
+  BoxPatchCorrector schur(mesh, "petsc"), kkt(mesh, "kkt");
+  const RoughField a;
+  for (const Index3 T : {Index3{1, 1, 1}, Index3{2, 1, 1}, Index3{0, 0, 0}, Index3{4, 2, 1}, Index3{1, 1, 1}}) {
+    const BoxPatch patch = make_box_patch(mesh, T, 1);
+    const BoxPatchMatrices ms = schur.compute(patch, a, true), mk = kkt.compute(patch, a, true);
+    BOOST_TEST(mk.max_constraint_residual < 1e-11);
+    double smax = 0, sdiff = 0, qmax = 0, qdiff = 0;
+    for (size_t i = 0; i < ms.S.size(); ++i) {
+      smax = std::max(smax, std::abs(ms.S[i]));
+      sdiff = std::max(sdiff, std::abs(ms.S[i] - mk.S[i]));
+    }
+    for (size_t j = 0; j < ms.correctors.size(); ++j)
+      for (size_t x = 0; x < ms.correctors[j].size(); ++x) {
+        qmax = std::max(qmax, std::abs(ms.correctors[j][x]));
+        qdiff = std::max(qdiff, std::abs(ms.correctors[j][x] - mk.correctors[j][x]));
+      }
+    BOOST_TEST_MESSAGE("T = (" << T[0] << "," << T[1] << "," << T[2] << "): |S_kkt - S| / |S| = " << sdiff / smax
+                               << ", |q_kkt - q| / |q| = " << qdiff / qmax);
+    BOOST_TEST(sdiff < 1e-10 * smax);
+    BOOST_TEST(qdiff < 1e-10 * qmax);
+  }
+  BOOST_TEST(kkt.constraint_seconds() == 0.0);  // the Schur complement is part of the factorization
+}
+
+BOOST_AUTO_TEST_CASE(the_shape_cache_keeps_the_most_recently_used_shapes) {
+  ShapeCache<std::vector<int>> cache(2);
+  cache.get("a").push_back(1);
+  cache.get("b").push_back(2);
+  BOOST_TEST(cache.get("a").size() == 1u);  // kept; "a" is now the most recent
+  cache.get("c");                            // evicts "b"
+  BOOST_TEST(cache.size() == 2u);
+  BOOST_TEST(cache.get("a").size() == 1u);
+  BOOST_TEST(cache.get("b").empty());  // created afresh
+  BOOST_TEST(cache.get("a").size() == 1u);
+  BOOST_TEST(cache.get("c").empty());  // "c" had been evicted by "b"
+}
+
+BOOST_AUTO_TEST_CASE(the_patch_solvers_run_one_blas_thread_per_rank_unless_told) {
+  // core/blas_threads.hpp: OpenBLAS (OpenMP build) under PETSc's direct solvers
+  using GetThreads = int (*)();
+  auto* get = reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "omp_get_max_threads"));
+  if (!get) {
+    BOOST_TEST_MESSAGE("no OpenMP runtime loaded: nothing to set");
+    return;
+  }
+  const char* saved = std::getenv("OMP_NUM_THREADS");
+  const std::string saved_value = saved ? saved : "";
+  unsetenv("OMP_NUM_THREADS");
+  unsetenv("OPENBLAS_NUM_THREADS");
+  set_blas_threads(3);
+  BOOST_TEST(get() == 3);
+  default_blas_threads();
+  BOOST_TEST(get() == 1);
+  setenv("OMP_NUM_THREADS", "3", 1);  // the user's choice stays
+  set_blas_threads(3);
+  default_blas_threads();
+  BOOST_TEST(get() == 3);
+  if (saved)
+    setenv("OMP_NUM_THREADS", saved_value.c_str(), 1);
+  else
+    unsetenv("OMP_NUM_THREADS");
+  set_blas_threads(1);
 }
 
 BOOST_AUTO_TEST_CASE(ideal_patches_give_a_symmetric_matrix_and_lod_beats_coarse_fem_in_3d) {

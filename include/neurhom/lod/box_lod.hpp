@@ -52,8 +52,10 @@ class BoxPatchCorrector {
  public:
   BoxPatchCorrector(const BoxCoarseMesh& mesh, std::string solver = "petsc");
   BoxPatchMatrices compute(const BoxPatch& patch, const BoxCellField& field, bool keep_correctors);
-  double factorization_seconds() const;  // assembly + numeric (and symbolic) factorizations
-  double constraint_seconds() const { return constraint_seconds_; }  // Y = A^-1 C' (blocked) and S = C Y
+  double assembly_seconds() const;       // the patch matrices (`kkt`: A and [A C'; C 0])
+  double factorization_seconds() const;  // numeric (and once per shape symbolic) factorizations
+  // Y = A^-1 C' (blocked) and S = C Y; 0 with `kkt`, where the Schur complement is part of the factorization
+  double constraint_seconds() const { return constraint_seconds_; }
   double corrector_seconds() const { return corrector_seconds_; }    // the 2^d corrector solves and S_T
 
  private:
@@ -83,7 +85,7 @@ struct BoxLodResult {
   long long patches = 0;
   long long patch_fine_nodes_max = 0;
   double offline_seconds = 0, coarse_solve_seconds = 0, fine_solve_seconds = 0;
-  double factorization_seconds = 0, constraint_seconds = 0, corrector_seconds = 0;  // rank 0's patches
+  double assembly_seconds = 0, factorization_seconds = 0, constraint_seconds = 0, corrector_seconds = 0;  // rank 0's patches
 };
 
 // PG-LOD on the box of `fine` (fine cells n_d = N_d ratio) against the fine FEM solution

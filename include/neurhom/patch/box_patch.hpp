@@ -87,8 +87,9 @@ struct PatchIndex {
   }
 };
 
-// The patch Cholesky by default: cholmod in 3D where this PETSc build has it (5x faster than
-// PETSc's own Cholesky on 3D patches: docs/lod.md), petsc otherwise.
+// The patch solver by default: in 3D `kkt` where this PETSc build has MUMPS (the bordered
+// saddle point with the constraints as the Schur block, patch_kkt.hpp; 1.4x to 2x faster than
+// cholmod + the constraint solves: docs/lod.md), else cholmod, else petsc; petsc in 2D.
 std::string default_box_patch_solver(int dim);
 
 std::vector<double> box_patch_cell_values(const BoxPatch& patch, const BoxShape& fine, const BoxCellField& field);

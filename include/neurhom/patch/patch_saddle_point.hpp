@@ -14,7 +14,8 @@
 //
 // PatchFactorization keeps one sparse Cholesky factorization of A per patch shape: the
 // symbolic analysis (nested dissection) is done once per shape and reused for every patch
-// of that shape; only the numeric factorization is repeated.
+// of that shape; only the numeric factorization is repeated (the shapes in a ShapeCache,
+// shape_cache.hpp: the 8 most recently used).
 #include <functional>
 #include <map>
 #include <string>
@@ -24,6 +25,7 @@
 #include "neurhom/core/dense.hpp"
 #include "neurhom/core/petsc_util.hpp"
 #include "neurhom/mesh/coarse_mesh.hpp"
+#include "neurhom/patch/shape_cache.hpp"
 
 namespace neurhom {
 
@@ -56,7 +58,7 @@ class PatchFactorization {
     OwnedVec b, x;
   };
   std::string solver_;
-  std::map<std::string, Shape> shapes_;
+  ShapeCache<Shape> shapes_;
   Shape* current_ = nullptr;
   PatchSolveTimings timings_;
 };
