@@ -10,13 +10,14 @@ Parts (--parts, default all), each a table and records in benchmarks/results/lod
   ell      the same at H = 1/8, ell = 1, 2, 3
   patch    seconds per patch and its phases vs the patch size (h/H = 4, 6, 8; ell = 1, 2) and the
            patch solvers (kkt, the default; cholmod, mumps, petsc)
+  solvers  kkt vs cholmod where patch shapes repeat (8^3 coarse cells, h/H = 1/6, ell = 2)
   goal     the issue's goal run: 16^3 coarse cells, h/H = 1/8, ell = 2 (~20 min on 2 cores)
   cem      `cem -dim 3`: energy and L2 errors vs the fine solution at contrast 1e4 (layered field),
            H = 1/2, 1/4, 1/8 at h/H = 1/4, 4 modes, oversampling m = 1, 2
   ranks    strong (the same 64 patches) and weak (32 patches per rank) scaling of the offline phase on
            1, 2 and 4 ranks (4 oversubscribed: this machine has 2 cores)
 
-usage: python3 benchmarks/lod3d.py [--parts fem h ell cem patch goal ranks] [--ranks 2] [--fresh]
+usage: python3 benchmarks/lod3d.py [--parts fem h ell cem patch solvers goal ranks] [--ranks 2] [--fresh]
 Timings are of one run on a shared machine: read the ratios, not the third digit.
 """
 import argparse
@@ -32,7 +33,7 @@ LAYERED = ["-coef", "layered", "-coef_contrast", "100"]
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--build", default=os.path.join(ROOT, "build"))
-    p.add_argument("--parts", nargs="+", default=["fem", "h", "ell", "cem", "patch", "goal", "ranks"])
+    p.add_argument("--parts", nargs="+", default=["fem", "h", "ell", "cem", "patch", "solvers", "goal", "ranks"])
     p.add_argument("--ranks", type=int, default=2)
     p.add_argument("--out", default=os.path.join(RESULTS, "lod3d.json"))
     p.add_argument("--workdir", default=os.path.join(ROOT, "out", "lod3d"))
@@ -102,6 +103,16 @@ def main():
             print(f"| 1/{ratio} | {ell} | {coarse}^3 | {solver} | {r['patch_fine_nodes_max']} | {r['seconds_per_patch']:.3f} | "
                   f"{r['patch_assembly_seconds_rank0']:.2f} / {r['factorization_seconds_rank0']:.2f} / "
                   f"{r['constraint_seconds_rank0']:.2f} / {r['corrector_seconds_rank0']:.2f} |")
+
+    if "solvers" in args.parts:
+        # the patch solvers where patch shapes repeat (8^3 coarse cells, ell = 2: 125 shapes for 512 patches,
+        # 64 of them full), as on the goal mesh, at h/H = 1/6
+        print("\n| h/H | ell | coarse cells | patch solver | s per patch (x ranks) | "
+              "assembly / factorization / constraints / correctors (rank 0, s) |\n|---|---|---|---|---|---|")
+        for solver in ("kkt", "cholmod"):
+            r = lod(f"solvers:6:2:8:{solver}", (8, 8, 8), 6, 2, ["-patch_solver", solver])
+            print(f"| 1/6 | 2 | 8^3 | {solver} | {r['seconds_per_patch']:.3f} | {r['patch_assembly_seconds_rank0']:.1f} / "
+                  f"{r['factorization_seconds_rank0']:.1f} / {r['constraint_seconds_rank0']:.1f} / {r['corrector_seconds_rank0']:.1f} |")
 
     if "goal" in args.parts:
         # the issue's goal run itself: 16^3 coarse cells, h/H = 1/8, ell = 2 (4,096 patches, 2.1 M fine cells)

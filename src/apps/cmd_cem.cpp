@@ -101,16 +101,9 @@ int run_cem(MPI_Comm comm) {
   if (o.box.given()) {
     require(!o.verify, "-verify runs on the unit square; on boxes and in 3D run benchmarks/lod3d.py --parts cem");
     require(!o.common.time_dependent(), "time-dependent coefficients are not available on boxes");
-    LodBoxOptions b;
-    b.box = o.box;
+    LodBoxOptions b = box_options_from(o.box, o.common, o.problem, o.patch_solver);
     b.modes = static_cast<int>(o.modes);
     b.oversampling = static_cast<int>(o.oversampling);
-    b.patch_solver = o.patch_solver;
-    b.problem = o.problem;
-    b.coefficient = o.common.coefficient;
-    b.rhs = o.common.rhs;
-    b.report = o.common.report;
-    b.output = o.common.output;
     return run_cem_box(comm, b);
   }
   if (o.patch_solver.empty()) o.patch_solver = "petsc";

@@ -3,6 +3,7 @@
 // FEM solution with the same coefficient (coef/box_field.hpp) and source.
 #include <cstdio>
 
+#include "box_field_output.hpp"
 #include "commands.hpp"
 #include "lod_box_options.hpp"
 #include "options.hpp"
@@ -27,10 +28,10 @@ int run_cem_box(MPI_Comm comm, const LodBoxOptions& o) {
   s.ratio = layout.ratio;
   s.modes = o.modes;
   s.oversampling = o.oversampling;
-  s.patch_solver = o.patch_solver.empty() ? default_box_patch_solver(dim) : o.patch_solver;
+  s.patch_solver = o.patch_solver.empty() ? default_box_patch_solver(dim, false) : o.patch_solver;
   check_box_cem_settings(s, dim);
   field->check_mesh(dim, {layout.fine.cells[0], layout.fine.cells[1], dim == 3 ? layout.fine.cells[2] : 1});
-  require(o.output.empty(), "-o (fields) is not written by cem on boxes yet");
+  if (!o.output.empty()) s.fields = box_fields_writer(o.output, "u_cem", field->describe(), layout.bc.describe());
   const BoxCemResult r = compare_box_cem_with_fine(comm, layout.fine, layout.bc, *field, *f, s);
 
   Json report = Json::object();
@@ -57,6 +58,7 @@ int run_cem_box(MPI_Comm comm, const LodBoxOptions& o) {
   report["online_seconds"] = r.online_seconds;
   report["fine_solve_seconds"] = r.fine_solve_seconds;
   report["patch_solver"] = s.patch_solver;
+  if (!o.output.empty()) report["output"] = o.output;
   write_report(o.report, report, comm);
   if (is_root(comm)) {
     std::printf("neurhom cem: elliptic on %s (coarse %s), faces %s, coefficient %s, %d modes, oversampling %d\n",

@@ -111,6 +111,7 @@ int run_box_solve(MPI_Comm comm, const FemOptions& o) {
   const bool parabolic = o.problem != "elliptic";
   BoxSolution sol;
   long long newton = 0;
+  int substeps = 0;
   if (parabolic) {  // u(0) = 0, data constant in time
     BoxTimeProblem tp;
     tp.coefficient = problem.coefficient;
@@ -123,6 +124,7 @@ int run_box_solve(MPI_Comm comm, const FemOptions& o) {
       sol.iterations = ns.linear_iterations;
       sol.solve_seconds = ns.seconds;
       newton = ns.newton_iterations;
+      substeps = ns.substeps;
     } else {
       BoxTimeSolution ts = solve_box_parabolic(grid, bc, tp, o.final_time, static_cast<int>(o.steps), true);
       sol.u = std::move(ts.u);
@@ -157,13 +159,8 @@ int run_box_solve(MPI_Comm comm, const FemOptions& o) {
   Json report = Json::object();
   report["problem"] = o.problem;
   report["dim"] = dim;
-  Json cj = Json::array(), bj = Json::array();
-  for (int d = 0; d < dim; ++d) {
-    cj.push_back(shape.cells[static_cast<size_t>(d)]);
-    bj.push_back(shape.lengths[static_cast<size_t>(d)]);
-  }
-  report["cells"] = cj;
-  report["box"] = bj;
+  report["cells"] = shape_json(shape, false);
+  report["box"] = shape_json(shape, true);
   report["bc"] = bc.describe();
   report["bc_values"] = vector_json(face_values);
   report["coefficient"] = field->describe();
@@ -180,6 +177,7 @@ int run_box_solve(MPI_Comm comm, const FemOptions& o) {
     if (o.problem == "nonlinear") {
       report["gamma"] = o.gamma;
       report["newton_iterations"] = newton;
+      report["substeps"] = substeps;
     }
   } else {
     report["face_flux"] = vector_json(fluxes);
@@ -239,13 +237,8 @@ int run_box_verify(MPI_Comm comm, const FemOptions& o) {
   }
   if (settings.nonlinear) report["gamma"] = settings.gamma;
   report["dim"] = dim;
-  Json cells = Json::array(), box = Json::array();
-  for (int d = 0; d < dim; ++d) {
-    cells.push_back(shape.cells[static_cast<size_t>(d)]);
-    box.push_back(shape.lengths[static_cast<size_t>(d)]);
-  }
-  report["cells"] = cells;
-  report["box"] = box;
+  report["cells"] = shape_json(shape, false);
+  report["box"] = shape_json(shape, true);
   report["bc"] = bc.describe();
   report["ranks"] = mpi_size(comm);
   report["l2_rate"] = result.l2_rate;

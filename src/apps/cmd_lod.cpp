@@ -125,15 +125,8 @@ int run_lod(MPI_Comm comm) {
   if (o.box.given()) {
     require(!o.verify, "-verify runs on the unit square; on boxes and in 3D run benchmarks/lod3d.py (a table in H and ell)");
     require(!o.common.time_dependent(), "time-dependent coefficients are not available on boxes yet");
-    LodBoxOptions b;
-    b.box = o.box;
+    LodBoxOptions b = box_options_from(o.box, o.common, o.problem, o.patch_solver);
     b.ell = static_cast<int>(o.ell);
-    b.patch_solver = o.patch_solver;  // "" = the box default (cmd_lod_box.cpp)
-    b.problem = o.problem;
-    b.coefficient = o.common.coefficient;
-    b.rhs = o.common.rhs;
-    b.report = o.common.report;
-    b.output = o.common.output;
     return run_lod_box(comm, b);
   }
   if (o.patch_solver.empty()) o.patch_solver = "petsc";

@@ -3,6 +3,7 @@
 // classical coarse Q1 FEM, with the same coefficient (coef/box_field.hpp) and source.
 #include <cstdio>
 
+#include "box_field_output.hpp"
 #include "commands.hpp"
 #include "lod_box_options.hpp"
 #include "options.hpp"
@@ -10,19 +11,9 @@
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/json_report.hpp"
 #include "neurhom/core/mpi_util.hpp"
-#include "neurhom/fem/box_output.hpp"
 #include "neurhom/lod/box_lod.hpp"
 
 namespace neurhom::app {
-
-Json shape_json(const BoxShape& s, bool lengths) {
-  Json a = Json::array();
-  for (int d = 0; d < s.dim; ++d) {
-    if (lengths) a.push_back(s.lengths[static_cast<size_t>(d)]);
-    else a.push_back(s.cells[static_cast<size_t>(d)]);
-  }
-  return a;
-}
 
 int run_lod_box(MPI_Comm comm, const LodBoxOptions& o) {
   require(o.problem == "elliptic", "-problem " + o.problem + " is not available on boxes yet (-dim, -cells, -coarse_cells, -box, -bc: elliptic only)");
@@ -40,17 +31,8 @@ int run_lod_box(MPI_Comm comm, const LodBoxOptions& o) {
   BoxLodSettings s;
   s.ratio = ratio;
   s.ell = o.ell;
-  s.patch_solver = o.patch_solver.empty() ? default_box_patch_solver(dim) : o.patch_solver;
-  if (!o.output.empty())
-    s.fields = [&](const BoxGrid& grid, Vec u_fine, Vec u_lod, const std::vector<double>& cells) {
-      BoxFieldWriter writer(o.output, grid);
-      writer.write_cells("coefficient", cells);
-      writer.write_nodes("u_fine", u_fine);
-      writer.write_nodes("u_lod", u_lod);
-      writer.file().set_attribute("/", "coefficient", field->describe());
-      writer.file().set_attribute("/", "bc", bc.describe());
-      writer.close();
-    };
+  s.patch_solver = o.patch_solver.empty() ? default_box_patch_solver(dim, true) : o.patch_solver;
+  if (!o.output.empty()) s.fields = box_fields_writer(o.output, "u_lod", field->describe(), bc.describe());
   const BoxLodResult r = compare_box_lod_with_fine(comm, fine, bc, *field, *f, s);
 
   Json report = Json::object();

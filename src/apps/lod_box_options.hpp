@@ -14,15 +14,26 @@ struct LodBoxOptions {
   BoxOptions box;
   int ell = 2;                        // lod
   int modes = 4, oversampling = 2;    // cem
-  std::string patch_solver;  // "": default_box_patch_solver(dim)
+  std::string patch_solver;  // "": default_box_patch_solver(dim, ...)
   std::string problem = "elliptic";
   CoefficientOptions coefficient;
   std::string rhs = "one";
   std::string report, output;
 };
 
-// [n1, n2, n3] (lengths false) or [L1, L2, L3] of a box, for the reports.
-Json shape_json(const BoxShape& shape, bool lengths);
+// The fields lod and cem share, from their parsed options (the caller sets ell or modes/oversampling).
+inline LodBoxOptions box_options_from(const BoxOptions& box, const CommonOptions& common, const std::string& problem,
+                                      const std::string& patch_solver) {
+  LodBoxOptions b;
+  b.box = box;
+  b.patch_solver = patch_solver;  // "" = the box default
+  b.problem = problem;
+  b.coefficient = common.coefficient;
+  b.rhs = common.rhs;
+  b.report = common.report;
+  b.output = common.output;
+  return b;
+}
 
 int run_lod_box(MPI_Comm comm, const LodBoxOptions& options);
 int run_cem_box(MPI_Comm comm, const LodBoxOptions& options);

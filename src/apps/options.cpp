@@ -53,6 +53,15 @@ std::string repeated(const std::string& value, int dim) {
   return s;
 }
 
+Json shape_json(const BoxShape& s, bool lengths) {
+  Json a = Json::array();
+  for (int d = 0; d < s.dim; ++d) {
+    if (lengths) a.push_back(s.lengths[static_cast<size_t>(d)]);
+    else a.push_back(s.cells[static_cast<size_t>(d)]);
+  }
+  return a;
+}
+
 BoxLayout box_layout(const BoxOptions& o) {
   const int dim = static_cast<int>(o.dim);
   const std::string box = o.box.empty() ? repeated("1", dim) : o.box;
@@ -135,7 +144,9 @@ namespace {
 // Options read later by PETSc/SLEPc objects (KSPSetFromOptions, ...) or by PETSc itself, also
 // under the options prefixes of neurhom's solvers (-lod_ksp_type, -cell_pc_type, ...).
 bool is_library_option(std::string name) {
-  static const char* const solver_prefixes[] = {"cell_", "cem_", "deepritz_", "homog_", "lod_", "nl_", "norm_"};
+  // longest first where one is the start of another (box_nl_ before box_)
+  static const char* const solver_prefixes[] = {"box_direct_", "box_nl_", "box_", "cell_", "cem_", "deepritz_", "homog_",
+                                                "lod_", "nl_", "norm_", "steady_"};
   for (const char* p : solver_prefixes)
     if (name.rfind(p, 0) == 0) {
       name = name.substr(std::string(p).size());

@@ -9,6 +9,7 @@
 
 #include "neurhom/coef/coefficient.hpp"
 #include "neurhom/coef/homogenization_cases.hpp"
+#include "neurhom/core/json_report.hpp"
 #include "neurhom/fem/box_boundary.hpp"
 #include "neurhom/mesh/box_grid.hpp"
 
@@ -54,6 +55,8 @@ struct BoxLayout {
   BoxBoundary bc;
 };
 BoxLayout box_layout(const BoxOptions& options);
+// [n1, n2, n3] (lengths false) or [L1, L2, L3] of a box, for the reports.
+Json shape_json(const BoxShape& shape, bool lengths);
 // "v,v[,v]": a per-direction default of a box option
 std::string repeated(const std::string& value, int dim);
 

@@ -207,7 +207,8 @@ BoxCemResult compare_box_cem_with_fine(MPI_Comm comm, const BoxShape& fine, cons
   BoxProblem problem;
   problem.coefficient = box_field_function(field, fine);
   problem.source = box_source_function(f, fine);
-  const OwnedMat A = assemble_box_stiffness(grid, sample_box_cells(grid, problem.coefficient, "the coefficient"));
+  const std::vector<double> cells = sample_box_cells(grid, problem.coefficient, "the coefficient");
+  const OwnedMat A = assemble_box_stiffness(grid, cells);
   const OwnedVec F = assemble_box_load(grid, problem.source);
   OwnedMat Ams;
   NH_PETSC(MatPtAP(A, R, MAT_INITIAL_MATRIX, PETSC_DEFAULT, Ams.out()));
@@ -238,6 +239,7 @@ BoxCemResult compare_box_cem_with_fine(MPI_Comm comm, const BoxShape& fine, cons
   std::vector<double> ones(static_cast<size_t>(grid.num_local_cells()), 1.0);
   const OwnedMat M = assemble_box_matrix(grid, ones, mref);
   result.l2_error_vs_fine = a_norm(M, e) / a_norm(M, reference.u);
+  if (s.fields) s.fields(grid, reference.u, ums, cells);
   return result;
 }
 

@@ -141,6 +141,14 @@ void set_box_dirichlet_values(const BoxGrid& grid, const BoxBoundary& bc, const 
   NH_PETSC(VecRestoreArray(u, &data));
 }
 
+void interpolate_box(const BoxGrid& grid, const PointFunction& g, Vec u) {
+  PetscScalar* data = nullptr;  // owned block, x fastest
+  NH_PETSC(VecGetArray(u, &data));
+  PetscInt at = 0;
+  for_owned_nodes(grid, [&](PetscInt i, PetscInt j, PetscInt k) { data[at++] = g(grid.node_point(i, j, k)); });
+  NH_PETSC(VecRestoreArray(u, &data));
+}
+
 std::vector<double> sample_box_cells(const BoxGrid& grid, const PointFunction& a, const std::string& what) {
   std::vector<double> values(static_cast<size_t>(grid.num_local_cells()));
   bool ok = true;

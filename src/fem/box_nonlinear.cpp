@@ -7,6 +7,7 @@
 #include "box_access.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/progress.hpp"
+#include "neurhom/fem/step_halving.hpp"
 
 namespace neurhom {
 
@@ -44,33 +45,42 @@ void element_loop(const Context& c, Vec x, F&& f) {
   });
 }
 
+// The quadrature points of one cell with nodal values ue: f(shape values s, grad u_h, a) with
+// a = kappa exp(gamma u_h) w_q |cell| (the residual's and the Jacobian's common factor).
+template <class F>
+void for_quadrature_points(const Context& c, double kappa, const std::array<double, 8>& ue, F&& f) {
+  const int dim = c.grid->dim(), n = box::nodes_per_cell(dim);
+  const double volume = c.grid->cell_volume();
+  for (const auto& q : c.points) {
+    const auto s = box::shape(dim, q.xi, c.h);
+    double uq = 0;
+    std::array<double, 3> g{};
+    for (int b = 0; b < n; ++b) {
+      uq += ue[static_cast<size_t>(b)] * s.phi[static_cast<size_t>(b)];
+      for (int d = 0; d < dim; ++d) g[static_cast<size_t>(d)] += ue[static_cast<size_t>(b)] * s.grad[static_cast<size_t>(b)][static_cast<size_t>(d)];
+    }
+    f(s, g, kappa * std::exp(c.gamma * uq) * q.weight * volume);
+  }
+}
+
 PetscErrorCode residual(SNES, Vec x, Vec r, void* ptr) {
   PetscFunctionBeginUser;
   const Context& c = *static_cast<Context*>(ptr);
   const BoxGrid& grid = *c.grid;
   const int dim = grid.dim(), n = box::nodes_per_cell(dim);
-  const double volume = grid.cell_volume();
   PetscCall(VecSet(r, 0.0));
   {
     box_detail::LocalAccumulator acc(grid);
     element_loop(c, x, [&](PetscInt i, PetscInt j, PetscInt k, const std::array<double, 8>& ue) {
-      const double kappa = c.kappa[static_cast<size_t>(grid.local_cell(i, j, k))];
       std::array<double, 8> re{};
-      for (const auto& q : c.points) {
-        const auto s = box::shape(dim, q.xi, c.h);
-        double uq = 0;
-        std::array<double, 3> g{};
-        for (int b = 0; b < n; ++b) {
-          uq += ue[static_cast<size_t>(b)] * s.phi[static_cast<size_t>(b)];
-          for (int d = 0; d < dim; ++d) g[static_cast<size_t>(d)] += ue[static_cast<size_t>(b)] * s.grad[static_cast<size_t>(b)][static_cast<size_t>(d)];
-        }
-        const double a = kappa * std::exp(c.gamma * uq) * q.weight * volume;
-        for (int b = 0; b < n; ++b) {
-          double dot = 0;
-          for (int d = 0; d < dim; ++d) dot += g[static_cast<size_t>(d)] * s.grad[static_cast<size_t>(b)][static_cast<size_t>(d)];
-          re[static_cast<size_t>(b)] += a * dot;
-        }
-      }
+      for_quadrature_points(c, c.kappa[static_cast<size_t>(grid.local_cell(i, j, k))], ue,
+                            [&](const auto& s, const std::array<double, 3>& g, double a) {
+                              for (int b = 0; b < n; ++b) {
+                                double dot = 0;
+                                for (int d = 0; d < dim; ++d) dot += g[static_cast<size_t>(d)] * s.grad[static_cast<size_t>(b)][static_cast<size_t>(d)];
+                                re[static_cast<size_t>(b)] += a * dot;
+                              }
+                            });
       acc.add_cell(dim, i, j, k, re);
     });
     acc.add_to(r);
@@ -105,21 +115,12 @@ PetscErrorCode jacobian(SNES, Vec x, Mat J, Mat, void* ptr) {
   const Context& c = *static_cast<Context*>(ptr);
   const BoxGrid& grid = *c.grid;
   const int dim = grid.dim(), n = box::nodes_per_cell(dim);
-  const double volume = grid.cell_volume();
   PetscCall(MatZeroEntries(J));
   std::vector<double> ke(static_cast<size_t>(n * n));
   element_loop(c, x, [&](PetscInt i, PetscInt j, PetscInt k, const std::array<double, 8>& ue) {
-    const double kappa = c.kappa[static_cast<size_t>(grid.local_cell(i, j, k))];
     std::fill(ke.begin(), ke.end(), 0.0);
-    for (const auto& q : c.points) {
-      const auto s = box::shape(dim, q.xi, c.h);
-      double uq = 0;
-      std::array<double, 3> g{};
-      for (int b = 0; b < n; ++b) {
-        uq += ue[static_cast<size_t>(b)] * s.phi[static_cast<size_t>(b)];
-        for (int d = 0; d < dim; ++d) g[static_cast<size_t>(d)] += ue[static_cast<size_t>(b)] * s.grad[static_cast<size_t>(b)][static_cast<size_t>(d)];
-      }
-      const double a = kappa * std::exp(c.gamma * uq) * q.weight * volume;
+    for_quadrature_points(c, c.kappa[static_cast<size_t>(grid.local_cell(i, j, k))], ue,
+                          [&](const auto& s, const std::array<double, 3>& g, double a) {
       for (int b = 0; b < n; ++b) {
         double gu_b = 0;
         for (int d = 0; d < dim; ++d) gu_b += g[static_cast<size_t>(d)] * s.grad[static_cast<size_t>(b)][static_cast<size_t>(d)];
@@ -130,7 +131,7 @@ PetscErrorCode jacobian(SNES, Vec x, Mat J, Mat, void* ptr) {
           ke[static_cast<size_t>(b * n + cc)] += a * (gg + c.gamma * s.phi[static_cast<size_t>(cc)] * gu_b);
         }
       }
-    }
+    });
     std::array<MatStencil, 8> st{};
     for (int b = 0; b < n; ++b) st[static_cast<size_t>(b)] = grid.stencil(i + (b & 1), j + ((b >> 1) & 1), k + ((b >> 2) & 1));
     NH_PETSC(MatSetValuesStencil(J, n, st.data(), n, st.data(), ke.data(), ADD_VALUES));
@@ -164,15 +165,7 @@ BoxNonlinearSolution solve_box_nonlinear(const BoxGrid& grid, const BoxBoundary&
   c.M = M;
   BoxNonlinearSolution sol;
   sol.u = grid.create_vector();
-  if (problem.initial) {
-    PetscScalar* u = nullptr;
-    NH_PETSC(VecGetArray(sol.u, &u));
-    PetscInt at = 0;
-    for (PetscInt k = grid.nodes(2).begin; k < grid.nodes(2).end; ++k)
-      for (PetscInt j = grid.nodes(1).begin; j < grid.nodes(1).end; ++j)
-        for (PetscInt i = grid.nodes(0).begin; i < grid.nodes(0).end; ++i) u[at++] = problem.initial(grid.node_point(i, j, k));
-    NH_PETSC(VecRestoreArray(sol.u, &u));
-  }
+  if (problem.initial) interpolate_box(grid, problem.initial, sol.u);
   OwnedVec u_old, r;
   NH_PETSC(VecDuplicate(sol.u, u_old.out()));
   NH_PETSC(VecDuplicate(sol.u, r.out()));
@@ -186,24 +179,34 @@ BoxNonlinearSolution solve_box_nonlinear(const BoxGrid& grid, const BoxBoundary&
   NH_PETSC(SNESSetTolerances(snes, 1e-12, 1e-10, 1e-14, 50, 1000));
   NH_PETSC(SNESSetFromOptions(snes));
   Progress progress("fem", "time step", steps, grid.comm());
-  for (int n = 1; n <= steps; ++n) {
-    c.t = n * c.dt;
+  SNESConvergedReason reason = SNES_CONVERGED_ITERATING;
+  PetscInt step_newton = 0;
+  // one backward Euler step of sol.u from t0 by h (fem/step_halving.hpp halves it on a failure)
+  const auto attempt = [&](double t0, double h) {
+    c.t = t0 + h;
+    c.dt = h;
     NH_PETSC(VecCopy(sol.u, u_old));
     c.u_old = u_old;
     OwnedVec F = problem.source ? assemble_box_load(grid, [&](const Point3& x) { return problem.source(x, c.t); }) : grid.create_vector();
     if (problem.neumann) add_box_neumann_load(grid, bc, [&](const Point3& x, int face) { return problem.neumann(x, face, c.t); }, F);
     c.F = F;
     NH_PETSC(SNESSolve(snes, nullptr, sol.u));
-    SNESConvergedReason reason;
     NH_PETSC(SNESGetConvergedReason(snes, &reason));
-    if (reason < 0)
-      throw Error("Newton did not converge in time step " + std::to_string(n) + " (" + SNESConvergedReasons[reason] +
-                  "): try more -steps or -box_nl_snes_linesearch_type bt");
     PetscInt its = 0, lits = 0;
     NH_PETSC(SNESGetIterationNumber(snes, &its));
     NH_PETSC(SNESGetLinearSolveIterations(snes, &lits));
-    sol.newton_iterations += its;
+    step_newton += its;
     sol.linear_iterations += lits;
+    return reason >= 0;
+  };
+  const double dt = final_time / steps;
+  for (int n = 1; n <= steps; ++n) {
+    step_newton = 0;
+    sol.substeps += advance_with_halving(sol.u, (n - 1) * dt, dt, kMaxNewtonHalvings, attempt, [&] {
+      return "Newton did not converge in time step " + std::to_string(n) + " even with " + std::to_string(1 << kMaxNewtonHalvings) +
+             " sub-steps (" + SNESConvergedReasons[reason] + "): try more -steps or -box_nl_snes_linesearch_type bt";
+    });
+    sol.newton_iterations += step_newton;
     if (show_progress) progress.update(n);
   }
   if (show_progress) progress.finish();

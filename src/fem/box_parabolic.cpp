@@ -28,17 +28,7 @@ BoxTimeSolution solve_box_parabolic(const BoxGrid& grid, const BoxBoundary& bc, 
   LinearSolver solver(grid.comm(), Kc, "box_");
   NH_PETSC(KSPSetInitialGuessNonzero(solver.ksp(), PETSC_TRUE));
   sol.u = grid.create_vector();
-  if (problem.initial) {
-    BoxBoundary everywhere = BoxBoundary::all_dirichlet(grid.dim());  // every boundary node, then the interior
-    set_box_dirichlet_values(grid, everywhere, problem.initial, sol.u);
-    PetscScalar* u = nullptr;
-    NH_PETSC(VecGetArray(sol.u, &u));
-    PetscInt at = 0;
-    for (PetscInt k = grid.nodes(2).begin; k < grid.nodes(2).end; ++k)
-      for (PetscInt j = grid.nodes(1).begin; j < grid.nodes(1).end; ++j)
-        for (PetscInt i = grid.nodes(0).begin; i < grid.nodes(0).end; ++i) u[at++] = problem.initial(grid.node_point(i, j, k));
-    NH_PETSC(VecRestoreArray(sol.u, &u));
-  }
+  if (problem.initial) interpolate_box(grid, problem.initial, sol.u);
   sol.assembly_seconds = timer.seconds();
   timer.reset();
   OwnedVec b, lift, xD;

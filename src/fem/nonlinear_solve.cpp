@@ -3,7 +3,7 @@
 // Per step, SNES solves R(u) = M (u - u^n) + dt (N(u) - F(t_{n+1})) = 0, with boundary rows
 // replaced by R_i = u_i; N and its Jacobian come from nonlinear_operator.hpp.
 // A step whose Newton iteration fails (line search, divergence, NaN) is retried from u^n as
-// two backward Euler half steps, recursively up to kMaxHalvings times (2^8 = 256 sub-steps of
+// two backward Euler half steps, recursively up to kMaxNewtonHalvings times (2^8 = 256 sub-steps of
 // one step): the solution is then reported at the same time levels, with a smaller local step
 // where the nonlinearity needed it (counted in FemSolution::substeps). Steps that converge are
 // untouched, so results of problems that never fail do not change.
@@ -19,13 +19,13 @@
 #include "neurhom/fem/dirichlet.hpp"
 #include "neurhom/fem/nonlinear_operator.hpp"
 #include "neurhom/fem/q1_element.hpp"
+#include "neurhom/fem/step_halving.hpp"
 #include "neurhom/fem/time_series.hpp"
 
 namespace neurhom {
 
 namespace {
 
-constexpr int kMaxHalvings = 8;
 
 struct StepContext {
   const StructuredGrid* grid;
@@ -103,40 +103,34 @@ void solve_nonlinear(const StructuredGrid& grid, const FemInputs& inputs, const 
   timer.reset();
   TimeSeries series(grid, inputs, settings, solution);
   Progress progress("fem", "step", settings.steps, grid.comm());
-  PetscInt newton_total = 0;
-  // Advances solution.u from t0 by h (one backward Euler step; on a Newton failure two half
-  // steps from the same start). Returns the Newton iterations; throws after kMaxHalvings.
-  std::function<PetscInt(double, double, int, int)> advance = [&](double t0, double h, int halvings,
-                                                                  int step) -> PetscInt {
+  PetscInt newton_total = 0, step_newton = 0;
+  SNESConvergedReason reason = SNES_CONVERGED_ITERATING;
+  // one backward Euler step of solution.u from t0 by h (fem/step_halving.hpp halves it on a failure)
+  const auto attempt = [&](double t0, double h) {
     context.dt = h;
     NH_PETSC(VecCopy(solution.u, u_old));
     assemble_load(grid, *inputs.source, t0 + h, dt_load);
     NH_PETSC(VecScale(dt_load, h));
     NH_PETSC(SNESSolve(snes, nullptr, solution.u));
-    SNESConvergedReason reason;
     NH_PETSC(SNESGetConvergedReason(snes, &reason));
     PetscInt newton = 0, linear = 0;
     NH_PETSC(SNESGetIterationNumber(snes, &newton));
     NH_PETSC(SNESGetLinearSolveIterations(snes, &linear));
     solution.linear_iterations += linear;
-    if (reason >= 0) return newton;
-    if (halvings == kMaxHalvings)
-      throw Error("Newton did not converge at time step " + std::to_string(step) + " (t = " +
-                  format_number(step * dt) + ") even with " + std::to_string(1 << kMaxHalvings) +
-                  " sub-steps: " + SNESConvergedReasons[reason] + "; try more -steps or other -nl_snes_* options");
-    OwnedVec start = grid.create_vector();
-    NH_PETSC(VecCopy(u_old, start));
-    NH_PETSC(VecCopy(start, solution.u));
-    solution.substeps += 1;
-    const PetscInt first = advance(t0, h / 2, halvings + 1, step);
-    return newton + first + advance(t0 + h / 2, h / 2, halvings + 1, step);
+    step_newton += newton;
+    return reason >= 0;
   };
   for (int step = 1; step <= settings.steps; ++step) {
     const double t = step * dt;
-    const PetscInt newton = advance(t - dt, dt, 0, step);
-    newton_total += newton;
+    step_newton = 0;
+    solution.substeps += advance_with_halving(solution.u, t - dt, dt, kMaxNewtonHalvings, attempt, [&] {
+      return "Newton did not converge at time step " + std::to_string(step) + " (t = " + format_number(t) + ") even with " +
+             std::to_string(1 << kMaxNewtonHalvings) + " sub-steps: " + SNESConvergedReasons[reason] +
+             "; try more -steps or other -nl_snes_* options";
+    });
+    newton_total += step_newton;
     series.after_step(step, t);
-    if (settings.show_progress) progress.update(step, "Newton its " + std::to_string(newton));
+    if (settings.show_progress) progress.update(step, "Newton its " + std::to_string(step_newton));
   }
   solution.newton_iterations += newton_total;
   if (settings.show_progress) progress.finish();

@@ -109,7 +109,7 @@ BoxPatch make_box_patch(const BoxCoarseMesh& mesh, const Index3& centre, int ell
   return p;
 }
 
-std::string default_box_patch_solver(int dim) {
+std::string default_box_patch_solver(int dim, bool bordered) {
   if (dim < 3) return "petsc";
   NH_PETSC(MatInitializePackage());  // registers the external solvers
   const auto has = [](MatSolverType type) {
@@ -117,7 +117,7 @@ std::string default_box_patch_solver(int dim) {
     NH_PETSC(MatSolverTypeGet(type, MATSEQAIJ, MAT_FACTOR_CHOLESKY, &available, nullptr, nullptr));
     return available == PETSC_TRUE;
   };
-  if (has(MATSOLVERMUMPS)) return "kkt";  // patch_kkt.hpp: the bordered system with MUMPS
+  if (bordered && has(MATSOLVERMUMPS)) return "kkt";  // patch_kkt.hpp: the bordered system with MUMPS
   return has(MATSOLVERCHOLMOD) ? "cholmod" : "petsc";
 }
 

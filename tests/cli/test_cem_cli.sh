@@ -46,14 +46,18 @@ PY
 
 # CEM on a 3D box at contrast 1e4 (issue 30): report keys and the error scale
 "$mpiexec" -n 2 --oversubscribe "$neurhom" cem -dim 3 -coarse_cells 4,2,2 -cells 16,8,8 -box 2,1,1 -bc D,D,N,N,D,D \
-  -coef layered -coef_contrast 1e4 -cem_modes 4 -cem_oversampling 1 -report cem3.json > out.txt 2>&1 || { cat out.txt; fail "cem -dim 3"; }
+  -coef layered -coef_contrast 1e4 -cem_modes 4 -cem_oversampling 1 -o cem3.h5 -report cem3.json > out.txt 2>&1 || { cat out.txt; fail "cem -dim 3"; }
 python3 - cem3.json <<'PY' || fail "cem -dim 3 report"
 import json, sys
 r = json.load(open(sys.argv[1]))
 assert r["dim"] == 3 and r["cells"] == [16, 8, 8] and r["coarse_cells"] == [4, 2, 2] and r["dim_ms"] == 16 * 4, r
 assert 0 < r["energy_error_vs_fine"] < 0.5 and r["eigen_residual_max"] < 1e-8, r
+assert r["patch_solver"] in ("cholmod", "petsc") and r["output"] == "cem3.h5", r
 print("ok: cem -dim 3", r["energy_error_vs_fine"], r["l2_error_vs_fine"])
 PY
+[ -s cem3.h5 ] && [ ! -e cem3.h5.partial ] || fail "cem -dim 3 -o file"
+grep -q '3DCoRectMesh" Dimensions="9 9 17"' cem3.xmf && grep -q 'cem3.h5:/fields/u_cem' cem3.xmf && \
+  grep -q 'cem3.h5:/fields/u_fine' cem3.xmf || fail "cem -dim 3 xmf"
 
 cmd=cem
 expect_error "-cem_modes 82 must be between 1 and the 81 fine dofs" -coarse_n 4 -fine_n 32 -cem_modes 82
@@ -64,7 +68,7 @@ expect_error "-cem_modes 126 must be between 1 and the 125 fine dofs" -dim 3 -co
 expect_error "-cem_oversampling must be non-negative (got -1)" -dim 3 -cem_oversampling -1
 expect_error "-cells must be the same multiple of -coarse_cells" -dim 3 -coarse_cells 2,2,2 -cells 8,8,7
 expect_error "-verify runs on the unit square" -dim 3 -verify
-expect_error "-o (fields) is not written by cem on boxes yet" -dim 3 -coarse_cells 2,2,2 -cells 8,8,8
+expect_error "patch solver 'kkt' (-patch_solver) is implemented for the box PG-LOD" -dim 3 -coarse_cells 2,2,2 -cells 8,8,8 -patch_solver kkt
 expect_error "are linearly dependent" -coarse_n 16 -fine_n 32 -cem_modes 3 -cem_oversampling 1
 expect_error "must be a multiple of -coarse_n" -coarse_n 6 -fine_n 32
 cmd=cem-datagen

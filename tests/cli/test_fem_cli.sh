@@ -63,6 +63,12 @@ check_json box_heat.json "r['problem']=='parabolic' and r['steps']==4 and 0 < r[
 
 mpirun2 "$neurhom" fem -verify -problem nonlinear -gamma 1 -T 0.5 -steps 2 -dim 3 -cells 2,2,2 -bc D,D,N,D,D,N -verify_meshes 4 -report verify3dn.json
 check_json verify3dn.json "r['problem']=='nonlinear' and r['gamma']==1 and r['l2_rate']>=1.9 and r['h1_rate']>=0.95"
+# the box solvers' option prefixes (-box_nl_, -box_) are PETSc options, not misspellings
+mpirun2 "$neurhom" fem -problem nonlinear -gamma 1 -T 0.1 -steps 2 -dim 3 -cells 4,4,4 -box_nl_snes_max_it 20 \
+  -box_nl_ksp_rtol 1e-9 -report box_nl.json
+check_json box_nl.json "r['problem']=='nonlinear' and r['substeps']==0 and r['newton_iterations']>=2"
+mpirun2 "$neurhom" fem -problem parabolic -dim 3 -cells 4,4,4 -T 0.1 -steps 2 -box_ksp_rtol 1e-9 -report box_p.json
+check_json box_p.json "r['problem']=='parabolic' and r['steps']==2"
 
 echo "== 3D solves: flow through a box (constant: a_eff = a), the SPE10-style layered field, XDMF"
 mpirun2 "$neurhom" fem -dim 3 -cells 8,6,4 -box 2,1,1.5 -coef constant -coef_value 3 -bc D,D,N,N,N,N -bc_values 1,0,0,0,0,0 \

@@ -10,6 +10,7 @@
 #include "neurhom/coef/box_field.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/fem/box_element.hpp"
+#include "neurhom/fem/box_nonlinear.hpp"
 #include "neurhom/fem/box_parabolic.hpp"
 #include "neurhom/fem/box_verify.hpp"
 #include "neurhom/fem/q1_element.hpp"
@@ -97,6 +98,25 @@ BOOST_AUTO_TEST_CASE(nonlinear_rates_in_3d_with_mixed_faces) {
   BOOST_TEST(r.l2_rate >= 1.9);
   BOOST_TEST(r.h1_rate >= 0.95);
   BOOST_TEST(r.levels.back().iterations <= 2 * 6);  // quadratic convergence: a few Newton steps per time step
+}
+
+BOOST_AUTO_TEST_CASE(a_failing_newton_step_on_a_box_is_split_into_half_steps) {
+  // gamma = 200, f = 10, one step to T = 1 from u = 0 takes 9 Newton iterations; allowed 8, the
+  // full step fails and the shared step halving (fem/step_halving.hpp) completes it with
+  // two quarter steps and a half step (7, 3 and 2 iterations)
+  const BoxShape s = BoxShape::parse(3, "4,4,4", "1,1,1");
+  const BoxGrid grid(PETSC_COMM_WORLD, s);
+  BoxTimeProblem p;
+  p.coefficient = [](const Point3&) { return 1.0; };
+  p.source = [](const Point3&, double) { return 10.0; };
+  NH_PETSC(PetscOptionsSetValue(nullptr, "-box_nl_snes_max_it", "8"));
+  const BoxNonlinearSolution sol = solve_box_nonlinear(grid, BoxBoundary::all_dirichlet(3), p, 200.0, 1.0, 1);
+  NH_PETSC(PetscOptionsClearValue(nullptr, "-box_nl_snes_max_it"));
+  BOOST_TEST_MESSAGE("box Newton: " << sol.substeps << " halvings, " << sol.newton_iterations << " Newton iterations");
+  BOOST_TEST(sol.substeps == 2);  // the step, then its first half
+  PetscReal norm = 0;
+  NH_PETSC(VecNorm(sol.u, NORM_2, &norm));
+  BOOST_TEST((std::isfinite(norm) && norm > 0));
 }
 
 namespace {

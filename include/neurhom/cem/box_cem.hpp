@@ -18,6 +18,7 @@
 // contiguous blocks over the ranks; the S phi rows of all cells are allgathered.
 #include <mpi.h>
 
+#include <functional>
 #include <string>
 
 #include "neurhom/coef/box_field.hpp"
@@ -33,6 +34,9 @@ struct BoxCemSettings {
   int oversampling = 2;   // m (-cem_oversampling)
   std::string patch_solver = "petsc";
   bool progress = true;
+  // called (collectively) with the fine grid, the fine solution, u_ms and the coefficient on the
+  // owned fine cells, e.g. to write them (cmd_cem_box.cpp -o)
+  std::function<void(const BoxGrid&, Vec u_fine, Vec u_ms, const std::vector<double>& cells)> fields;
 };
 
 struct BoxCemResult {

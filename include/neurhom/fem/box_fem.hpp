@@ -73,6 +73,8 @@ void add_box_neumann_load(const BoxGrid& grid, const BoxBoundary& bc, const Face
 // The owned nodes on Dirichlet faces (stencils), and u = g_D there (other entries kept).
 std::vector<MatStencil> box_dirichlet_nodes(const BoxGrid& grid, const BoxBoundary& bc);
 void set_box_dirichlet_values(const BoxGrid& grid, const BoxBoundary& bc, const PointFunction& g, Vec u);
+// u = g at every owned node (initial conditions).
+void interpolate_box(const BoxGrid& grid, const PointFunction& g, Vec u);
 
 // sum over cells of w_c E (E: box::stiffness or box::mass of the cell sizes), no boundary conditions.
 OwnedMat assemble_box_matrix(const BoxGrid& grid, const std::vector<double>& cell_weights, const std::vector<double>& element);

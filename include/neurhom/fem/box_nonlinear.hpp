@@ -16,6 +16,7 @@ namespace neurhom {
 struct BoxNonlinearSolution {
   OwnedVec u;
   long long newton_iterations = 0, linear_iterations = 0;
+  int substeps = 0;  // steps split in two after a Newton failure (fem/step_halving.hpp)
   double seconds = 0;
 };
 

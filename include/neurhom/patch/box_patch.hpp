@@ -87,10 +87,11 @@ struct PatchIndex {
   }
 };
 
-// The patch solver by default: in 3D `kkt` where this PETSc build has MUMPS (the bordered
-// saddle point with the constraints as the Schur block, patch_kkt.hpp; 1.4x to 2x faster than
-// cholmod + the constraint solves: docs/lod.md), else cholmod, else petsc; petsc in 2D.
-std::string default_box_patch_solver(int dim);
+// The patch solver by default: in 3D `kkt` where this PETSc build has MUMPS and the caller
+// solves LOD correctors (bordered = true: the saddle point with the constraints as the Schur
+// block, patch_kkt.hpp; faster than cholmod + the constraint solves: docs/lod.md), else
+// cholmod, else petsc; petsc in 2D. CEM (its basis needs C-side data g) passes false.
+std::string default_box_patch_solver(int dim, bool bordered);
 
 std::vector<double> box_patch_cell_values(const BoxPatch& patch, const BoxShape& fine, const BoxCellField& field);
 std::array<double, 3> box_fine_sizes(const BoxShape& fine);
