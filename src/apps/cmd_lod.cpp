@@ -123,10 +123,10 @@ int run_lod(MPI_Comm comm) {
   require(o.problem == "elliptic" || o.problem == "parabolic",
           "unknown problem '" + o.problem + "' (-problem); known for lod: elliptic, parabolic");
   if (o.box.given()) {
-    require(!o.verify, "-verify runs on the unit square; on boxes and in 3D run benchmarks/lod3d.py (a table in H and ell)");
     require(!o.common.time_dependent(), "time-dependent coefficients are not available on boxes yet");
     LodBoxOptions b = box_options_from(o.box, o.common, o.problem, o.patch_solver);
     b.ell = static_cast<int>(o.ell);
+    b.verify = o.verify;
     return run_lod_box(comm, b);
   }
   if (o.patch_solver.empty()) o.patch_solver = "petsc";

@@ -15,6 +15,55 @@
 
 namespace neurhom::app {
 
+namespace {
+
+Json verify_level_json(const BoxLodVerifyLevel& l, int dim) {
+  Json j = Json::object();
+  Json c = Json::array();
+  for (int d = 0; d < dim; ++d) c.push_back(l.coarse_cells[static_cast<size_t>(d)]);
+  j["coarse_cells"] = c;
+  j["H"] = l.H;
+  j["ell"] = l.ell;
+  j["l2_error"] = l.l2_error;
+  j["l2_error_coarse_fem"] = l.l2_error_coarse_fem;
+  j["seconds"] = l.seconds;
+  return j;
+}
+
+// `lod -verify` on a box: the study in H and ell of run_box_lod_verify; -coarse_cells and -ell unused
+int run_lod_box_verify(MPI_Comm comm, const LodBoxOptions& o, const BoxLayout& layout, const BoxCellField& field, const Source& f,
+                       const std::string& patch_solver) {
+  const int dim = layout.fine.dim;
+  const BoxLodVerifyResult r = run_box_lod_verify(comm, layout.fine, layout.bc, field, f, patch_solver);
+  Json report = Json::object();
+  report["problem"] = "elliptic";
+  report["dim"] = dim;
+  report["cells"] = shape_json(layout.fine, false);
+  report["box"] = shape_json(layout.fine, true);
+  report["bc"] = layout.bc.describe();
+  report["coefficient"] = field.describe();
+  report["source"] = f.describe();
+  report["ranks"] = mpi_size(comm);
+  report["patch_solver"] = patch_solver;
+  report["h_rate"] = r.h_rate;
+  report["ell_decay"] = Json::array_of(r.ell_decay);
+  Json h = Json::array(), e = Json::array();
+  for (const auto& l : r.h_levels) h.push_back(verify_level_json(l, dim));
+  for (const auto& l : r.ell_levels) e.push_back(verify_level_json(l, dim));
+  report["h_levels"] = h;
+  report["ell_levels"] = e;
+  write_report(o.report, report, comm);
+  if (is_root(comm)) {
+    std::printf("observed order in H of the L2 error (ell ~ log2(1/H)): %.3f\n", r.h_rate);
+    std::printf("L2 error ratios e(ell)/e(ell+1) at %d coarse cells in x:", r.ell_levels.front().coarse_cells[0]);
+    for (double d : r.ell_decay) std::printf(" %.3f", d);
+    std::printf("\n");
+  }
+  return 0;
+}
+
+}  // namespace
+
 int run_lod_box(MPI_Comm comm, const LodBoxOptions& o) {
   require(o.problem == "elliptic", "-problem " + o.problem + " is not available on boxes yet (-dim, -cells, -coarse_cells, -box, -bc: elliptic only)");
   const int dim = static_cast<int>(o.box.dim);
@@ -33,6 +82,9 @@ int run_lod_box(MPI_Comm comm, const LodBoxOptions& o) {
   s.ell = o.ell;
   s.patch_solver = o.patch_solver.empty() ? default_box_patch_solver(dim, true) : o.patch_solver;
   if (!o.output.empty()) s.fields = box_fields_writer(o.output, "u_lod", field->describe(), bc.describe());
+  if (o.verify) box_lod_verify_coarse_counts(fine);  // too few cells: an error before any work
+  require(!o.verify || o.output.empty(), "-o (fields) is not written by lod -verify");
+  if (o.verify) return run_lod_box_verify(comm, o, layout, *field, *f, s.patch_solver);
   const BoxLodResult r = compare_box_lod_with_fine(comm, fine, bc, *field, *f, s);
 
   Json report = Json::object();

@@ -13,6 +13,7 @@ namespace neurhom::app {
 struct LodBoxOptions {
   BoxOptions box;
   int ell = 2;                        // lod
+  bool verify = false;                // lod -verify: the study in H and ell (lod/box_lod.hpp)
   int modes = 4, oversampling = 2;    // cem
   std::string patch_solver;  // "": default_box_patch_solver(dim, ...)
   std::string problem = "elliptic";

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
+#include <numeric>
 #include <optional>
 
 #include "neurhom/core/dense.hpp"
@@ -376,6 +378,66 @@ BoxLodResult compare_box_lod_with_fine(MPI_Comm comm, const BoxShape& fine, cons
   const OwnedVec uC = prolong(grid, mesh, coarse_grid.to_natural(coarse_fem.u));
   result.l2_error_coarse_fem = relative_l2(M, fine_solution.u, uC);
   if (s.fields) s.fields(grid, fine_solution.u, uH, sample_box_cells(grid, problem.coefficient, "the coefficient"));
+  return result;
+}
+
+// ------------------------------------------------------------------ -verify in H and ell
+
+namespace {
+int common_cells(const BoxShape& fine) {  // n_0: coarse cells N_d = N n_d / n_0
+  int n0 = fine.cells[0];
+  for (int d = 1; d < fine.dim; ++d) n0 = std::gcd(n0, fine.cells[static_cast<size_t>(d)]);
+  return n0;
+}
+}  // namespace
+
+std::vector<int> box_lod_verify_coarse_counts(const BoxShape& fine) {
+  const int n0 = common_cells(fine);
+  std::vector<int> Ns;
+  for (int N = 1; n0 % (2 * N) == 0 && n0 / (2 * N) >= 2; N *= 2) Ns.push_back(2 * N);
+  require(Ns.size() >= 2, "lod -verify on boxes needs at least 8 fine cells per direction (a power-of-two multiple; got " +
+                              std::to_string(n0) + " as the common divisor of -cells)");
+  return Ns;
+}
+
+BoxLodVerifyResult run_box_lod_verify(MPI_Comm comm, const BoxShape& fine, const BoxBoundary& bc, const BoxCellField& field,
+                                      const Source& f, const std::string& patch_solver) {
+  const int dim = fine.dim;
+  const int n0 = common_cells(fine);
+  const std::vector<int> Ns = box_lod_verify_coarse_counts(fine);
+  const auto level = [&](int N, int ell) {
+    BoxLodVerifyLevel l;
+    for (int d = 0; d < dim; ++d) l.coarse_cells[static_cast<size_t>(d)] = N * (fine.cells[static_cast<size_t>(d)] / n0);
+    l.ell = ell;
+    l.H = fine.lengths[0] / l.coarse_cells[0];
+    BoxLodSettings s;
+    s.ratio = n0 / N;
+    s.ell = ell;
+    s.patch_solver = patch_solver;
+    s.progress = false;
+    WallTimer timer;
+    const BoxLodResult r = compare_box_lod_with_fine(comm, fine, bc, field, f, s);
+    l.seconds = timer.seconds();
+    l.l2_error = r.l2_error_vs_fine;
+    l.l2_error_coarse_fem = r.l2_error_coarse_fem;
+    if (is_root(comm))
+      std::printf("[lod -verify] coarse %d x %d%s, ell = %d: L2 error %.4e (coarse FEM %.4e), %.1f s\n", l.coarse_cells[0],
+                  l.coarse_cells[1], dim == 3 ? (" x " + std::to_string(l.coarse_cells[2])).c_str() : "", ell, l.l2_error,
+                  l.l2_error_coarse_fem, l.seconds);
+    return l;
+  };
+  BoxLodVerifyResult result;
+  std::vector<double> log_h, log_e;
+  for (int N : Ns) {
+    const int ell = std::max(1, static_cast<int>(std::ceil(std::log2(static_cast<double>(N)))));
+    result.h_levels.push_back(level(N, ell));
+    log_h.push_back(std::log(result.h_levels.back().H));
+    log_e.push_back(std::log(result.h_levels.back().l2_error));
+  }
+  result.h_rate = least_squares_slope(log_h, log_e);
+  for (int ell = 1; ell <= 3; ++ell) result.ell_levels.push_back(level(Ns[1], ell));
+  for (size_t k = 0; k + 1 < result.ell_levels.size(); ++k)
+    result.ell_decay.push_back(result.ell_levels[k].l2_error / result.ell_levels[k + 1].l2_error);
   return result;
 }
 

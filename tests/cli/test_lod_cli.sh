@@ -36,6 +36,18 @@ assert 0 < r["l2_error_vs_fine"] < r["l2_error_coarse_fem"], r
 print("ok: lod -dim 3", r["l2_error_vs_fine"], r["l2_error_coarse_fem"], r["seconds_per_patch"])
 PY
 grep -q '3DCoRectMesh" Dimensions="9 9 17"' lod3.xmf && grep -q 'lod3.h5:/fields/u_lod' lod3.xmf || fail "lod -dim 3 xmf"
+# -verify on a 3D box: H = 1/2, 1/4, 1/8 on 16^3 fine cells with ell = 1, 2, 3, then ell = 1, 2, 3 at H = 1/4
+"$mpiexec" -n 2 --oversubscribe "$neurhom" lod -verify -dim 3 -cells 16,16,16 -bc D,D,N,N,D,D -report v3.json > out.txt 2>&1 \
+  || { cat out.txt; fail "lod -verify -dim 3"; }
+python3 - v3.json <<'PY' || fail "lod -verify -dim 3 report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["dim"] == 3 and [l["coarse_cells"] for l in r["h_levels"]] == [[2, 2, 2], [4, 4, 4], [8, 8, 8]], r
+assert [l["ell"] for l in r["h_levels"]] == [1, 2, 3] and [l["ell"] for l in r["ell_levels"]] == [1, 2, 3], r
+assert r["h_rate"] > 1.0, r  # theory: at least 1 in H for the L2 error (ell ~ log 1/H)
+assert r["ell_decay"][0] > 1.0 and all(l["l2_error"] < l["l2_error_coarse_fem"] for l in r["h_levels"]), r
+print("ok: lod -verify -dim 3: rate", r["h_rate"], "ell decay", r["ell_decay"])
+PY
 
 # selective corrector updates along a moving inclusion (report keys, per-step records, history file)
 "$mpiexec" -n 2 --oversubscribe "$neurhom" lod -problem parabolic -coef_path moving_inclusion -coarse_n 8 -fine_n 64 \
@@ -73,7 +85,8 @@ expect_error "known for lod: elliptic, parabolic" -problem nonlinear
 expect_error "-cells must be the same multiple of -coarse_cells in every direction" -dim 3 -coarse_cells 2,2,2 -cells 8,8,6
 expect_error "-bc needs 6 faces" -dim 3 -bc D,D,D,D
 expect_error "-ell must be at least 1 (got 0)" -dim 3 -ell 0
-expect_error "-verify runs on the unit square" -dim 3 -verify
+expect_error "-o (fields) is not written by lod -verify" -dim 3 -verify -cells 16,16,16
+expect_error "lod -verify on boxes needs at least 8 fine cells per direction" -dim 3 -verify -coarse_cells 2,2,2 -cells 4,4,4
 expect_error "is a field of the unit square" -dim 3 -coef ms
 expect_error "-problem parabolic is not available on boxes yet" -dim 3 -problem parabolic
 expect_error "patch solver 'kkt' (-patch_solver) is implemented for the box PG-LOD" -coarse_n 4 -fine_n 16 -patch_solver kkt

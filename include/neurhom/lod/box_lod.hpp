@@ -93,4 +93,25 @@ struct BoxLodResult {
 BoxLodResult compare_box_lod_with_fine(MPI_Comm comm, const BoxShape& fine, const BoxBoundary& bc, const BoxCellField& field,
                                        const Source& f, const BoxLodSettings& settings);
 
+// `lod -verify` on boxes: on the fixed fine mesh `fine` (n cells per direction, all equal to n
+// or multiples of a common n0), PG-LOD for coarse meshes of 2, 4, 8, ... cells in the first
+// direction (the others in proportion) while the ratio h/H stays >= 2, with ell = max(1,
+// ceil(log2 N)) (the 2D study's choice: ell ~ |log H|), then ell = 1, 2, 3 on the second of
+// those meshes. The L2 error against the fine solution (the box path computes no energy error)
+// gives the observed order in H (least squares) and the ratios e(ell) / e(ell + 1).
+struct BoxLodVerifyLevel {
+  std::array<int, 3> coarse_cells{1, 1, 1};
+  int ell = 0;
+  double H = 0, l2_error = 0, l2_error_coarse_fem = 0, seconds = 0;
+};
+struct BoxLodVerifyResult {
+  std::vector<BoxLodVerifyLevel> h_levels, ell_levels;
+  double h_rate = 0;              // least-squares slope of log(L2 error) vs log H
+  std::vector<double> ell_decay;  // L2 error ratios e(ell) / e(ell + 1)
+};
+// The coarse cell counts in x of the H levels (2, 4, ...); throws for fewer than two levels.
+std::vector<int> box_lod_verify_coarse_counts(const BoxShape& fine);
+BoxLodVerifyResult run_box_lod_verify(MPI_Comm comm, const BoxShape& fine, const BoxBoundary& bc, const BoxCellField& field,
+                                      const Source& f, const std::string& patch_solver);
+
 }  // namespace neurhom
