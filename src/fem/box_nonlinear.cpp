@@ -73,14 +73,14 @@ PetscErrorCode residual(SNES, Vec x, Vec r, void* ptr) {
     box_detail::LocalAccumulator acc(grid);
     element_loop(c, x, [&](PetscInt i, PetscInt j, PetscInt k, const std::array<double, 8>& ue) {
       std::array<double, 8> re{};
-      for_quadrature_points(c, c.kappa[static_cast<size_t>(grid.local_cell(i, j, k))], ue,
-                            [&](const auto& s, const std::array<double, 3>& g, double a) {
-                              for (int b = 0; b < n; ++b) {
-                                double dot = 0;
-                                for (int d = 0; d < dim; ++d) dot += g[static_cast<size_t>(d)] * s.grad[static_cast<size_t>(b)][static_cast<size_t>(d)];
-                                re[static_cast<size_t>(b)] += a * dot;
-                              }
-                            });
+      const auto add = [&](const auto& s, const std::array<double, 3>& g, double a) {  // a grad u . grad phi_b
+        for (int b = 0; b < n; ++b) {
+          double dot = 0;
+          for (int d = 0; d < dim; ++d) dot += g[static_cast<size_t>(d)] * s.grad[static_cast<size_t>(b)][static_cast<size_t>(d)];
+          re[static_cast<size_t>(b)] += a * dot;
+        }
+      };
+      for_quadrature_points(c, c.kappa[static_cast<size_t>(grid.local_cell(i, j, k))], ue, add);
       acc.add_cell(dim, i, j, k, re);
     });
     acc.add_to(r);
@@ -119,8 +119,7 @@ PetscErrorCode jacobian(SNES, Vec x, Mat J, Mat, void* ptr) {
   std::vector<double> ke(static_cast<size_t>(n * n));
   element_loop(c, x, [&](PetscInt i, PetscInt j, PetscInt k, const std::array<double, 8>& ue) {
     std::fill(ke.begin(), ke.end(), 0.0);
-    for_quadrature_points(c, c.kappa[static_cast<size_t>(grid.local_cell(i, j, k))], ue,
-                          [&](const auto& s, const std::array<double, 3>& g, double a) {
+    const auto add = [&](const auto& s, const std::array<double, 3>& g, double a) {  // a (grad phi_c + gamma phi_c grad u) . grad phi_b
       for (int b = 0; b < n; ++b) {
         double gu_b = 0;
         for (int d = 0; d < dim; ++d) gu_b += g[static_cast<size_t>(d)] * s.grad[static_cast<size_t>(b)][static_cast<size_t>(d)];
@@ -131,7 +130,8 @@ PetscErrorCode jacobian(SNES, Vec x, Mat J, Mat, void* ptr) {
           ke[static_cast<size_t>(b * n + cc)] += a * (gg + c.gamma * s.phi[static_cast<size_t>(cc)] * gu_b);
         }
       }
-    });
+    };
+    for_quadrature_points(c, c.kappa[static_cast<size_t>(grid.local_cell(i, j, k))], ue, add);
     std::array<MatStencil, 8> st{};
     for (int b = 0; b < n; ++b) st[static_cast<size_t>(b)] = grid.stencil(i + (b & 1), j + ((b >> 1) & 1), k + ((b >> 2) & 1));
     NH_PETSC(MatSetValuesStencil(J, n, st.data(), n, st.data(), ke.data(), ADD_VALUES));
