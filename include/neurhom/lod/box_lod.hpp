@@ -17,15 +17,17 @@
 //     constraint, Neumann ones do.
 //   q_j in V_h(N^ell(T)) (free nodes), I_H q_j = 0 at the constrained patch coarse nodes,
 //     a_patch(q_j, w) = a_T(lambda_j, w) for all such w                        (eq. 3.5)
-//     -> A_p z = (K_T lambda_j)|free, q_j = z - Y S^{-1} C z (patch_saddle_point.hpp)
+//     -> A_p z = (K_T lambda_j)|free, q_j = z - Y S^{-1} C z (patch_saddle_point.hpp), or with
+//        -patch_solver kkt (3D default) q_j from [A_p C'; C 0] [q_j; mu] = [K_T lambda_j; 0]
+//        factored at once, C's unknowns as the Schur block (patch_kkt.hpp; same q_j to 2e-15)
 //   S_T[i, j] = lambda_i' K_T lambda_j - lambda_i' K_patch q_j    (all patch coarse nodes i)
 //   S_A = sum_T S_T (PETSc AIJ over the coarse nodes, natural order), Dirichlet rows and
 //   columns eliminated; F_i = (f, lambda_i) by 2 Gauss points per direction on the fine cells;
 //   S_A U = F by a direct solver (MUMPS LU; options prefix -lod_coarse_).
 // Homogeneous boundary data only (u = 0 on D faces, a grad u . n = 0 on N faces).
 // Work distribution: the coarse cells in contiguous blocks over the ranks, one sequential
-// patch problem at a time per rank, the sparse Cholesky of the patch stiffness analysed once
-// per patch shape (PatchFactorization).
+// patch problem at a time per rank, the patch factorization analysed once per patch shape
+// (PatchFactorization / KktFactorization, the 8 most recent shapes kept: shape_cache.hpp).
 #include <mpi.h>
 
 #include <array>
