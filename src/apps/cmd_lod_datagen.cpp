@@ -8,6 +8,7 @@
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/core/petsc_util.hpp"
 #include "neurhom/methods/compression/lod_datagen.hpp"
+#include "neurhom/patch/box_patch.hpp"
 #include "options.hpp"
 
 namespace neurhom::app {
@@ -17,7 +18,8 @@ namespace {
 struct DatagenOptions {
   PetscInt coarse_n = 32, fine_n = 256, ell = 2, samples = 500, seed = 1, family_index = -1;
   PetscReal alpha = 1.0, beta = 5.0;
-  std::string families = "all", precision = "float32", patch_solver = "petsc", output, report;
+  std::string families = "all", precision = "float32", patch_solver, output, report;  // patch_solver "": by path
+  BoxOptions box;  // -dim, -cells, -coarse_cells, -box, -bc: the box path (issue 30)
 };
 
 PetscErrorCode read_options(MPI_Comm comm, DatagenOptions* o) {
@@ -25,6 +27,7 @@ PetscErrorCode read_options(MPI_Comm comm, DatagenOptions* o) {
   PetscOptionsBegin(comm, nullptr, "neurhom lod-datagen: (R_T(A), S_T) pairs for operator compression", "lod-datagen");
   PetscCall(PetscOptionsInt("-coarse_n", "Coarse cells per side (H = 1/coarse_n)", nullptr, o->coarse_n, &o->coarse_n, nullptr));
   PetscCall(PetscOptionsInt("-fine_n", "Fine cells per side (eps = 1/fine_n)", nullptr, o->fine_n, &o->fine_n, nullptr));
+  PetscCall(read_box_options(PetscOptionsObject, &o->box));
   PetscCall(PetscOptionsInt("-ell", "Patch layers ell", nullptr, o->ell, &o->ell, nullptr));
   PetscCall(PetscOptionsInt("-samples", "Coefficient samples per family", nullptr, o->samples, &o->samples, nullptr));
   PetscCall(PetscOptionsInt("-seed", "Base seed (sample seeds are derived from it)", nullptr, o->seed, &o->seed, nullptr));
@@ -65,15 +68,27 @@ int run_lod_datagen(MPI_Comm comm) {
   s.families = parse_lod_families(o.families);
   s.family_index = static_cast<int>(o.family_index);
   s.float64 = o.precision == "float64";
-  s.patch_solver = o.patch_solver;
+  if (o.box.given()) {  // boxes in 2D and 3D: -coarse_n/-fine_n do not apply
+    PetscBool square = PETSC_FALSE;
+    for (const char* name : {"-coarse_n", "-fine_n"}) {
+      NH_PETSC(PetscOptionsHasName(nullptr, nullptr, name, &square));
+      require(!square, std::string(name) + " is for the unit square; on boxes give -coarse_cells and -cells");
+    }
+    const BoxLayout layout = box_layout(o.box);
+    s.box = LodDatagenBox{layout.fine, layout.ratio, layout.bc};
+    s.patch_solver = o.patch_solver.empty() ? default_box_patch_solver(layout.fine.dim, true) : o.patch_solver;
+  } else {
+    s.patch_solver = o.patch_solver.empty() ? "petsc" : o.patch_solver;
+  }
   s.output = o.output;
   const LodDatagenResult r = generate_lod_dataset(comm, s);
 
   Json report = to_json(r);
   report["output"] = o.output;
+  report["patch_solver"] = s.patch_solver;
   write_report(o.report, report, comm);
   if (is_root(comm))
-    std::printf("neurhom lod-datagen: %lld patches in %.2f s (%.0f patches/s on %d ranks) -> %s\n", r.patches, r.seconds,
+    std::printf("neurhom lod-datagen: %lld %dD patches in %.2f s (%.0f patches/s on %d ranks) -> %s\n", r.patches, r.meta.dim, r.seconds,
                 r.patches / r.seconds, mpi_size(comm), o.output.c_str());
   return 0;
 }

@@ -1,5 +1,6 @@
 #include "neurhom/coef/box_field.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -113,13 +114,54 @@ class Hdf5Box final : public BoxCellField {
   std::vector<double> values_;
 };
 
+// The paper's families on boxes in any dimension (Kroepfl, Maier, Peterseim 2022, Sec. 4.2):
+// levelsK iid U[alpha, beta] on the 2^K per direction cells of the level-K mesh (relative
+// coordinates x_d / L_d), ms the mean of levels0..levels8 (streams 1000 + k). The level cell
+// index (k3 2^K + k2) 2^K + k1 (k3 = 0 in 2D) makes them equal to the unit-square families
+// (coef/coefficient.cpp) on a 2D square, value for value (tested).
+class BoxLevels final : public BoxCellField {
+ public:
+  BoxLevels(int dim, std::uint64_t seed, int level, bool multiscale, double alpha, double beta)
+      : dim_(dim), seed_(seed), level_(level), multiscale_(multiscale), alpha_(alpha), beta_(beta) {
+    require(alpha > 0 && beta >= alpha, "-coef_alpha and -coef_beta must satisfy 0 < alpha <= beta (got " + format_number(alpha) +
+                                            ", " + format_number(beta) + ")");
+    require(multiscale || (level >= 0 && level <= 20), "-coef_level must be in 0..20 (got " + std::to_string(level) + ")");
+  }
+  double value(const CellIndex3& c, const CellIndex3& n) const override {
+    if (!multiscale_) return one_level(c, n, level_, static_cast<std::uint64_t>(level_));
+    double sum = 0;
+    for (int k = 0; k <= 8; ++k) sum += one_level(c, n, k, 1000 + static_cast<std::uint64_t>(k));
+    return sum / 9.0;
+  }
+  std::string describe() const override {
+    return multiscale_ ? std::string("ms") : "levels(k=" + std::to_string(level_) + ")";
+  }
+
+ private:
+  double one_level(const CellIndex3& c, const CellIndex3& n, int k, std::uint64_t stream) const {
+    const long cells = 1L << k;
+    std::uint64_t index = 0;
+    for (int d = dim_ - 1; d >= 0; --d) {
+      const double centre = (static_cast<double>(c[static_cast<size_t>(d)]) + 0.5) / static_cast<double>(n[static_cast<size_t>(d)]);
+      index = index * static_cast<std::uint64_t>(cells) +
+              static_cast<std::uint64_t>(std::min<long>(cells - 1, static_cast<long>(centre * static_cast<double>(cells))));
+    }
+    return alpha_ + (beta_ - alpha_) * counter_uniform(seed_, stream, index);
+  }
+  int dim_;
+  std::uint64_t seed_;
+  int level_;
+  bool multiscale_;
+  double alpha_, beta_;
+};
+
 // A 2D family of the unit square on a 2D box with n1 = n2.
 class SquareFamily final : public BoxCellField {
  public:
   explicit SquareFamily(std::unique_ptr<CellField> f) : f_(std::move(f)) {}
   void check_mesh(int dim, const CellIndex3& n) const override {
     require(dim == 2 && n[0] == n[1], "coefficient '" + f_->describe() + "' is a field of the unit square: it needs -dim 2 and n1 = n2 "
-                                      "(3D and rectangular boxes: constant, layered or hdf5:FILE:DATASET)");
+                                      "(3D and rectangular boxes: constant, layered, levels, ms or hdf5:FILE:DATASET)");
     f_->check_mesh(n[0]);
   }
   double value(const CellIndex3& c, const CellIndex3& n) const override { return f_->value(c[0], c[1], n[0]); }
@@ -131,11 +173,12 @@ class SquareFamily final : public BoxCellField {
 
 }  // namespace
 
-std::string box_coefficient_family_names() { return "constant, layered, hdf5:FILE:DATASET (and in 2D with n1 = n2: " + coefficient_family_names() + ")"; }
+std::string box_coefficient_family_names() { return "constant, layered, levels, ms, hdf5:FILE:DATASET (and in 2D with n1 = n2: " + coefficient_family_names() + ")"; }
 
 std::unique_ptr<BoxCellField> make_box_coefficient(const CoefficientOptions& o, int dim, MPI_Comm comm) {
   if (o.family == "constant") return std::make_unique<ConstantBox>(o.value);
   if (o.family == "layered") return std::make_unique<LayeredBox>(dim, o.level, o.contrast, o.seed);
+  if (o.family == "levels" || o.family == "ms") return std::make_unique<BoxLevels>(dim, o.seed, o.level, o.family == "ms", o.alpha, o.beta);
   if (o.family.rfind("hdf5:", 0) == 0) {
     const std::string rest = o.family.substr(5);
     const auto colon = rest.rfind(':');

@@ -14,6 +14,7 @@
 #include "neurhom/fem/box_element.hpp"
 #include "neurhom/fem/box_fem.hpp"
 #include "neurhom/fem/linear_solve.hpp"
+#include "neurhom/lod/box_patch_extraction.hpp"
 #include "neurhom/patch/patch_kkt.hpp"
 #include "neurhom/patch/patch_saddle_point.hpp"
 
@@ -273,13 +274,9 @@ BoxLodResult compare_box_lod_with_fine(MPI_Comm comm, const BoxShape& fine, cons
     result.patch_fine_nodes_max = std::max<long long>(result.patch_fine_nodes_max, patch.num_fine_nodes());
     const BoxPatchMatrices m = corrector.compute(patch, field, false);
     worst_constraint = std::max(worst_constraint, m.max_constraint_residual);
-    std::vector<PetscInt> rows(static_cast<size_t>(patch.num_coarse_nodes())), cols(static_cast<size_t>(n));
-    const Index3 cn = {patch.cells[0] + 1, patch.cells[1] + 1, dim == 3 ? patch.cells[2] + 1 : 1};
-    for (int qk = 0; qk < cn[2]; ++qk)
-      for (int qj = 0; qj < cn[1]; ++qj)
-        for (int qi = 0; qi < cn[0]; ++qi)
-          rows[static_cast<size_t>(patch.coarse_node({qi, qj, qk}))] = static_cast<PetscInt>(
-              mesh.node_index({patch.first[0] + qi, patch.first[1] + qj, patch.first[2] + qk}));
+    const std::vector<long> nodes = box_patch_global_nodes(mesh, patch);
+    const std::vector<PetscInt> rows(nodes.begin(), nodes.end());
+    std::vector<PetscInt> cols(static_cast<size_t>(n));
     for (int j = 0; j < n; ++j)
       cols[static_cast<size_t>(j)] = static_cast<PetscInt>(mesh.node_index({T[0] + (j & 1), T[1] + ((j >> 1) & 1), T[2] + ((j >> 2) & 1)}));
     NH_PETSC(MatSetValues(S, static_cast<PetscInt>(rows.size()), rows.data(), n, cols.data(), m.S.data(), ADD_VALUES));

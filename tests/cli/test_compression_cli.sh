@@ -171,6 +171,37 @@ assert a["spectral_norm_error"] > 0 and a["spectral_norm_error"] != e["spectral_
 print("ok: -nn_chunk 7 gives the same S^_A; -group_average", a["spectral_norm_error"], "vs", e["spectral_norm_error"])
 PY
 
+# 3D boxes (issue 30): lod-datagen on a 3D box on 2 ranks equals the 1-rank file, training
+# takes its 1728-value R_T and 64 x 8 S_T; the symmetries of the square and the 2D online
+# path refuse it in one line.
+run2 lod-datagen -dim 3 -coarse_cells 3,2,2 -cells 12,8,8 -box 1.5,1,1 -bc D,N,D,D,N,D -ell 1 -families levels1,ms \
+  -samples 2 -o box2.h5 -report box.json > out.txt 2>&1 || { cat out.txt; fail "lod-datagen -dim 3"; }
+"$neurhom" lod-datagen -dim 3 -coarse_cells 3,2,2 -cells 12,8,8 -box 1.5,1,1 -bc D,N,D,D,N,D -ell 1 -families levels1,ms \
+  -samples 2 -o box1.h5 > /dev/null 2>&1 || fail "lod-datagen -dim 3 on 1 rank"
+python3 - box.json <<'PY' || fail "lod-datagen -dim 3 report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["dim"] == 3 and r["cells"] == [12, 8, 8] and r["coarse_cells"] == [3, 2, 2] and r["bc"] == "D,N,D,D,N,D", r
+assert r["input_size"] == 1728 and r["output_size"] == 512 and r["patches"] == 48 and r["patch_solver"] == "kkt", r
+print("ok: lod-datagen -dim 3", {k: r[k] for k in ("input_size", "output_size", "patches", "patch_solver")})
+PY
+if /usr/bin/python3 -c "import h5py" 2> /dev/null; then
+  /usr/bin/python3 - box1.h5 box2.h5 <<'PY' || fail "3D datasets on 1 and 2 ranks differ"
+import sys, h5py, numpy as np
+a, b = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
+for split in ("train", "test"):
+    for what in ("inputs", "outputs", "cell"):
+        assert np.array_equal(a[split][what][()], b[split][what][()]), (split, what)
+print("ok: 3D lod-datagen rows identical on 1 and 2 ranks")
+PY
+fi
+run2 train -model compression -data box2.h5 -epochs 1 -batch 8 -patch_test_weight 0.1 -o box.pt > out.txt 2>&1 \
+  || { cat out.txt; fail "train on a 3D dataset"; }
+expect_error "the symmetries of the square apply to 2D data; 'box2.h5' is 3D" train -data box2.h5 -equivariance canonical -o boxc.pt
+expect_error "was trained on 3D data" compress-eval -model box.pt
+expect_error "-coarse_n is for the unit square; on boxes give -coarse_cells and -cells" lod-datagen -dim 3 -coarse_n 4 -o bad.h5
+expect_error "-cells must be the same multiple of -coarse_cells" lod-datagen -dim 3 -coarse_cells 2,2,2 -cells 8,8,6 -o bad.h5
+
 # Job-array parts: lod-datagen -family_index and lod-merge.
 for k in 0 1; do
   run2 lod-datagen -coarse_n 4 -fine_n 16 -ell 1 -samples 10 -families levels2,ms -family_index $k -o part$k.h5 \

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "neurhom/coef/box_field.hpp"
 #include "neurhom/coef/coefficient.hpp"
 #include "neurhom/coef/random.hpp"
 #include "neurhom/coef/source.hpp"
@@ -65,6 +66,42 @@ BOOST_AUTO_TEST_CASE(ms_is_mean_of_levels_in_range) {
   BOOST_TEST(hi <= 5.0);
   BOOST_TEST(hi - lo > 0.5);  // varies
   BOOST_TEST(hi - lo < 4.0);  // averaging of 9 levels concentrates values around 3
+}
+
+BOOST_AUTO_TEST_CASE(box_levels_and_ms_equal_the_square_families_and_are_3d_level_fields) {
+  // The box families levels/ms (coef/box_field.hpp) are the unit-square fields on a 2D square
+  // value for value, and in 3D piecewise constant on the 2^K cells per direction of level K.
+  for (const std::string name : {"levels", "ms"}) {
+    CoefficientOptions o;
+    o.family = name;
+    o.seed = 11;
+    o.level = 2;
+    const auto square = make_coefficient(o, PETSC_COMM_WORLD);
+    const auto box = make_box_coefficient(o, 2, PETSC_COMM_WORLD);
+    const long n = 32;
+    for (long j = 0; j < n; ++j)
+      for (long i = 0; i < n; ++i) BOOST_TEST_REQUIRE(box->value({i, j, 0}, {n, n, 1}) == square->value(i, j, n));
+  }
+  CoefficientOptions o;
+  o.family = "levels";
+  o.seed = 3;
+  o.level = 2;
+  const auto a = make_box_coefficient(o, 3, PETSC_COMM_WORLD);
+  const CellIndex3 n = {16, 8, 12};  // 4 x 2 x 3 fine cells per level cell
+  double lo = 1e9, hi = -1e9;
+  for (long k = 0; k < n[2]; ++k)
+    for (long j = 0; j < n[1]; ++j)
+      for (long i = 0; i < n[0]; ++i) {
+        const double v = a->value({i, j, k}, n);
+        BOOST_TEST_REQUIRE(v == a->value({(i / 4) * 4, (j / 2) * 2, (k / 3) * 3}, n));
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
+  BOOST_TEST(lo >= 1.0);
+  BOOST_TEST(hi <= 5.0);
+  BOOST_TEST(a->value({0, 0, 0}, n) != a->value({0, 0, 3}, n));  // z matters
+  o.alpha = 0;
+  BOOST_CHECK_THROW(make_box_coefficient(o, 3, PETSC_COMM_WORLD), Error);
 }
 
 BOOST_AUTO_TEST_CASE(cracks_and_channels_have_their_two_phases) {

@@ -10,6 +10,9 @@
 //                       centre y_c(x) = L2 (0.2 + 0.6 u1) + 0.1 L2 sin(2 pi (1 + 2 u2) x / L1 + 2 pi u3),
 //                       half-width 0.04 L2; plus a cell-wise perturbation 0.25 (u - 1/2) of log10 a.
 //                       Values in [10^-0.125, 10^0.125 C].
+//   levels, ms          the paper's families (Kroepfl, Maier, Peterseim 2022) in any dimension:
+//                       iid U[alpha, beta] on 2^K cells per direction (-coef_level K), and the
+//                       mean of K = 0..8; equal to the unit-square fields on a 2D square
 //   hdf5:FILE:DATASET   a user field of m1 x m2 [x m3] cells stored [z][y][x] ([y][x] in 2D),
 //                       prolonged to any mesh with n_d a multiple of m_d (piecewise constant)
 //   any 2D family       (ms, cracks, ...; CellField) on a 2D box with n1 = n2

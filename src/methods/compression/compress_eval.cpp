@@ -79,6 +79,9 @@ NeuralStiffness::NeuralStiffness(MPI_Comm comm, ScriptedModel& model, const std:
   const int model_ell = static_cast<int>(model.int_attribute("ell"));
   require(model_coarse_n > 0 && model_fine_n > 0 && model_ell > 0,
           "model '" + model_path + "' has no LOD setting (coarse_n, fine_n, ell attributes)");
+  const std::string domain = model.string_attribute("domain", "unit_square");
+  require(domain == "unit_square", "model '" + model_path + "' was trained on " + std::to_string(model.int_attribute("dim")) +
+                                       "D data (" + domain + "); compress-eval assembles on the unit square in 2D only");
   // Threads of the forward pass: as asked, else the node's cores over its ranks (as in training).
   torch::set_num_threads(settings.threads > 0 ? settings.threads : default_threads_per_rank(comm));
   ratio_ = model_fine_n / model_coarse_n;

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
+#include <memory>
 
 #include "neurhom/coef/random.hpp"
 #include "neurhom/core/atomic_file.hpp"
@@ -10,6 +12,9 @@
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/core/progress.hpp"
 #include "neurhom/core/text_lists.hpp"
+#include "neurhom/coef/box_field.hpp"
+#include "neurhom/lod/box_lod.hpp"
+#include "neurhom/lod/box_patch_extraction.hpp"
 #include "neurhom/lod/patch_extraction.hpp"
 #include "neurhom/lod/pglod.hpp"
 
@@ -61,35 +66,92 @@ namespace {
 
 struct RowBuffers {
   std::vector<double> inputs, outputs;
-  std::vector<long long> family, sample, cell;
+  std::vector<long long> cell;
   void clear() {
     inputs.clear();
     outputs.clear();
-    family.clear();
-    sample.clear();
     cell.clear();
   }
 };
 
+// The rows of one coefficient sample for the coarse cells of this rank (block_of(patches per
+// sample), in natural order): R_T(A), the extended S_T and the cell index.
+using SampleRows = std::function<void(const CoefficientOptions& coefficient, RowBuffers& rows)>;
+
+// The unit square (Sec. 4.2 of the paper): PgLod over the ranks, patch_extraction.hpp.
+SampleRows square_rows(MPI_Comm comm, const LodDatagenSettings& s, LodDatasetMeta& meta) {
+  const CoarseMesh mesh(s.coarse_n, s.fine_n);
+  LodSettings lod_settings;
+  lod_settings.ell = s.ell;
+  lod_settings.patch_solver = s.patch_solver;
+  auto lod = std::make_shared<PgLod>(comm, mesh, lod_settings);
+  meta.coarse_n = s.coarse_n;
+  meta.fine_n = s.fine_n;
+  meta.input_size = extended_patch_cells(mesh, s.ell);
+  meta.output_rows = extended_patch_nodes(s.ell);
+  return [comm, mesh, lod, ell = s.ell](const CoefficientOptions& options, RowBuffers& rows) {
+    const auto coefficient = make_coefficient(options, comm);
+    lod->compute(*coefficient);
+    for (const PatchMatrices& p : lod->local_patches()) {
+      const auto in = extract_patch_coefficient(*coefficient, mesh, p.patch.T_I, p.patch.T_J, ell);
+      const auto out = extend_local_matrix(p, ell);
+      rows.inputs.insert(rows.inputs.end(), in.begin(), in.end());
+      rows.outputs.insert(rows.outputs.end(), out.begin(), out.end());
+      rows.cell.push_back(static_cast<long long>(p.patch.T_J) * mesh.cells + p.patch.T_I);
+    }
+  };
+}
+
+// Boxes in 2D and 3D (issue 30): the box patch corrector of box_lod.hpp on this rank's block of
+// coarse cells, box_patch_extraction.hpp.
+SampleRows box_rows(MPI_Comm comm, const LodDatagenSettings& s, LodDatasetMeta& meta) {
+  const LodDatagenBox& b = *s.box;
+  const BoxCoarseMesh mesh(b.fine, b.ratio, b.bc);
+  const int dim = b.fine.dim;
+  meta.dim = dim;
+  meta.coarse_cells.clear();
+  meta.fine_cells.clear();
+  std::string lengths;
+  for (int d = 0; d < dim; ++d) {
+    meta.coarse_cells.push_back(mesh.cells(d));
+    meta.fine_cells.push_back(b.fine.cells[static_cast<size_t>(d)]);
+    lengths += (d ? "," : "") + format_number(b.fine.lengths[static_cast<size_t>(d)]);
+  }
+  meta.coarse_n = meta.coarse_cells[0];
+  meta.fine_n = meta.fine_cells[0];
+  meta.box = lengths;
+  meta.bc = b.bc.describe();
+  meta.input_size = static_cast<int>(box_extended_patch_cells(dim, b.ratio, s.ell));
+  meta.output_rows = static_cast<int>(box_extended_patch_nodes(dim, s.ell));
+  meta.output_cols = 1 << dim;
+  const CellIndex3 all = {b.fine.cells[0], b.fine.cells[1], dim == 3 ? b.fine.cells[2] : 1};
+  const Block block = block_of(mesh.num_cells(), comm);
+  auto corrector = std::make_shared<BoxPatchCorrector>(mesh, s.patch_solver);
+  return [comm, mesh, dim, all, block, corrector, ell = s.ell](const CoefficientOptions& options, RowBuffers& rows) {
+    const auto field = make_box_coefficient(options, dim, comm);
+    field->check_mesh(dim, all);
+    for (long t = block.begin; t < block.end; ++t) {
+      const Index3 T = mesh.cell_of(t);
+      const BoxPatchMatrices m = corrector->compute(make_box_patch(mesh, T, ell), *field, false);
+      require(m.max_constraint_residual < 1e-8, "lod-datagen: a corrector violates I_H q = 0 (constraint solve failed)");
+      const auto in = extract_box_patch_coefficient(*field, mesh, T, ell);
+      const auto out = extend_box_local_matrix(m, mesh, ell);
+      rows.inputs.insert(rows.inputs.end(), in.begin(), in.end());
+      rows.outputs.insert(rows.outputs.end(), out.begin(), out.end());
+      rows.cell.push_back(t);
+    }
+  };
+}
 
 }  // namespace
 
 LodDatagenResult generate_lod_dataset(MPI_Comm comm, const LodDatagenSettings& s) {
   require(s.samples >= 1, "-samples must be at least 1 (got " + std::to_string(s.samples) + ")");
   require(!s.output.empty(), "lod-datagen needs an output file (-o data.h5)");
-  const CoarseMesh mesh(s.coarse_n, s.fine_n);
-  LodSettings lod_settings;
-  lod_settings.ell = s.ell;
-  lod_settings.patch_solver = s.patch_solver;
-  PgLod lod(comm, mesh, lod_settings);
-
   LodDatagenResult result;
   LodDatasetMeta& meta = result.meta;
-  meta.coarse_n = s.coarse_n;
-  meta.fine_n = s.fine_n;
   meta.ell = s.ell;
-  meta.input_size = extended_patch_cells(mesh, s.ell);
-  meta.output_rows = extended_patch_nodes(s.ell);
+  const SampleRows sample_rows = s.box ? box_rows(comm, s, meta) : square_rows(comm, s, meta);
   meta.samples = s.samples;
   meta.families = s.families.empty() ? default_lod_families() : s.families;
   if (s.family_index >= 0) {  // one family of the list, with the seeds of the full run (job arrays)
@@ -109,8 +171,8 @@ LodDatagenResult generate_lod_dataset(MPI_Comm comm, const LodDatagenSettings& s
   result.bytes = static_cast<double>(families) * s.samples * per_sample *
                  ((meta.input_size + meta.output_size()) * elem + 3 * 8.0);
   if (is_root(comm))
-    std::printf("[lod-datagen] %d families x %d samples x %lld patches = %lld rows (%d + %d values), about %.3g GB\n",
-                families, s.samples, per_sample, families * s.samples * per_sample, meta.input_size,
+    std::printf("[lod-datagen] %dD: %d families x %d samples x %lld patches = %lld rows (%d + %d values), about %.3g GB\n",
+                meta.dim, families, s.samples, per_sample, families * s.samples * per_sample, meta.input_size,
                 meta.output_size(), result.bytes / 1e9);
 
   require_writable_location(s.output, "-o");
@@ -128,33 +190,25 @@ LodDatagenResult generate_lod_dataset(MPI_Comm comm, const LodDatagenSettings& s
 
     const SplitSizes sizes = split_sizes(s.samples);
     const Block cells = block_of(per_sample, comm);
+    const hsize_t count = static_cast<hsize_t>(cells.end - cells.begin);
     Progress progress("lod-datagen", "sample", static_cast<long long>(families) * s.samples, comm, 2.0);
     RowBuffers rows;
     long long done = 0;
     for (int f = 0; f < families; ++f) {
       for (int i = 0; i < s.samples; ++i) {
-        const auto coefficient = make_coefficient(
-            lod_family_options(meta.families[static_cast<size_t>(f)], seeds[static_cast<size_t>(f) * s.samples + i],
-                               s.alpha, s.beta),
-            comm);
-        lod.compute(*coefficient);
         rows.clear();
-        for (const PatchMatrices& p : lod.local_patches()) {
-          const auto in = extract_patch_coefficient(*coefficient, mesh, p.patch.T_I, p.patch.T_J, s.ell);
-          const auto out = extend_local_matrix(p, s.ell);
-          rows.inputs.insert(rows.inputs.end(), in.begin(), in.end());
-          rows.outputs.insert(rows.outputs.end(), out.begin(), out.end());
-          rows.family.push_back(f);
-          rows.sample.push_back(i);
-          rows.cell.push_back(static_cast<long long>(p.patch.T_J) * s.coarse_n + p.patch.T_I);
-        }
+        sample_rows(lod_family_options(meta.families[static_cast<size_t>(f)], seeds[static_cast<size_t>(f) * s.samples + i],
+                                       s.alpha, s.beta),
+                    rows);
+        require(rows.cell.size() == count, "lod-datagen: a rank computed " + std::to_string(rows.cell.size()) +
+                                               " rows of a sample, expected " + std::to_string(count));
+        const std::vector<long long> family(count, f), sample(count, i);
         const Split split = i < sizes.train ? Split::Train : i < sizes.train + sizes.val ? Split::Val : Split::Test;
         const hsize_t first = static_cast<hsize_t>(meta.first_row(f, i) + cells.begin);
-        const hsize_t count = static_cast<hsize_t>(cells.end - cells.begin);
         file.write_rows(lod_dataset_path(split, "inputs"), first, count, rows.inputs.data());
         file.write_rows(lod_dataset_path(split, "outputs"), first, count, rows.outputs.data());
-        file.write_rows(lod_dataset_path(split, "family"), first, count, rows.family.data());
-        file.write_rows(lod_dataset_path(split, "sample"), first, count, rows.sample.data());
+        file.write_rows(lod_dataset_path(split, "family"), first, count, family.data());
+        file.write_rows(lod_dataset_path(split, "sample"), first, count, sample.data());
         file.write_rows(lod_dataset_path(split, "cell"), first, count, rows.cell.data());
         ++done;
         if (s.show_progress) {
@@ -176,6 +230,11 @@ Json to_json(const LodDatagenResult& r) {
   Json report = Json::object();
   report["coarse_n"] = r.meta.coarse_n;
   report["fine_n"] = r.meta.fine_n;
+  report["dim"] = r.meta.dim;
+  report["coarse_cells"] = Json::array_of(r.meta.coarse_cells.empty() ? std::vector<int>{r.meta.coarse_n, r.meta.coarse_n} : r.meta.coarse_cells);
+  report["cells"] = Json::array_of(r.meta.fine_cells.empty() ? std::vector<int>{r.meta.fine_n, r.meta.fine_n} : r.meta.fine_cells);
+  report["box"] = r.meta.box;
+  report["bc"] = r.meta.bc;
   report["ell"] = r.meta.ell;
   report["families"] = Json::array_of(r.meta.families);
   report["samples_per_family"] = r.meta.samples;

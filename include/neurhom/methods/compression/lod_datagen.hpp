@@ -8,7 +8,12 @@
 // (PgLod), and each rank writes its rows of every sample with one collective hyperslab write
 // into the chunked datasets described in methods/compression/net/lod_dataset.hpp. The file is written under
 // "<out>.partial" and renamed when complete.
+// On boxes in 2D and 3D (issue 30; `-dim`, `-cells`, `-coarse_cells`, `-box`, `-bc`): the same
+// families in d dimensions (coef/box_field.hpp), the box PG-LOD patches (lod/box_lod.hpp) and
+// the d-dimensional R_T / extended S_T (lod/box_patch_extraction.hpp); the dataset records
+// dim, the cells per direction, the box and the faces.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,11 +22,20 @@
 #include "neurhom/core/json_report.hpp"
 #include "neurhom/coef/coefficient.hpp"
 #include "neurhom/coef/random.hpp"  // sample_seed
+#include "neurhom/fem/box_boundary.hpp"
+#include "neurhom/mesh/box_grid.hpp"
 #include "neurhom/methods/compression/net/lod_dataset.hpp"
 
 namespace neurhom {
 
+struct LodDatagenBox {
+  BoxShape fine;  // fine cells n_d = N_d ratio and side lengths
+  int ratio = 8;
+  BoxBoundary bc;
+};
+
 struct LodDatagenSettings {
+  std::optional<LodDatagenBox> box;    // unset: the unit square with coarse_n / fine_n
   int coarse_n = 32, fine_n = 256, ell = 2;
   int samples = 500;                   // per family
   std::vector<std::string> families;   // empty: levels0..levels8, ms

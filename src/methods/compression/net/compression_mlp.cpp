@@ -51,35 +51,32 @@ torch::Tensor relative_squared_error_sum(const torch::Tensor& prediction, const 
   return (num / den).sum();
 }
 
-PatchTestProbes patch_test_probes(int node_side) {
+PatchTestProbes patch_test_probes(int node_side, int dim) {
   require(node_side >= 2 && node_side % 2 == 0, "patch test: the extended patch has an odd number of nodes per side");
+  require(dim == 2 || dim == 3, "patch test: dimension " + std::to_string(dim) + " (expected 2 or 3)");
   const double centre = 0.5 * (node_side - 1);  // T is the centre cell: nodes ell, ell + 1 of 2 ell + 2
+  const int nodes = dim == 3 ? node_side * node_side * node_side : node_side * node_side, corners = 1 << dim;
   PatchTestProbes p;
-  p.test = torch::empty({node_side * node_side, 3}, torch::kFloat32);
+  p.test = torch::empty({nodes, dim + 1}, torch::kFloat32);
   auto w = p.test.accessor<float, 2>();
-  for (int y = 0; y < node_side; ++y)
-    for (int x = 0; x < node_side; ++x) {
-      const int i = y * node_side + x;
-      w[i][0] = 1.0F;
-      w[i][1] = static_cast<float>(x - centre);
-      w[i][2] = static_cast<float>(y - centre);
-    }
-  p.trial = torch::empty({4, 2}, torch::kFloat32);
-  auto v = p.trial.accessor<float, 2>();
-  for (int j = 0; j < 4; ++j) {  // column j = cy * 2 + cx
-    v[j][0] = static_cast<float>(j % 2) - 0.5F;
-    v[j][1] = static_cast<float>(j / 2) - 0.5F;
+  for (int i = 0; i < nodes; ++i) {  // x fastest
+    w[i][0] = 1.0F;
+    for (int d = 0, rest = i; d < dim; ++d, rest /= node_side) w[i][d + 1] = static_cast<float>(rest % node_side - centre);
   }
+  p.trial = torch::empty({corners, dim}, torch::kFloat32);
+  auto v = p.trial.accessor<float, 2>();
+  for (int j = 0; j < corners; ++j)  // column j = (cz * 2 + cy) * 2 + cx
+    for (int d = 0; d < dim; ++d) v[j][d] = static_cast<float>((j >> d) & 1) - 0.5F;
   return p;
 }
 
 torch::Tensor patch_test_matrices(const torch::Tensor& matrices, const PatchTestProbes& probes) {
   const auto W = probes.test.to(matrices.device(), matrices.scalar_type());
   const auto V = probes.trial.to(matrices.device(), matrices.scalar_type());
-  require(matrices.dim() == 2 && matrices.size(1) == W.size(0) * 4,
+  require(matrices.dim() == 2 && matrices.size(1) == W.size(0) * V.size(0),
           "patch test: matrices of " + std::to_string(matrices.size(1)) + " entries, expected " +
-              std::to_string(W.size(0) * 4));
-  const auto S = matrices.reshape({matrices.size(0), W.size(0), 4});
+              std::to_string(W.size(0) * V.size(0)));
+  const auto S = matrices.reshape({matrices.size(0), W.size(0), V.size(0)});
   return torch::matmul(torch::matmul(W.t(), S), V);
 }
 

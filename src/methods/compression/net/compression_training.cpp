@@ -57,6 +57,8 @@ std::string dataset_fingerprint(const Hdf5File& file, const LodDatasetMeta& meta
   std::string text = std::to_string(meta.coarse_n) + "/" + std::to_string(meta.fine_n) + "/" + std::to_string(meta.ell) +
                      "/" + std::to_string(meta.samples) + "/" + std::to_string(meta.seed) + "/" + meta.precision;
   for (const auto& f : meta.families) text += "/" + f;
+  if (!meta.unit_square())  // boxes (files of the unit square keep their fingerprints)
+    text += "/dim" + std::to_string(meta.dim) + "/box " + meta.box + "/bc " + meta.bc + "/" + std::to_string(meta.patches_per_sample());
   h = fnv1a(h, text.data(), text.size());
   const long long rows = meta.rows(Split::Train);
   if (rows > 0) {
@@ -116,6 +118,8 @@ TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const
   cmeta.attributes = {{"coarse_n", std::to_string(meta.coarse_n)},
                       {"fine_n", std::to_string(meta.fine_n)},
                       {"ell", std::to_string(meta.ell)},
+                      {"dim", std::to_string(meta.dim)},
+                      {"domain", meta.unit_square() ? std::string("unit_square") : "box " + meta.box + " bc " + meta.bc},
                       {"normalization", "none"},
                       {"augment", s.augment},
                       {"equivariance", equivariance_name(equivariance)},
@@ -133,10 +137,13 @@ TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const
             "checkpoint '" + ts.checkpoint + "' has layer widths " + saved.architecture + ", the data file needs " +
                 cmeta.architecture);
   }
-  const int side = (2 * meta.ell + 1) * (meta.fine_n / meta.coarse_n), nodes = 2 * meta.ell + 2;
-  const PatchTestProbes probes = patch_test_probes(nodes);  // the reader checked the S_T size against ell
-  require(equivariance == Equivariance::None || side * side == meta.input_size,
-          "-equivariance " + s.equivariance + ": the data file's patch sizes do not fit its setting");
+  const int side = (2 * meta.ell + 1) * meta.ratio(), nodes = 2 * meta.ell + 2;
+  const PatchTestProbes probes = patch_test_probes(nodes, meta.dim);  // the reader checked the S_T size against ell
+  // D4 acts on square 2D patches; the 3D cube group (48 elements) is not implemented
+  require((equivariance == Equivariance::None && s.augment == "none") || meta.dim == 2,
+          std::string(equivariance != Equivariance::None ? "-equivariance " + s.equivariance : "-augment " + s.augment) +
+              ": the symmetries of the square apply to 2D data; '" + data_path + "' is " + std::to_string(meta.dim) +
+              "D (use -equivariance none -augment none)");
   torch::manual_seed(s.seed);
   std::shared_ptr<torch::nn::Module> module;
   ForwardFn forward;

@@ -1,6 +1,7 @@
 #include "neurhom/methods/compression/net/lod_dataset.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <memory>
 #include <sstream>
 
@@ -35,6 +36,18 @@ SplitSizes split_sizes(int samples) {
   return s;
 }
 
+long long LodDatasetMeta::patches_per_sample() const {
+  if (coarse_cells.empty()) return static_cast<long long>(coarse_n) * coarse_n;
+  long long n = 1;
+  for (int c : coarse_cells) n *= c;
+  return n;
+}
+
+bool LodDatasetMeta::unit_square() const {
+  const bool square = coarse_cells.empty() || (coarse_cells.size() == 2 && coarse_cells[0] == coarse_cells[1]);
+  return dim == 2 && square && box == "1,1" && bc == "D,D,D,D";
+}
+
 long long LodDatasetMeta::rows(Split split) const {
   return static_cast<long long>(families.size()) * split_sizes(samples).of(split) * patches_per_sample();
 }
@@ -60,6 +73,29 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
+std::string join(const std::vector<int>& items) {
+  std::vector<std::string> s;
+  for (int v : items) s.push_back(std::to_string(v));
+  return join(s);
+}
+
+std::vector<int> parse_ints(const std::string& text, const std::string& where) {
+  std::vector<int> out;
+  for (const auto& item : split_list(text)) {
+    char* end = nullptr;
+    const long v = std::strtol(item.c_str(), &end, 10);
+    require(end && *end == 0 && v >= 1 && v <= (1L << 20), where + ": '" + text + "' is not a list of positive integers");
+    out.push_back(static_cast<int>(v));
+  }
+  return out;
+}
+
+long long power(long long base, int exponent) {
+  long long p = 1;
+  for (int k = 0; k < exponent; ++k) p *= base;
+  return p;
+}
+
 }  // namespace
 
 void LodDatasetMeta::write(Hdf5File& file) const {
@@ -68,8 +104,9 @@ void LodDatasetMeta::write(Hdf5File& file) const {
   file.set_attribute("/", "neurhom_version", std::string(NEURHOM_VERSION));
   file.set_attribute("/", "coarse_n", static_cast<long long>(coarse_n));
   file.set_attribute("/", "fine_n", static_cast<long long>(fine_n));
-  file.set_attribute("/", "H", 1.0 / coarse_n);
-  file.set_attribute("/", "eps", 1.0 / fine_n);
+  const double L1 = std::stod(split_list(box).front());  // the box's side in x
+  file.set_attribute("/", "H", L1 / coarse_n);
+  file.set_attribute("/", "eps", L1 / fine_n);
   file.set_attribute("/", "ell", static_cast<long long>(ell));
   file.set_attribute("/", "input_size", static_cast<long long>(input_size));
   file.set_attribute("/", "output_rows", static_cast<long long>(output_rows));
@@ -82,6 +119,11 @@ void LodDatasetMeta::write(Hdf5File& file) const {
   file.set_attribute("/", "beta", beta);
   file.set_attribute("/", "precision", precision);
   file.set_attribute("/", "split", std::string("80/10/10 per family: first train, next val, last test"));
+  file.set_attribute("/", "dim", static_cast<long long>(dim));
+  file.set_attribute("/", "coarse_cells", join(coarse_cells.empty() ? std::vector<int>{coarse_n, coarse_n} : coarse_cells));
+  file.set_attribute("/", "fine_cells", join(fine_cells.empty() ? std::vector<int>{fine_n, fine_n} : fine_cells));
+  file.set_attribute("/", "box", box);
+  file.set_attribute("/", "bc", bc);
 }
 
 LodDatasetMeta LodDatasetMeta::read(const Hdf5File& file) {
@@ -101,10 +143,27 @@ LodDatasetMeta LodDatasetMeta::read(const Hdf5File& file) {
   m.alpha = file.read_attribute_double("/", "alpha");
   m.beta = file.read_attribute_double("/", "beta");
   m.precision = file.read_attribute_string("/", "precision");
-  require(m.ell >= 1 && m.output_rows == (2 * m.ell + 2) * (2 * m.ell + 2) && m.output_cols == 4,
+  if (file.has_attribute("/", "dim")) {  // files before issue 30: the unit square in 2D
+    m.dim = static_cast<int>(file.read_attribute_int("/", "dim"));
+    require(m.dim == 2 || m.dim == 3, where + ": attribute dim = " + std::to_string(m.dim) + " (expected 2 or 3)");
+    m.coarse_cells = parse_ints(file.read_attribute_string("/", "coarse_cells"), where + " attribute coarse_cells");
+    m.fine_cells = parse_ints(file.read_attribute_string("/", "fine_cells"), where + " attribute fine_cells");
+    m.box = file.read_attribute_string("/", "box");
+    m.bc = file.read_attribute_string("/", "bc");
+    require(static_cast<int>(m.coarse_cells.size()) == m.dim && m.fine_cells.size() == m.coarse_cells.size() &&
+                m.coarse_cells[0] == m.coarse_n && m.fine_cells[0] == m.fine_n,
+            where + ": attributes coarse_cells/fine_cells do not fit dim = " + std::to_string(m.dim) + ", coarse_n, fine_n");
+  }
+  require(m.coarse_n >= 1 && m.fine_n >= m.coarse_n && m.fine_n % m.coarse_n == 0,
+          where + ": fine_n = " + std::to_string(m.fine_n) + " is not a multiple of coarse_n = " + std::to_string(m.coarse_n));
+  const long long rows_expected = power(2 * m.ell + 2, m.dim), cols_expected = 1LL << m.dim;
+  require(m.ell >= 1 && m.output_rows == rows_expected && m.output_cols == cols_expected,
           where + ": output_rows x output_cols = " + std::to_string(m.output_rows) + " x " +
-              std::to_string(m.output_cols) + " do not fit ell = " + std::to_string(m.ell) +
-              " (extended S_T: (2 ell + 2)^2 x 4)");
+              std::to_string(m.output_cols) + " do not fit ell = " + std::to_string(m.ell) + " in " + std::to_string(m.dim) +
+              "D (extended S_T: (2 ell + 2)^dim x 2^dim)");
+  require(m.input_size == power(static_cast<long long>(2 * m.ell + 1) * m.ratio(), m.dim),
+          where + ": input_size = " + std::to_string(m.input_size) + " does not fit ell = " + std::to_string(m.ell) +
+              " and h/H = 1/" + std::to_string(m.ratio()) + " (R_T(A): ((2 ell + 1) r)^dim cells)");
   for (Split s : {Split::Train, Split::Val, Split::Test}) {
     for (const char* what : {"inputs", "outputs"}) {
       const std::string path = lod_dataset_path(s, what);
@@ -186,9 +245,11 @@ LodDatasetMeta merge_lod_datasets(MPI_Comm comm, const std::vector<std::string>&
     const std::string where = "'" + inputs[k] + "'";
     require(m.coarse_n == merged.coarse_n && m.fine_n == merged.fine_n && m.ell == merged.ell &&
                 m.samples == merged.samples && m.seed == merged.seed && m.alpha == merged.alpha &&
-                m.beta == merged.beta && m.precision == merged.precision,
+                m.beta == merged.beta && m.precision == merged.precision && m.dim == merged.dim &&
+                m.coarse_cells == merged.coarse_cells && m.fine_cells == merged.fine_cells && m.box == merged.box &&
+                m.bc == merged.bc,
             where + " has another setting than '" + inputs[order.front()] +
-                "' (coarse_n, fine_n, ell, samples, seed, alpha, beta and precision must agree)");
+                "' (mesh, box, faces, ell, samples, seed, alpha, beta and precision must agree)");
     const int expected = merged.family_offset + static_cast<int>(merged.families.size());
     require(m.family_offset == expected, where + " starts at family " + std::to_string(m.family_offset) + ", expected " +
                                              std::to_string(expected) +

@@ -52,12 +52,13 @@ torch::Tensor relative_squared_error_sum(const torch::Tensor& prediction, const 
 // of this block (2.5e-5 of a 5e-4 loss), yet summed over all cells such a bias scales the
 // whole coarse solution by 1/(1 + 0.005). The loss term is J_E = ||E^ - E||_F^2 / ||E||_F^2 per
 // row. It is D4-invariant (E transforms by rotations of the coordinates).
+// In 3D (issue 30) the same with z: V = [x, y, z] at T's 8 nodes, W = [1, x, y, z], E_T 4 x 3.
 struct PatchTestProbes {
-  torch::Tensor test;   // W, [(2 ell + 2)^2, 3]
-  torch::Tensor trial;  // V, [4, 2]
+  torch::Tensor test;   // W, [(2 ell + 2)^d, d + 1]
+  torch::Tensor trial;  // V, [2^d, d]
 };
-PatchTestProbes patch_test_probes(int node_side);
-// E_T of every row of a batch of extended S_T (rows [n, node_side^2 * 4]) -> [n, 3, 2].
+PatchTestProbes patch_test_probes(int node_side, int dim = 2);
+// E_T of every row of a batch of extended S_T (rows [n, node_side^d 2^d]) -> [n, d + 1, d].
 torch::Tensor patch_test_matrices(const torch::Tensor& matrices, const PatchTestProbes& probes);
 // sum over the batch of ||E^_i - E_i||_F^2 / ||E_i||_F^2.
 torch::Tensor patch_test_error_sum(const torch::Tensor& prediction, const torch::Tensor& target,

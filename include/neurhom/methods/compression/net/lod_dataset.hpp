@@ -5,11 +5,16 @@
 // File layout (one HDF5 file, written by `neurhom lod-datagen`, read by the nn/ layer):
 //   /                 attributes: format "neurhom-lod-dataset", version, neurhom_version,
 //                     coarse_n, fine_n, ell, input_size, output_rows, output_cols, samples,
-//                     families (comma list), family_offset, seed, alpha, beta, precision, split
+//                     families (comma list), family_offset, seed, alpha, beta, precision, split,
+//                     dim, coarse_cells, fine_cells, box, bc (boxes, issue 30; absent in files
+//                     of earlier versions: the unit square, dim 2, all faces Dirichlet)
 //   /seeds            [families, samples] int64: the coefficient seed of every sample
-//   /<split>/inputs   [rows, input_size]    R_T(A) row-major [y][x], 0 outside D
-//   /<split>/outputs  [rows, output_rows*4] extended S_T row-major [i*4 + j]
+//   /<split>/inputs   [rows, input_size]    R_T(A) row-major [z][y][x], 0 outside D
+//   /<split>/outputs  [rows, output_rows*2^dim] extended S_T row-major [i*2^dim + j]
 //   /<split>/family, /<split>/sample, /<split>/cell   [rows] int64 provenance of each row
+// In 3D (and on 2D boxes) the extended patch has (2 ell + 1)^dim coarse cells, input_size =
+// ((2 ell + 1) r)^dim, output_rows = (2 ell + 2)^dim, output_cols = 2^dim (lod/box_patch_extraction.hpp);
+// the coarse cell T = (I, J, K) is numbered (K N2 + J) N1 + I.
 // with <split> in train, val, test. Per family the first 80 % of the samples are train, the
 // next 10 % val, the last 10 % test (Sec. 4.2); inside a split the rows are ordered by family,
 // then sample, then coarse cell T = J * coarse_n + I.
@@ -42,10 +47,13 @@ struct LodDatasetMeta {
   static constexpr const char* kFormat = "neurhom-lod-dataset";
   static constexpr int kVersion = 1;
 
-  int coarse_n = 0, fine_n = 0, ell = 0;
-  int input_size = 0;   // ((2 ell + 1) r)^2
-  int output_rows = 0;  // (2 ell + 2)^2
-  int output_cols = 4;
+  int coarse_n = 0, fine_n = 0, ell = 0;  // on boxes: the cells in x
+  int input_size = 0;   // ((2 ell + 1) r)^dim
+  int output_rows = 0;  // (2 ell + 2)^dim
+  int output_cols = 4;  // 2^dim
+  int dim = 2;
+  std::vector<int> coarse_cells, fine_cells;  // per direction; empty: coarse_n / fine_n in each of 2
+  std::string box = "1,1", bc = "D,D,D,D";     // side lengths and faces (BoxShape/BoxBoundary syntax)
   int samples = 0;      // per family
   std::vector<std::string> families;
   int family_offset = 0;
@@ -54,7 +62,10 @@ struct LodDatasetMeta {
   std::string precision = "float32";
 
   int output_size() const { return output_rows * output_cols; }
-  long long patches_per_sample() const { return static_cast<long long>(coarse_n) * coarse_n; }
+  long long patches_per_sample() const;
+  int ratio() const { return fine_n / coarse_n; }  // h/H, the same in every direction
+  // The unit square in 2D with Dirichlet faces: the setting of the paper and of compress-eval.
+  bool unit_square() const;
   long long rows(Split split) const;
   // Row of (family, sample) in its split's datasets; sample is the index within the family.
   long long first_row(int family, int sample) const;
