@@ -9,6 +9,7 @@
 #include "options.hpp"
 #include "report.hpp"
 #include "neurhom/cem/box_cem.hpp"
+#include "neurhom/fem/box_fem.hpp"
 #include "neurhom/core/error.hpp"
 #include "neurhom/core/json_report.hpp"
 #include "neurhom/core/mpi_util.hpp"
@@ -20,6 +21,8 @@ int run_cem_box(MPI_Comm comm, const LodBoxOptions& o) {
   require(o.problem == "elliptic", "-problem " + o.problem + " is not available on boxes yet (-dim, -cells, -coarse_cells, -box, -bc: elliptic only)");
   const int dim = static_cast<int>(o.box.dim);
   const BoxLayout layout = box_layout(o.box);
+  require(!nonzero_face_values(layout.face_values),
+          "-bc_values: cem on boxes takes homogeneous boundary data only (non-zero face values: lod and fem)");
   CoefficientOptions coefficient = o.coefficient;
   default_box_coefficient(&coefficient, dim);
   const auto field = make_box_coefficient(coefficient, dim, comm);

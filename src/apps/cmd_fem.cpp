@@ -81,12 +81,7 @@ int run_box_solve(MPI_Comm comm, const FemOptions& o) {
   const BoxShape shape = BoxShape::parse(dim, o.cells.empty() ? repeated(std::to_string(o.fine_n), dim) : o.cells,
                                          o.box.empty() ? repeated("1", dim) : o.box);
   const BoxBoundary bc = o.bc.empty() ? BoxBoundary::all_dirichlet(dim) : BoxBoundary::parse(dim, o.bc);
-  std::vector<double> face_values(static_cast<size_t>(2 * dim), 0.0);
-  if (!o.bc_values.empty()) {
-    face_values = parse_list<double>(o.bc_values, "-bc_values");
-    require(static_cast<int>(face_values.size()) == 2 * dim,
-            "-bc_values needs " + std::to_string(2 * dim) + " numbers, one per face (got '" + o.bc_values + "')");
-  }
+  const std::vector<double> face_values = parse_face_values(o.bc_values, dim);
   CoefficientOptions coefficient = o.common.coefficient;
   default_box_coefficient(&coefficient, dim);
   const auto field = make_box_coefficient(coefficient, dim, comm);
@@ -100,14 +95,7 @@ int run_box_solve(MPI_Comm comm, const FemOptions& o) {
   const bool zero_source = o.common.rhs == "zero";
   if (!zero_source)  // a 2D source of the unit square, scaled to the box and constant along z
     problem.source = box_source_function(*source, shape);
-  problem.dirichlet = [&](const Point3& x) {
-    for (int f = 0; f < 2 * dim; ++f)  // the lowest-numbered Dirichlet face the node lies on
-      if (bc.dirichlet(f) && std::abs(x[static_cast<size_t>(f / 2)] - (f % 2 ? shape.lengths[static_cast<size_t>(f / 2)] : 0.0)) <
-                                 1e-9 * shape.lengths[static_cast<size_t>(f / 2)])
-        return face_values[static_cast<size_t>(f)];
-    return 0.0;
-  };
-  problem.neumann = [&](const Point3&, int face) { return face_values[static_cast<size_t>(face)]; };
+  set_box_face_data(problem, shape, bc, face_values);
   const bool parabolic = o.problem != "elliptic";
   BoxSolution sol;
   long long newton = 0;
@@ -116,8 +104,8 @@ int run_box_solve(MPI_Comm comm, const FemOptions& o) {
     BoxTimeProblem tp;
     tp.coefficient = problem.coefficient;
     if (problem.source) tp.source = [&](const Point3& x, double) { return problem.source(x); };
-    tp.dirichlet = [&](const Point3& x, double) { return problem.dirichlet(x); };
-    tp.neumann = [&](const Point3& x, int face, double) { return problem.neumann(x, face); };
+    if (problem.dirichlet) tp.dirichlet = [&](const Point3& x, double) { return problem.dirichlet(x); };
+    if (problem.neumann) tp.neumann = [&](const Point3& x, int face, double) { return problem.neumann(x, face); };
     if (o.problem == "nonlinear") {
       BoxNonlinearSolution ns = solve_box_nonlinear(grid, bc, tp, o.gamma, o.final_time, static_cast<int>(o.steps), true);
       sol.u = std::move(ns.u);

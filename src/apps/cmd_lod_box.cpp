@@ -34,13 +34,14 @@ Json verify_level_json(const BoxLodVerifyLevel& l, int dim) {
 int run_lod_box_verify(MPI_Comm comm, const LodBoxOptions& o, const BoxLayout& layout, const BoxCellField& field, const Source& f,
                        const std::string& patch_solver) {
   const int dim = layout.fine.dim;
-  const BoxLodVerifyResult r = run_box_lod_verify(comm, layout.fine, layout.bc, field, f, patch_solver);
+  const BoxLodVerifyResult r = run_box_lod_verify(comm, layout.fine, layout.bc, field, f, patch_solver, layout.face_values);
   Json report = Json::object();
   report["problem"] = "elliptic";
   report["dim"] = dim;
   report["cells"] = shape_json(layout.fine, false);
   report["box"] = shape_json(layout.fine, true);
   report["bc"] = layout.bc.describe();
+  report["bc_values"] = Json::array_of(layout.face_values);
   report["coefficient"] = field.describe();
   report["source"] = f.describe();
   report["ranks"] = mpi_size(comm);
@@ -81,6 +82,7 @@ int run_lod_box(MPI_Comm comm, const LodBoxOptions& o) {
   s.ratio = ratio;
   s.ell = o.ell;
   s.patch_solver = o.patch_solver.empty() ? default_box_patch_solver(dim, true) : o.patch_solver;
+  s.face_values = layout.face_values;
   if (!o.output.empty()) s.fields = box_fields_writer(o.output, "u_lod", field->describe(), bc.describe());
   if (o.verify) box_lod_verify_coarse_counts(fine);  // too few cells: an error before any work
   require(!o.verify || o.output.empty(), "-o (fields) is not written by lod -verify");
@@ -94,6 +96,7 @@ int run_lod_box(MPI_Comm comm, const LodBoxOptions& o) {
   report["coarse_cells"] = shape_json(coarse, false);
   report["box"] = shape_json(fine, true);
   report["bc"] = bc.describe();
+  report["bc_values"] = Json::array_of(layout.face_values);
   report["coefficient"] = field->describe();
   report["source"] = f->describe();
   report["ell"] = o.ell;

@@ -1,5 +1,7 @@
 #include "options.hpp"
 
+#include "neurhom/core/text_lists.hpp"
+
 #include <cstdio>
 
 #include "neurhom/coef/coefficient_paths.hpp"
@@ -43,7 +45,8 @@ PetscErrorCode read_box_options(PetscOptionItems* PetscOptionsObject, BoxOptions
   PetscCall(read_string(PetscOptionsObject, "-coarse_cells", "Coarse cells per direction of the box, N1,N2[,N3] (default 4 each)", &o->coarse_cells));
   PetscCall(read_string(PetscOptionsObject, "-cells", "Fine cells per direction, the same multiple r of -coarse_cells (default r = 8)", &o->cells));
   PetscCall(read_string(PetscOptionsObject, "-box", "Side lengths of the box, L1,L2[,L3] (default 1 each)", &o->box));
-  PetscCall(read_string(PetscOptionsObject, "-bc", "Per face x-,x+,y-,y+[,z-,z+]: D (u = 0) or N (a grad u . n = 0)", &o->bc));
+  PetscCall(read_string(PetscOptionsObject, "-bc", "Per face x-,x+,y-,y+[,z-,z+]: D (Dirichlet) or N (Neumann)", &o->bc));
+  PetscCall(read_string(PetscOptionsObject, "-bc_values", "Per face: the value u of a D face, the flux a grad u . n of an N face (default 0)", &o->bc_values));
   PetscFunctionReturn(0);
 }
 
@@ -74,7 +77,16 @@ BoxLayout box_layout(const BoxOptions& o) {
             "-cells must be the same multiple of -coarse_cells in every direction (got fine " + l.fine.describe() + ", coarse " +
                 l.coarse.describe() + ")");
   l.bc = o.bc.empty() ? BoxBoundary::all_dirichlet(dim) : BoxBoundary::parse(dim, o.bc);
+  l.face_values = parse_face_values(o.bc_values, dim);
   return l;
+}
+
+std::vector<double> parse_face_values(const std::string& text, int dim) {
+  if (text.empty()) return std::vector<double>(static_cast<size_t>(2 * dim), 0.0);
+  const auto values = parse_list<double>(text, "-bc_values");
+  require(static_cast<int>(values.size()) == 2 * dim,
+          "-bc_values needs " + std::to_string(2 * dim) + " numbers, one per face (got '" + text + "')");
+  return values;
 }
 
 void default_box_coefficient(CoefficientOptions* options, int dim) {

@@ -43,8 +43,10 @@ PetscErrorCode read_homogenization_case_options(PetscOptionItems* PetscOptionsOb
 // -bc; any of them selects the box path.
 struct BoxOptions {
   PetscInt dim = 2;
-  std::string cells, coarse_cells, box, bc;
-  bool given() const { return dim != 2 || !cells.empty() || !coarse_cells.empty() || !box.empty() || !bc.empty(); }
+  std::string cells, coarse_cells, box, bc, bc_values;
+  bool given() const {
+    return dim != 2 || !cells.empty() || !coarse_cells.empty() || !box.empty() || !bc.empty() || !bc_values.empty();
+  }
 };
 PetscErrorCode read_box_options(PetscOptionItems* PetscOptionsObject, BoxOptions* options);
 // The fine and coarse shapes (coarse default 4 per direction, fine default 8 x coarse), the
@@ -53,8 +55,11 @@ struct BoxLayout {
   BoxShape fine, coarse;
   int ratio = 1;
   BoxBoundary bc;
+  std::vector<double> face_values;  // -bc_values: 2 dim numbers (all 0 without the option)
 };
 BoxLayout box_layout(const BoxOptions& options);
+// -bc_values "v1,...,v2dim" (empty: zeros): Error naming the option for a wrong count or a non-number.
+std::vector<double> parse_face_values(const std::string& text, int dim);
 // [n1, n2, n3] (lengths false) or [L1, L2, L3] of a box, for the reports.
 Json shape_json(const BoxShape& shape, bool lengths);
 // "v,v[,v]": a per-direction default of a box option

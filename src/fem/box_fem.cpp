@@ -177,6 +177,29 @@ PointFunction box_source_function(const Source& f, const BoxShape& shape) {
   return [&f, shape](const Point3& x) { return f.value(x[0] / shape.lengths[0], x[1] / shape.lengths[1], 0.0); };
 }
 
+bool nonzero_face_values(const std::vector<double>& face_values) {
+  for (double v : face_values)
+    if (v != 0.0) return true;
+  return false;
+}
+
+void set_box_face_data(BoxProblem& problem, const BoxShape& shape, const BoxBoundary& bc, const std::vector<double>& values) {
+  const int dim = shape.dim;
+  require(values.empty() || static_cast<int>(values.size()) == 2 * dim,
+          "-bc_values needs " + std::to_string(2 * dim) + " numbers, one per face (got " + std::to_string(values.size()) + ")");
+  for (double v : values) require(std::isfinite(v), "-bc_values must be finite numbers");
+  if (!nonzero_face_values(values)) return;
+  problem.dirichlet = [dim, shape, bc, values](const Point3& x) {
+    for (int f = 0; f < 2 * dim; ++f) {  // the lowest-numbered Dirichlet face the node lies on
+      const auto d = static_cast<size_t>(f / 2);
+      if (bc.dirichlet(f) && std::abs(x[d] - (f % 2 ? shape.lengths[d] : 0.0)) < 1e-9 * shape.lengths[d])
+        return values[static_cast<size_t>(f)];
+    }
+    return 0.0;
+  };
+  problem.neumann = [values](const Point3&, int face) { return values[static_cast<size_t>(face)]; };
+}
+
 OwnedMat assemble_box_stiffness(const BoxGrid& grid, const std::vector<double>& cell_values) {
   return assemble_box_matrix(grid, cell_values, box::stiffness(grid.dim(), cell_sizes(grid)));
 }

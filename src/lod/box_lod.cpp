@@ -327,9 +327,30 @@ BoxLodResult compare_box_lod_with_fine(MPI_Comm comm, const BoxShape& fine, cons
   }
   result.offline_seconds = timer.seconds();
 
-  // Dirichlet coarse nodes: identity rows and columns, zero load
+  // the problem's data (fine reference, coarse FEM and the coarse load's boundary terms)
+  BoxProblem problem;
+  problem.coefficient = box_field_function(field, fine);
+  problem.source = fx;
+  set_box_face_data(problem, fine, bc, s.face_values);
+  BoxShape coarse = fine;
+  for (int d = 0; d < dim; ++d) coarse.cells[static_cast<size_t>(d)] = mesh.cells(d);
+  const BoxGrid coarse_grid(comm, coarse);
+  if (problem.neumann) {  // F_i += int_{Gamma_N} g_N lambda_i, the coarse grid's Neumann load (natural order)
+    OwnedVec G = coarse_grid.create_vector();
+    NH_PETSC(VecSet(G, 0.0));
+    add_box_neumann_load(coarse_grid, bc, problem.neumann, G);
+    const std::vector<double> g = coarse_grid.to_natural(G);
+    PetscInt first = 0, last = 0;
+    NH_PETSC(VecGetOwnershipRange(F, &first, &last));
+    for (PetscInt i = first; i < last; ++i) NH_PETSC(VecSetValue(F, i, g[static_cast<size_t>(i)], ADD_VALUES));
+    NH_PETSC(VecAssemblyBegin(F));
+    NH_PETSC(VecAssemblyEnd(F));
+  }
+
+  // Dirichlet coarse nodes: identity rows and columns, U_j = g_D(x_j), F_i -= S_A[i, j] U_j
   timer.reset();
   std::vector<PetscInt> dirichlet;
+  std::vector<Index3> dirichlet_nodes;
   PetscInt lo = 0, hi = 0;
   NH_PETSC(MatGetOwnershipRange(S, &lo, &hi));
   for (PetscInt i = lo; i < hi; ++i) {
@@ -339,11 +360,25 @@ BoxLodResult compare_box_lod_with_fine(MPI_Comm comm, const BoxShape& fine, cons
       p[static_cast<size_t>(d)] = static_cast<int>(rest % (mesh.cells(d) + 1));
       rest /= mesh.cells(d) + 1;
     }
-    if (mesh.dirichlet_node(p)) dirichlet.push_back(i);
+    if (mesh.dirichlet_node(p)) {
+      dirichlet.push_back(i);
+      dirichlet_nodes.push_back(p);
+    }
   }
   OwnedVec U;
   NH_PETSC(VecDuplicate(F, U.out()));
   NH_PETSC(VecSet(U, 0.0));
+  if (problem.dirichlet) {
+    for (size_t k = 0; k < dirichlet.size(); ++k) {
+      const Index3& q = dirichlet_nodes[k];
+      const PetscInt i = dirichlet[k];
+      Point3 x{0, 0, 0};
+      for (int d = 0; d < dim; ++d) x[static_cast<size_t>(d)] = q[static_cast<size_t>(d)] * H[static_cast<size_t>(d)];
+      NH_PETSC(VecSetValue(U, i, problem.dirichlet(x), INSERT_VALUES));
+    }
+    NH_PETSC(VecAssemblyBegin(U));
+    NH_PETSC(VecAssemblyEnd(U));
+  }
   NH_PETSC(MatZeroRowsColumns(S, static_cast<PetscInt>(dirichlet.size()), dirichlet.data(), 1.0, U, F));
   OwnedKSP ksp = create_direct_ksp(S, "lod_coarse_");
   solve_checked(ksp, F, U, "the PG-LOD coarse solve");
@@ -353,9 +388,6 @@ BoxLodResult compare_box_lod_with_fine(MPI_Comm comm, const BoxShape& fine, cons
   // the fine reference and the classical coarse FEM
   timer.reset();
   const BoxGrid grid(comm, fine);
-  BoxProblem problem;
-  problem.coefficient = box_field_function(field, fine);
-  problem.source = fx;
   const BoxSolution fine_solution = solve_box_elliptic(grid, bc, problem);
   result.fine_solve_seconds = timer.seconds();
   std::vector<double> ones(static_cast<size_t>(grid.num_local_cells()), 1.0);
@@ -365,9 +397,6 @@ BoxLodResult compare_box_lod_with_fine(MPI_Comm comm, const BoxShape& fine, cons
   const OwnedVec uH = prolong(grid, mesh, result.coarse_solution);
   result.l2_error_vs_fine = relative_l2(M, fine_solution.u, uH);
 
-  BoxShape coarse = fine;
-  for (int d = 0; d < dim; ++d) coarse.cells[static_cast<size_t>(d)] = mesh.cells(d);
-  const BoxGrid coarse_grid(comm, coarse);
   BoxProblem coarse_problem = problem;
   coarse_problem.coefficient = box_field_function(field, fine);  // at the coarse-cell centres
   coarse_problem.direct = true;
@@ -398,7 +427,7 @@ std::vector<int> box_lod_verify_coarse_counts(const BoxShape& fine) {
 }
 
 BoxLodVerifyResult run_box_lod_verify(MPI_Comm comm, const BoxShape& fine, const BoxBoundary& bc, const BoxCellField& field,
-                                      const Source& f, const std::string& patch_solver) {
+                                      const Source& f, const std::string& patch_solver, const std::vector<double>& face_values) {
   const int dim = fine.dim;
   const int n0 = common_cells(fine);
   const std::vector<int> Ns = box_lod_verify_coarse_counts(fine);
@@ -411,6 +440,7 @@ BoxLodVerifyResult run_box_lod_verify(MPI_Comm comm, const BoxShape& fine, const
     s.ratio = n0 / N;
     s.ell = ell;
     s.patch_solver = patch_solver;
+    s.face_values = face_values;
     s.progress = false;
     WallTimer timer;
     const BoxLodResult r = compare_box_lod_with_fine(comm, fine, bc, field, f, s);

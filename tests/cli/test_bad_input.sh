@@ -51,7 +51,7 @@ expect_error "-cells needs 3 entries for -dim 3 (got '8,8')" -verify -dim 3 -cel
 expect_error "-cells entries must be integers" -verify -dim 2 -cells 8,0
 expect_error "-box side lengths must be positive" -verify -dim 3 -box 1,1,-2
 expect_error "-dim must be 2 or 3 (got 4)" -verify -dim 4
-expect_error "is a field of the unit square: it needs -dim 2 and n1 = n2" -dim 3 -cells 4,4,4 -coef ms
+expect_error "is a field of the unit square: it needs -dim 2 and n1 = n2" -dim 3 -cells 4,4,4 -coef cracks
 expect_error "-bc_values needs 4 numbers, one per face" -dim 2 -cells 4,4 -bc D,D,N,N -bc_values 1,0
 expect_error "is a 2D field; the mesh is 3D" -dim 3 -cells 8,8,8 -coef hdf5:field4.h5:/a
 expect_error "has 4x4 cells; the mesh's cell counts must be multiples of them" -dim 2 -cells 8,6 -coef hdf5:field4.h5:/a

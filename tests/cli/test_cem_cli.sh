@@ -71,6 +71,7 @@ expect_error "-verify runs on the unit square" -dim 3 -verify
 expect_error "patch solver 'kkt' (-patch_solver) is implemented for the box PG-LOD" -dim 3 -coarse_cells 2,2,2 -cells 8,8,8 -patch_solver kkt
 expect_error "are linearly dependent" -coarse_n 16 -fine_n 32 -cem_modes 3 -cem_oversampling 1
 expect_error "must be a multiple of -coarse_n" -coarse_n 6 -fine_n 32
+expect_error "-bc_values: cem on boxes takes homogeneous boundary data only" -dim 3 -bc_values 1,0,0,0,0,0
 cmd=cem-datagen
 expect_error "unknown problem 'heat' (-problems)" -problems linear,heat
 expect_error "-samples must be at least 2" -samples 1

@@ -37,6 +37,16 @@ print("ok: lod -dim 3", r["l2_error_vs_fine"], r["l2_error_coarse_fem"], r["seco
 PY
 grep -q '3DCoRectMesh" Dimensions="9 9 17"' lod3.xmf && grep -q 'lod3.h5:/fields/u_lod' lod3.xmf || fail "lod -dim 3 xmf"
 # -verify on a 3D box: H = 1/2, 1/4, 1/8 on 16^3 fine cells with ell = 1, 2, 3, then ell = 1, 2, 3 at H = 1/4
+# boundary data (-bc_values): u = 1 on x-, 3 on x+, a = 1, f = 0 on a 1.5 x 1 x 1 box: the linear
+# solution, exact with patches covering the domain
+"$mpiexec" -n 2 --oversubscribe "$neurhom" lod -dim 3 -coarse_cells 3,2,2 -cells 12,8,8 -box 1.5,1,1 -bc D,D,N,N,N,N \
+  -bc_values 1,3,0,0,0,0 -coef constant -rhs zero -ell 3 -report bcv.json > out.txt 2>&1 || { cat out.txt; fail "lod -bc_values"; }
+python3 - bcv.json <<'PY' || fail "lod -bc_values report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["bc_values"] == [1, 3, 0, 0, 0, 0] and r["l2_error_vs_fine"] < 1e-8, r
+print("ok: lod -bc_values: linear solution to", r["l2_error_vs_fine"])
+PY
 "$mpiexec" -n 2 --oversubscribe "$neurhom" lod -verify -dim 3 -cells 16,16,16 -bc D,D,N,N,D,D -report v3.json > out.txt 2>&1 \
   || { cat out.txt; fail "lod -verify -dim 3"; }
 python3 - v3.json <<'PY' || fail "lod -verify -dim 3 report"
@@ -84,10 +94,11 @@ expect_error "known for lod: elliptic, parabolic" -problem nonlinear
 # boxes and 3D (issue 30)
 expect_error "-cells must be the same multiple of -coarse_cells in every direction" -dim 3 -coarse_cells 2,2,2 -cells 8,8,6
 expect_error "-bc needs 6 faces" -dim 3 -bc D,D,D,D
+expect_error "-bc_values needs 6 numbers, one per face" -dim 3 -bc_values 1,2
 expect_error "-ell must be at least 1 (got 0)" -dim 3 -ell 0
 expect_error "-o (fields) is not written by lod -verify" -dim 3 -verify -cells 16,16,16
 expect_error "lod -verify on boxes needs at least 8 fine cells per direction" -dim 3 -verify -coarse_cells 2,2,2 -cells 4,4,4
-expect_error "is a field of the unit square" -dim 3 -coef ms
+expect_error "is a field of the unit square" -dim 3 -coef cracks
 expect_error "-problem parabolic is not available on boxes yet" -dim 3 -problem parabolic
 expect_error "patch solver 'kkt' (-patch_solver) is implemented for the box PG-LOD" -coarse_n 4 -fine_n 16 -patch_solver kkt
 expect_error "must be at least twice -coarse_n" -coarse_n 8 -fine_n 8

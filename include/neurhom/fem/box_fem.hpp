@@ -59,6 +59,12 @@ std::vector<double> sample_box_cells(const BoxGrid& grid, const PointFunction& a
 // constant along x3: the conventions of `neurhom fem` and `neurhom lod` on boxes.
 PointFunction box_field_function(const BoxCellField& field, const BoxShape& shape);
 PointFunction box_source_function(const Source& f, const BoxShape& shape);
+// Boundary data constant per face (-bc_values, one number per face x-,x+,y-,y+[,z-,z+]): g_D
+// = the value of the lowest-numbered Dirichlet face a node lies on (edges and corners where
+// faces disagree), g_N = the flux of a Neumann face. Empty or all-zero values: homogeneous
+// data (the functions stay empty). Error unless there are 2 dim values, all finite.
+void set_box_face_data(BoxProblem& problem, const BoxShape& shape, const BoxBoundary& bc, const std::vector<double>& face_values);
+bool nonzero_face_values(const std::vector<double>& face_values);
 
 BoxSolution solve_box_elliptic(const BoxGrid& grid, const BoxBoundary& bc, const BoxProblem& problem);
 

@@ -24,7 +24,13 @@
 //   S_A = sum_T S_T (PETSc AIJ over the coarse nodes, natural order), Dirichlet rows and
 //   columns eliminated; F_i = (f, lambda_i) by 2 Gauss points per direction on the fine cells;
 //   S_A U = F by a direct solver (MUMPS LU; options prefix -lod_coarse_).
-// Homogeneous boundary data only (u = 0 on D faces, a grad u . n = 0 on N faces).
+// Boundary data constant per face (-bc_values; fem/box_fem.hpp set_box_face_data): the coarse
+// unknowns of the Dirichlet nodes are the data, U_j = g_D(x_j), so the fine-scale solution
+// (1 - C) U carries the lifting (1 - C) G of the coarse interpolant of g_D (its correctors
+// vanish on the boundary, so its trace is G's); the free rows get F_i - sum_{j in D} S_A[i, j] G_j
+// (MatZeroRowsColumns with x = G). Neumann fluxes add F_i += int_{Gamma_N} g_N lambda_i (the
+// coarse grid's Neumann load). With global patches and data of a linear solution the method is
+// exact (tested).
 // Work distribution: the coarse cells in contiguous blocks over the ranks, one sequential
 // patch problem at a time per rank, the patch factorization analysed once per patch shape
 // (PatchFactorization / KktFactorization, the 8 most recent shapes kept: shape_cache.hpp).
@@ -73,6 +79,7 @@ struct BoxLodSettings {
   int ratio = 8;
   int ell = 2;
   std::string patch_solver = "petsc";
+  std::vector<double> face_values;  // -bc_values, one per face (empty: homogeneous data)
   bool progress = true;
   // called (collectively) with the fine grid, the fine solution, u_H on the fine grid and the
   // coefficient on the owned fine cells, e.g. to write them (cmd_lod_box.cpp -o)
@@ -91,7 +98,7 @@ struct BoxLodResult {
 };
 
 // PG-LOD on the box of `fine` (fine cells n_d = N_d ratio) against the fine FEM solution
-// with the same coefficient, source and (homogeneous) boundary conditions.
+// with the same coefficient, source and boundary conditions and data.
 BoxLodResult compare_box_lod_with_fine(MPI_Comm comm, const BoxShape& fine, const BoxBoundary& bc, const BoxCellField& field,
                                        const Source& f, const BoxLodSettings& settings);
 
@@ -114,6 +121,7 @@ struct BoxLodVerifyResult {
 // The coarse cell counts in x of the H levels (2, 4, ...); throws for fewer than two levels.
 std::vector<int> box_lod_verify_coarse_counts(const BoxShape& fine);
 BoxLodVerifyResult run_box_lod_verify(MPI_Comm comm, const BoxShape& fine, const BoxBoundary& bc, const BoxCellField& field,
-                                      const Source& f, const std::string& patch_solver);
+                                      const Source& f, const std::string& patch_solver,
+                                      const std::vector<double>& face_values = {});
 
 }  // namespace neurhom
