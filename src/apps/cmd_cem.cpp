@@ -104,6 +104,8 @@ int run_cem(MPI_Comm comm) {
     LodBoxOptions b = box_options_from(o.box, o.common, o.problem, o.patch_solver);
     b.modes = static_cast<int>(o.modes);
     b.oversampling = static_cast<int>(o.oversampling);
+    b.final_time = o.final_time;
+    b.steps = static_cast<int>(o.steps);
     return run_cem_box(comm, b);
   }
   if (o.patch_solver.empty()) o.patch_solver = "petsc";

@@ -101,11 +101,7 @@ int run_box_solve(MPI_Comm comm, const FemOptions& o) {
   long long newton = 0;
   int substeps = 0;
   if (parabolic) {  // u(0) = 0, data constant in time
-    BoxTimeProblem tp;
-    tp.coefficient = problem.coefficient;
-    if (problem.source) tp.source = [&](const Point3& x, double) { return problem.source(x); };
-    if (problem.dirichlet) tp.dirichlet = [&](const Point3& x, double) { return problem.dirichlet(x); };
-    if (problem.neumann) tp.neumann = [&](const Point3& x, int face, double) { return problem.neumann(x, face); };
+    const BoxTimeProblem tp = constant_in_time(problem);
     if (o.problem == "nonlinear") {
       BoxNonlinearSolution ns = solve_box_nonlinear(grid, bc, tp, o.gamma, o.final_time, static_cast<int>(o.steps), true);
       sol.u = std::move(ns.u);

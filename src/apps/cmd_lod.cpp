@@ -127,6 +127,8 @@ int run_lod(MPI_Comm comm) {
     LodBoxOptions b = box_options_from(o.box, o.common, o.problem, o.patch_solver);
     b.ell = static_cast<int>(o.ell);
     b.verify = o.verify;
+    b.final_time = o.final_time;
+    b.steps = static_cast<int>(o.steps);
     return run_lod_box(comm, b);
   }
   if (o.patch_solver.empty()) o.patch_solver = "petsc";

@@ -66,7 +66,9 @@ int run_lod_box_verify(MPI_Comm comm, const LodBoxOptions& o, const BoxLayout& l
 }  // namespace
 
 int run_lod_box(MPI_Comm comm, const LodBoxOptions& o) {
-  require(o.problem == "elliptic", "-problem " + o.problem + " is not available on boxes yet (-dim, -cells, -coarse_cells, -box, -bc: elliptic only)");
+  const bool parabolic = o.problem == "parabolic";
+  require(!parabolic || !o.verify, "lod -verify on boxes is for the elliptic problem");
+  require(!parabolic || (o.steps >= 1 && o.final_time > 0), "-problem parabolic needs -steps >= 1 and -T > 0");
   const int dim = static_cast<int>(o.box.dim);
   require(o.ell >= 1, "-ell must be at least 1 (got " + std::to_string(o.ell) + ")");
   const BoxLayout layout = box_layout(o.box);
@@ -83,6 +85,10 @@ int run_lod_box(MPI_Comm comm, const LodBoxOptions& o) {
   s.ell = o.ell;
   s.patch_solver = o.patch_solver.empty() ? default_box_patch_solver(dim, true) : o.patch_solver;
   s.face_values = layout.face_values;
+  if (parabolic) {
+    s.final_time = o.final_time;
+    s.steps = o.steps;
+  }
   if (!o.output.empty()) s.fields = box_fields_writer(o.output, "u_lod", field->describe(), bc.describe());
   if (o.verify) box_lod_verify_coarse_counts(fine);  // too few cells: an error before any work
   require(!o.verify || o.output.empty(), "-o (fields) is not written by lod -verify");
@@ -90,7 +96,11 @@ int run_lod_box(MPI_Comm comm, const LodBoxOptions& o) {
   const BoxLodResult r = compare_box_lod_with_fine(comm, fine, bc, *field, *f, s);
 
   Json report = Json::object();
-  report["problem"] = "elliptic";
+  report["problem"] = o.problem;
+  if (parabolic) {
+    report["final_time"] = o.final_time;
+    report["steps"] = o.steps;
+  }
   report["dim"] = dim;
   report["cells"] = shape_json(fine, false);
   report["coarse_cells"] = shape_json(coarse, false);
@@ -119,15 +129,17 @@ int run_lod_box(MPI_Comm comm, const LodBoxOptions& o) {
   if (!o.output.empty()) report["output"] = o.output;
   write_report(o.report, report, comm);
   if (is_root(comm)) {
-    std::printf("neurhom lod: elliptic on %s (coarse %s, h/H = 1/%d), faces %s, coefficient %s, source %s, ell = %d\n",
+    std::printf("neurhom lod: %s on %s (coarse %s, h/H = 1/%d), faces %s, coefficient %s, source %s, ell = %d\n",
+                parabolic ? ("parabolic (u(0) = 0, T = " + format_number(o.final_time) + ", " + std::to_string(o.steps) + " steps)").c_str()
+                          : "elliptic",
                 fine.describe().c_str(), coarse.describe().c_str(), ratio, bc.describe().c_str(), field->describe().c_str(),
                 f->describe().c_str(), o.ell);
     std::printf("  %lld patches (up to %lld fine nodes) on %d ranks: %.3f s offline (%.4f s per patch and rank), coarse solve %.3f s, "
                 "fine solve %.3f s\n",
                 r.patches, r.patch_fine_nodes_max, mpi_size(comm), r.offline_seconds,
                 r.offline_seconds * mpi_size(comm) / static_cast<double>(r.patches), r.coarse_solve_seconds, r.fine_solve_seconds);
-    std::printf("  relative L2 error vs the fine solution: PG-LOD %.4e, coarse Q1 FEM %.4e; asymmetry of S_A %.2e\n",
-                r.l2_error_vs_fine, r.l2_error_coarse_fem, r.asymmetry);
+    std::printf("  relative L2 error vs the fine solution%s: PG-LOD %.4e, coarse Q1 FEM %.4e; asymmetry of S_A %.2e\n",
+                parabolic ? " at t = T" : "", r.l2_error_vs_fine, r.l2_error_coarse_fem, r.asymmetry);
   }
   return 0;
 }

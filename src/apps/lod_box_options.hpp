@@ -17,6 +17,8 @@ struct LodBoxOptions {
   int modes = 4, oversampling = 2;    // cem
   std::string patch_solver;  // "": default_box_patch_solver(dim, ...)
   std::string problem = "elliptic";
+  double final_time = 1.0;            // lod -problem parabolic (-T, -steps)
+  int steps = 10;
   CoefficientOptions coefficient;
   std::string rhs = "one";
   std::string report, output;

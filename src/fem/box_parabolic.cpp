@@ -7,6 +7,15 @@
 
 namespace neurhom {
 
+BoxTimeProblem constant_in_time(const BoxProblem& p) {
+  BoxTimeProblem tp;
+  tp.coefficient = p.coefficient;
+  if (p.source) tp.source = [f = p.source](const Point3& x, double) { return f(x); };
+  if (p.dirichlet) tp.dirichlet = [g = p.dirichlet](const Point3& x, double) { return g(x); };
+  if (p.neumann) tp.neumann = [g = p.neumann](const Point3& x, int face, double) { return g(x, face); };
+  return tp;
+}
+
 BoxTimeSolution solve_box_parabolic(const BoxGrid& grid, const BoxBoundary& bc, const BoxTimeProblem& problem, double final_time,
                                     int steps, bool show_progress) {
   require(final_time > 0, "-T must be positive");

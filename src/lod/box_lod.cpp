@@ -13,6 +13,7 @@
 #include "neurhom/core/progress.hpp"
 #include "neurhom/fem/box_element.hpp"
 #include "neurhom/fem/box_fem.hpp"
+#include "neurhom/fem/box_parabolic.hpp"
 #include "neurhom/fem/linear_solve.hpp"
 #include "neurhom/lod/box_patch_extraction.hpp"
 #include "neurhom/patch/patch_kkt.hpp"
@@ -76,11 +77,12 @@ double BoxPatchCorrector::factorization_seconds() const {
   return impl_->timings().factorization;
 }
 
-BoxPatchMatrices BoxPatchCorrector::compute(const BoxPatch& patch, const BoxCellField& field, bool keep_correctors) {
+BoxPatchMatrices BoxPatchCorrector::compute(const BoxPatch& patch, const BoxCellField& field, bool keep_correctors, bool with_mass) {
   const int dim = patch.dim, r = patch.r, n = 1 << dim;
   const PatchIndex ix(patch);
   const BoxShape& fine = mesh_.fine();
   const std::vector<double> kref = box::stiffness(dim, box_fine_sizes(fine));
+  const std::vector<double> mref = with_mass ? box::mass(dim, box_fine_sizes(fine)) : std::vector<double>{};
   const std::vector<double> a = box_patch_cell_values(patch, fine, field);
   int n_free = 0;
   const std::vector<int> free = box_free_index(ix, mesh_.bc(), &n_free);
@@ -136,6 +138,8 @@ BoxPatchMatrices BoxPatchCorrector::compute(const BoxPatch& patch, const BoxCell
   out.patch = patch;
   const long ncoarse = patch.num_coarse_nodes();
   out.S.assign(static_cast<size_t>(ncoarse * n), 0.0);
+  if (with_mass) out.M.assign(static_cast<size_t>(ncoarse * n), 0.0);
+  const std::vector<double> ones(with_mass ? a.size() : 0, 1.0);
   // the 2^d right-hand sides (K_T lambda_j)|free, solved in one blocked solve
   std::vector<std::vector<double>> lambdas, kts, rhs(static_cast<size_t>(n), std::vector<double>(static_cast<size_t>(n_free), 0.0)), zs;
   for (int j = 0; j < n; ++j) {
@@ -166,6 +170,14 @@ BoxPatchMatrices BoxPatchCorrector::compute(const BoxPatch& patch, const BoxCell
     for (size_t x = 0; x < kt.size(); ++x) kt[x] -= kq[x];
     const std::vector<double> col = box_restrict_to_coarse(ix, kt);
     for (long i = 0; i < ncoarse; ++i) out.S[static_cast<size_t>(i * n + j)] = col[static_cast<size_t>(i)];
+    if (with_mass) {  // M_T[i, j] = lambda_i' (M_T lambda_j - M_patch q_j)
+      std::vector<double> mt(q.size(), 0.0), mq(q.size(), 0.0);
+      box_apply_cells(ix, ones, mref, true, lambdas[static_cast<size_t>(j)], mt);
+      box_apply_cells(ix, ones, mref, false, q, mq);
+      for (size_t x = 0; x < mt.size(); ++x) mt[x] -= mq[x];
+      const std::vector<double> mcol = box_restrict_to_coarse(ix, mt);
+      for (long i = 0; i < ncoarse; ++i) out.M[static_cast<size_t>(i * n + j)] = mcol[static_cast<size_t>(i)];
+    }
     // the constraint I_H q_j = 0, checked
     double qmax = 0, res = 0;
     for (double v : z) qmax = std::max(qmax, std::abs(v));
@@ -253,6 +265,10 @@ BoxLodResult compare_box_lod_with_fine(MPI_Comm comm, const BoxShape& fine, cons
   for (int d = 0; d < dim; ++d) per_row *= std::min<PetscInt>(2 * (s.ell + 1) + 1, mesh.cells(d) + 1);
   NH_PETSC(MatCreateAIJ(comm, PETSC_DECIDE, PETSC_DECIDE, N, N, per_row, nullptr, per_row, nullptr, S.out()));
   NH_PETSC(MatSetOption(S, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_FALSE));
+  const bool parabolic = s.steps > 0;
+  require(!parabolic || (s.final_time > 0 && std::isfinite(s.final_time)), "the final time -T must be positive");
+  OwnedMat Mass;  // M_A (parabolic)
+  if (parabolic) NH_PETSC(MatDuplicate(S, MAT_DO_NOT_COPY_VALUES, Mass.out()));
   OwnedVec F;
   NH_PETSC(MatCreateVecs(S, F.out(), nullptr));
   NH_PETSC(VecSet(F, 0.0));
@@ -272,7 +288,7 @@ BoxLodResult compare_box_lod_with_fine(MPI_Comm comm, const BoxShape& fine, cons
     const Index3 T = mesh.cell_of(t);
     const BoxPatch patch = make_box_patch(mesh, T, s.ell);
     result.patch_fine_nodes_max = std::max<long long>(result.patch_fine_nodes_max, patch.num_fine_nodes());
-    const BoxPatchMatrices m = corrector.compute(patch, field, false);
+    const BoxPatchMatrices m = corrector.compute(patch, field, false, parabolic);
     worst_constraint = std::max(worst_constraint, m.max_constraint_residual);
     const std::vector<long> nodes = box_patch_global_nodes(mesh, patch);
     const std::vector<PetscInt> rows(nodes.begin(), nodes.end());
@@ -280,6 +296,7 @@ BoxLodResult compare_box_lod_with_fine(MPI_Comm comm, const BoxShape& fine, cons
     for (int j = 0; j < n; ++j)
       cols[static_cast<size_t>(j)] = static_cast<PetscInt>(mesh.node_index({T[0] + (j & 1), T[1] + ((j >> 1) & 1), T[2] + ((j >> 2) & 1)}));
     NH_PETSC(MatSetValues(S, static_cast<PetscInt>(rows.size()), rows.data(), n, cols.data(), m.S.data(), ADD_VALUES));
+    if (parabolic) NH_PETSC(MatSetValues(Mass, static_cast<PetscInt>(rows.size()), rows.data(), n, cols.data(), m.M.data(), ADD_VALUES));
     // load of T: the fine cells of T, Gauss points, coarse hats of T
     std::array<double, 8> fe{};
     const int r = mesh.ratio();
@@ -307,6 +324,10 @@ BoxLodResult compare_box_lod_with_fine(MPI_Comm comm, const BoxShape& fine, cons
   if (progress) progress->finish();
   NH_PETSC(MatAssemblyBegin(S, MAT_FINAL_ASSEMBLY));
   NH_PETSC(MatAssemblyEnd(S, MAT_FINAL_ASSEMBLY));
+  if (parabolic) {
+    NH_PETSC(MatAssemblyBegin(Mass, MAT_FINAL_ASSEMBLY));
+    NH_PETSC(MatAssemblyEnd(Mass, MAT_FINAL_ASSEMBLY));
+  }
   NH_PETSC(VecAssemblyBegin(F));
   NH_PETSC(VecAssemblyEnd(F));
   result.patches = sum_ranks(comm, static_cast<long long>(local));
@@ -365,7 +386,7 @@ BoxLodResult compare_box_lod_with_fine(MPI_Comm comm, const BoxShape& fine, cons
       dirichlet_nodes.push_back(p);
     }
   }
-  OwnedVec U;
+  OwnedVec U;  // with the Dirichlet data G at the Dirichlet nodes, 0 elsewhere
   NH_PETSC(VecDuplicate(F, U.out()));
   NH_PETSC(VecSet(U, 0.0));
   if (problem.dirichlet) {
@@ -379,16 +400,47 @@ BoxLodResult compare_box_lod_with_fine(MPI_Comm comm, const BoxShape& fine, cons
     NH_PETSC(VecAssemblyBegin(U));
     NH_PETSC(VecAssemblyEnd(U));
   }
-  NH_PETSC(MatZeroRowsColumns(S, static_cast<PetscInt>(dirichlet.size()), dirichlet.data(), 1.0, U, F));
-  OwnedKSP ksp = create_direct_ksp(S, "lod_coarse_");
-  solve_checked(ksp, F, U, "the PG-LOD coarse solve");
+  if (!parabolic) {
+    NH_PETSC(MatZeroRowsColumns(S, static_cast<PetscInt>(dirichlet.size()), dirichlet.data(), 1.0, U, F));
+    OwnedKSP ksp = create_direct_ksp(S, "lod_coarse_");
+    solve_checked(ksp, F, U, "the PG-LOD coarse solve");
+  } else {  // (M_A + dt S_A) U^m = M_A U^{m-1} + dt F, Dirichlet rows U^m_j = G_j
+    const double dt = s.final_time / s.steps;
+    OwnedMat K;
+    NH_PETSC(MatDuplicate(Mass, MAT_COPY_VALUES, K.out()));
+    NH_PETSC(MatAXPY(K, dt, S, SAME_NONZERO_PATTERN));
+    OwnedVec G, lift, rhs;
+    NH_PETSC(VecDuplicate(U, G.out()));
+    NH_PETSC(VecCopy(U, G));
+    NH_PETSC(VecDuplicate(F, lift.out()));
+    NH_PETSC(VecDuplicate(F, rhs.out()));
+    NH_PETSC(VecSet(lift, 0.0));
+    // lift = the change MatZeroRowsColumns makes to a zero right-hand side: -K[:, D] G, G at D
+    NH_PETSC(MatZeroRowsColumns(K, static_cast<PetscInt>(dirichlet.size()), dirichlet.data(), 1.0, G, lift));
+    OwnedKSP ksp = create_direct_ksp(K, "lod_coarse_");
+    NH_PETSC(VecSet(U, 0.0));  // u(0) = 0
+    for (int m = 1; m <= s.steps; ++m) {
+      NH_PETSC(MatMult(Mass, U, rhs));
+      NH_PETSC(VecAXPY(rhs, dt, F));
+      for (PetscInt i : dirichlet) NH_PETSC(VecSetValue(rhs, i, 0.0, INSERT_VALUES));
+      NH_PETSC(VecAssemblyBegin(rhs));
+      NH_PETSC(VecAssemblyEnd(rhs));
+      NH_PETSC(VecAXPY(rhs, 1.0, lift));  // free rows: - K[:, D] G; Dirichlet rows: G
+      solve_checked(ksp, rhs, U, "the PG-LOD coarse solve (time step " + std::to_string(m) + ")");
+    }
+  }
   result.coarse_solve_seconds = timer.seconds();
   result.coarse_solution = gather_to_all(U);
 
   // the fine reference and the classical coarse FEM
   timer.reset();
   const BoxGrid grid(comm, fine);
-  const BoxSolution fine_solution = solve_box_elliptic(grid, bc, problem);
+  // the fine grid and the coarse FEM: the same problem, in time with u(0) = 0 when parabolic
+  const auto solve = [&](const BoxGrid& g, const BoxProblem& p) {
+    return parabolic ? solve_box_parabolic(g, bc, constant_in_time(p), s.final_time, s.steps).u : solve_box_elliptic(g, bc, p).u;
+  };
+  BoxSolution fine_solution;
+  fine_solution.u = solve(grid, problem);
   result.fine_solve_seconds = timer.seconds();
   std::vector<double> ones(static_cast<size_t>(grid.num_local_cells()), 1.0);
   std::array<double, 3> h{1, 1, 1};
@@ -400,8 +452,8 @@ BoxLodResult compare_box_lod_with_fine(MPI_Comm comm, const BoxShape& fine, cons
   BoxProblem coarse_problem = problem;
   coarse_problem.coefficient = box_field_function(field, fine);  // at the coarse-cell centres
   coarse_problem.direct = true;
-  const BoxSolution coarse_fem = solve_box_elliptic(coarse_grid, bc, coarse_problem);
-  const OwnedVec uC = prolong(grid, mesh, coarse_grid.to_natural(coarse_fem.u));
+  const OwnedVec coarse_fem = solve(coarse_grid, coarse_problem);
+  const OwnedVec uC = prolong(grid, mesh, coarse_grid.to_natural(coarse_fem));
   result.l2_error_coarse_fem = relative_l2(M, fine_solution.u, uC);
   if (s.fields) s.fields(grid, fine_solution.u, uH, sample_box_cells(grid, problem.coefficient, "the coefficient"));
   return result;

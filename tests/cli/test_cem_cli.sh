@@ -58,11 +58,21 @@ PY
 [ -s cem3.h5 ] && [ ! -e cem3.h5.partial ] || fail "cem -dim 3 -o file"
 grep -q '3DCoRectMesh" Dimensions="9 9 17"' cem3.xmf && grep -q 'cem3.h5:/fields/u_cem' cem3.xmf && \
   grep -q 'cem3.h5:/fields/u_fine' cem3.xmf || fail "cem -dim 3 xmf"
+"$mpiexec" -n 2 --oversubscribe "$neurhom" cem -dim 3 -problem parabolic -T 0.05 -steps 3 -coarse_cells 4,2,2 -cells 16,8,8 \
+  -box 2,1,1 -bc D,D,N,N,D,D -coef layered -coef_contrast 1e4 -cem_modes 4 -cem_oversampling 1 -report cemp3.json > out.txt 2>&1 \
+  || { cat out.txt; fail "cem -dim 3 -problem parabolic"; }
+python3 - cemp3.json <<'PY' || fail "cem -dim 3 -problem parabolic report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["problem"] == "parabolic" and r["steps"] == 3 and 0 < r["energy_error_vs_fine"] < 0.5, r
+print("ok: cem -dim 3 -problem parabolic", r["energy_error_vs_fine"], r["l2_error_vs_fine"])
+PY
 
 cmd=cem
 expect_error "-cem_modes 82 must be between 1 and the 81 fine dofs" -coarse_n 4 -fine_n 32 -cem_modes 82
 expect_error "-cem_oversampling must be non-negative (got -1)" -coarse_n 4 -fine_n 32 -cem_oversampling -1
 expect_error "unknown problem 'heat'" -problem heat -coarse_n 4 -fine_n 32
+expect_error "-problem nonlinear is not available for cem on boxes yet" -dim 3 -problem nonlinear
 # boxes and 3D (issue 30)
 expect_error "-cem_modes 126 must be between 1 and the 125 fine dofs" -dim 3 -coarse_cells 2,2,2 -cells 8,8,8 -cem_modes 126
 expect_error "-cem_oversampling must be non-negative (got -1)" -dim 3 -cem_oversampling -1

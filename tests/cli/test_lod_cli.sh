@@ -47,6 +47,16 @@ r = json.load(open(sys.argv[1]))
 assert r["bc_values"] == [1, 3, 0, 0, 0, 0] and r["l2_error_vs_fine"] < 1e-8, r
 print("ok: lod -bc_values: linear solution to", r["l2_error_vs_fine"])
 PY
+# the parabolic problem on a 3D box (u(0) = 0, backward Euler)
+"$mpiexec" -n 2 --oversubscribe "$neurhom" lod -dim 3 -problem parabolic -T 0.05 -steps 4 -coarse_cells 4,4,4 -cells 16,16,16 \
+  -bc D,D,N,N,D,D -ell 1 -report par3.json > out.txt 2>&1 || { cat out.txt; fail "lod -dim 3 -problem parabolic"; }
+python3 - par3.json <<'PY' || fail "lod -dim 3 -problem parabolic report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["problem"] == "parabolic" and r["steps"] == 4 and r["final_time"] == 0.05, r
+assert 0 < r["l2_error_vs_fine"] < r["l2_error_coarse_fem"], r
+print("ok: lod -dim 3 -problem parabolic", r["l2_error_vs_fine"], r["l2_error_coarse_fem"])
+PY
 "$mpiexec" -n 2 --oversubscribe "$neurhom" lod -verify -dim 3 -cells 16,16,16 -bc D,D,N,N,D,D -report v3.json > out.txt 2>&1 \
   || { cat out.txt; fail "lod -verify -dim 3"; }
 python3 - v3.json <<'PY' || fail "lod -verify -dim 3 report"
@@ -99,7 +109,7 @@ expect_error "-ell must be at least 1 (got 0)" -dim 3 -ell 0
 expect_error "-o (fields) is not written by lod -verify" -dim 3 -verify -cells 16,16,16
 expect_error "lod -verify on boxes needs at least 8 fine cells per direction" -dim 3 -verify -coarse_cells 2,2,2 -cells 4,4,4
 expect_error "is a field of the unit square" -dim 3 -coef cracks
-expect_error "-problem parabolic is not available on boxes yet" -dim 3 -problem parabolic
+expect_error "lod -verify on boxes is for the elliptic problem" -dim 3 -problem parabolic -verify
 expect_error "patch solver 'kkt' (-patch_solver) is implemented for the box PG-LOD" -coarse_n 4 -fine_n 16 -patch_solver kkt
 expect_error "must be at least twice -coarse_n" -coarse_n 8 -fine_n 8
 expect_error "unknown coefficient family 'x'" -coef x

@@ -34,6 +34,11 @@ struct BoxCemSettings {
   int oversampling = 2;   // m (-cem_oversampling)
   std::string patch_solver = "petsc";
   bool progress = true;
+  // parabolic (steps > 0): u(0) = 0, backward Euler on V_ms, (M_ms + dt A_ms) c^m = M_ms c^{m-1}
+  // + dt F_ms with M_ms = R' M R, A_ms = R' A R (as the square's parabolic CEM, cem_solver.hpp);
+  // the fine reference takes the same steps; errors at t = T
+  double final_time = 1.0;
+  int steps = 0;
   // called (collectively) with the fine grid, the fine solution, u_ms and the coefficient on the
   // owned fine cells, e.g. to write them (cmd_cem_box.cpp -o)
   std::function<void(const BoxGrid&, Vec u_fine, Vec u_ms, const std::vector<double>& cells)> fields;

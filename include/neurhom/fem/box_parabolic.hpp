@@ -28,6 +28,10 @@ struct BoxTimeSolution {
   double assembly_seconds = 0, solve_seconds = 0;
 };
 
+// The data of a steady problem as constant-in-time data (u_0 = 0): the parabolic forms of the
+// box PG-LOD and CEM compare with the fine and coarse solutions of this problem.
+BoxTimeProblem constant_in_time(const BoxProblem& problem);
+
 BoxTimeSolution solve_box_parabolic(const BoxGrid& grid, const BoxBoundary& bc, const BoxTimeProblem& problem, double final_time,
                                     int steps, bool show_progress = false);
 

@@ -21,6 +21,7 @@
 //        -patch_solver kkt (3D default) q_j from [A_p C'; C 0] [q_j; mu] = [K_T lambda_j; 0]
 //        factored at once, C's unknowns as the Schur block (patch_kkt.hpp; same q_j to 2e-15)
 //   S_T[i, j] = lambda_i' K_T lambda_j - lambda_i' K_patch q_j    (all patch coarse nodes i)
+//   M_T[i, j] = lambda_i' M_T lambda_j - lambda_i' M_patch q_j    (parabolic, as pglod.hpp)
 //   S_A = sum_T S_T (PETSc AIJ over the coarse nodes, natural order), Dirichlet rows and
 //   columns eliminated; F_i = (f, lambda_i) by 2 Gauss points per direction on the fine cells;
 //   S_A U = F by a direct solver (MUMPS LU; options prefix -lod_coarse_).
@@ -51,6 +52,7 @@ namespace neurhom {
 struct BoxPatchMatrices {
   BoxPatch patch;
   std::vector<double> S;                        // patch coarse nodes x 2^d, S[i * 2^d + j]
+  std::vector<double> M;                        // the same layout for M_T (with_mass; parabolic)
   std::vector<std::vector<double>> correctors;  // q_j at all patch fine nodes, when kept
   double max_constraint_residual = 0;           // max |I_H q_j| at the constrained nodes / max |q_j|
 };
@@ -59,7 +61,7 @@ struct BoxPatchMatrices {
 class BoxPatchCorrector {
  public:
   BoxPatchCorrector(const BoxCoarseMesh& mesh, std::string solver = "petsc");
-  BoxPatchMatrices compute(const BoxPatch& patch, const BoxCellField& field, bool keep_correctors);
+  BoxPatchMatrices compute(const BoxPatch& patch, const BoxCellField& field, bool keep_correctors, bool with_mass = false);
   double assembly_seconds() const;       // the patch matrices (`kkt`: A and [A C'; C 0])
   double factorization_seconds() const;  // numeric (and once per shape symbolic) factorizations
   // Y = A^-1 C' (blocked) and S = C Y; 0 with `kkt`, where the Schur complement is part of the factorization
@@ -80,6 +82,11 @@ struct BoxLodSettings {
   int ell = 2;
   std::string patch_solver = "petsc";
   std::vector<double> face_values;  // -bc_values, one per face (empty: homogeneous data)
+  // parabolic (steps > 0): u_t - div(a grad u) = f on (0, final_time], u(0) = 0, data constant in
+  // time, backward Euler (M_A + dt S_A) U^m = M_A U^{m-1} + dt F as pglod.hpp (Elasmi,
+  // Krumbiegel, Maier 2024, eq. 10a); the fine reference and coarse FEM by solve_box_parabolic
+  double final_time = 1.0;
+  int steps = 0;
   bool progress = true;
   // called (collectively) with the fine grid, the fine solution, u_H on the fine grid and the
   // coefficient on the owned fine cells, e.g. to write them (cmd_lod_box.cpp -o)
