@@ -61,10 +61,7 @@ void KktFactorization::factor(const std::string& shape_key, const std::function<
   current_ = nullptr;  // an evicted shape may have been the current one
   Shape& shape = shapes_.get(shape_key);
   WallTimer timer;
-  Mat A = shape.A.get();
-  const bool first = A == nullptr;
-  assemble(&A);
-  if (first) shape.A = OwnedMat(A);
+  const bool first = assemble_shape_matrix(shape.A, assemble);
   size_t c_nonzeros = 0;
   for (const auto& row : C) c_nonzeros += row.size();
   if (first) {

@@ -17,14 +17,19 @@ void PatchFactorization::factor(const Patch& patch, const std::vector<double>& c
   factor(patch.shape_key(), [&](Mat* A) { assemble_free_stiffness(patch, cells, A); });
 }
 
+bool assemble_shape_matrix(OwnedMat& A, const std::function<void(Mat*)>& assemble) {
+  Mat a = A.get();
+  const bool first = a == nullptr;
+  assemble(&a);
+  if (first) A = OwnedMat(a);
+  return first;
+}
+
 void PatchFactorization::factor(const std::string& shape_key, const std::function<void(Mat*)>& assemble) {
   current_ = nullptr;  // an evicted shape may have been the current one
   Shape& shape = shapes_.get(shape_key);
   WallTimer timer;
-  Mat A = shape.A.get();
-  const bool first = A == nullptr;
-  assemble(&A);
-  if (first) shape.A = OwnedMat(A);
+  const bool first = assemble_shape_matrix(shape.A, assemble);
   timings_.assembly += timer.seconds();
 
   timer.reset();

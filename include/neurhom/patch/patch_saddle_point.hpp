@@ -29,6 +29,10 @@
 
 namespace neurhom {
 
+// The matrix of a cached patch shape: created by `assemble` on the shape's first use (returns
+// true), refilled in its pattern afterwards (kept symbolic factorizations stay valid).
+bool assemble_shape_matrix(OwnedMat& A, const std::function<void(Mat*)>& assemble);
+
 struct PatchSolveTimings {
   double assembly = 0, factorization = 0;
 };
