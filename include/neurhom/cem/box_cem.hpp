@@ -14,6 +14,7 @@
 //     = Y S^{-1} e_(i,k) (ConstrainedSolve::minimizer; one sparse Cholesky per region).
 //   coarse problem  R' = [psi_{i,k}] (rows, in the fine mesh's PETSc ordering through the
 //     DMDA's AO), A_ms = R' A_h R (MatPtAP), F_ms = R' F_h, A_ms c = F_ms (MUMPS), u_ms = R c.
+//   parabolic  M_ms = R' M_h R, (M_ms + dt A_ms) c^m = M_ms c^{m-1} + dt F_ms, c^0 = 0 (backward Euler).
 // Homogeneous boundary data (the basis vanishes on the Dirichlet faces). Coarse cells in
 // contiguous blocks over the ranks; the S phi rows of all cells are allgathered.
 #include <mpi.h>
