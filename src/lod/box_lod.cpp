@@ -231,6 +231,47 @@ OwnedVec prolong(const BoxGrid& grid, const BoxCoarseMesh& mesh, const std::vect
   return u;
 }
 
+// (M_A + dt S_A) U^m = M_A U^{m-1} + dt F, m = 1..steps, from U^0 = 0, with the Dirichlet rows
+// U^m_j = G_j (G: U's values at the `dirichlet` rows on entry); U^steps on return.
+void coarse_backward_euler(Mat Mass, Mat S, Vec F, const std::vector<PetscInt>& dirichlet, double final_time, int steps, Vec U) {
+  const double dt = final_time / steps;
+  OwnedMat K;
+  NH_PETSC(MatDuplicate(Mass, MAT_COPY_VALUES, K.out()));
+  NH_PETSC(MatAXPY(K, dt, S, SAME_NONZERO_PATTERN));
+  OwnedVec G, lift, rhs;
+  NH_PETSC(VecDuplicate(U, G.out()));
+  NH_PETSC(VecCopy(U, G));
+  NH_PETSC(VecDuplicate(F, lift.out()));
+  NH_PETSC(VecDuplicate(F, rhs.out()));
+  NH_PETSC(VecSet(lift, 0.0));
+  // lift = the change MatZeroRowsColumns makes to a zero right-hand side: -K[:, D] G, G at D
+  NH_PETSC(MatZeroRowsColumns(K, static_cast<PetscInt>(dirichlet.size()), dirichlet.data(), 1.0, G, lift));
+  OwnedKSP ksp = create_direct_ksp(K, "lod_coarse_");
+  NH_PETSC(VecSet(U, 0.0));  // u(0) = 0
+  for (int m = 1; m <= steps; ++m) {
+    NH_PETSC(MatMult(Mass, U, rhs));
+    NH_PETSC(VecAXPY(rhs, dt, F));
+    for (PetscInt i : dirichlet) NH_PETSC(VecSetValue(rhs, i, 0.0, INSERT_VALUES));
+    NH_PETSC(VecAssemblyBegin(rhs));
+    NH_PETSC(VecAssemblyEnd(rhs));
+    NH_PETSC(VecAXPY(rhs, 1.0, lift));  // free rows: - K[:, D] G; Dirichlet rows: G
+    solve_checked(ksp, rhs, U, "the PG-LOD coarse solve (time step " + std::to_string(m) + ")");
+  }
+}
+
+// F_i += int_{Gamma_N} g_N lambda_i: the Neumann load of the coarse grid, added in natural order
+void add_coarse_neumann_load(const BoxGrid& coarse_grid, const BoxBoundary& bc, const FaceFunction& g, Vec F) {
+  OwnedVec G = coarse_grid.create_vector();
+  NH_PETSC(VecSet(G, 0.0));
+  add_box_neumann_load(coarse_grid, bc, g, G);
+  const std::vector<double> values = coarse_grid.to_natural(G);
+  PetscInt first = 0, last = 0;
+  NH_PETSC(VecGetOwnershipRange(F, &first, &last));
+  for (PetscInt i = first; i < last; ++i) NH_PETSC(VecSetValue(F, i, values[static_cast<size_t>(i)], ADD_VALUES));
+  NH_PETSC(VecAssemblyBegin(F));
+  NH_PETSC(VecAssemblyEnd(F));
+}
+
 double mass_norm(Mat M, Vec x) {
   OwnedVec y;
   NH_PETSC(VecDuplicate(x, y.out()));
@@ -356,17 +397,7 @@ BoxLodResult compare_box_lod_with_fine(MPI_Comm comm, const BoxShape& fine, cons
   BoxShape coarse = fine;
   for (int d = 0; d < dim; ++d) coarse.cells[static_cast<size_t>(d)] = mesh.cells(d);
   const BoxGrid coarse_grid(comm, coarse);
-  if (problem.neumann) {  // F_i += int_{Gamma_N} g_N lambda_i, the coarse grid's Neumann load (natural order)
-    OwnedVec G = coarse_grid.create_vector();
-    NH_PETSC(VecSet(G, 0.0));
-    add_box_neumann_load(coarse_grid, bc, problem.neumann, G);
-    const std::vector<double> g = coarse_grid.to_natural(G);
-    PetscInt first = 0, last = 0;
-    NH_PETSC(VecGetOwnershipRange(F, &first, &last));
-    for (PetscInt i = first; i < last; ++i) NH_PETSC(VecSetValue(F, i, g[static_cast<size_t>(i)], ADD_VALUES));
-    NH_PETSC(VecAssemblyBegin(F));
-    NH_PETSC(VecAssemblyEnd(F));
-  }
+  if (problem.neumann) add_coarse_neumann_load(coarse_grid, bc, problem.neumann, F);
 
   // Dirichlet coarse nodes: identity rows and columns, U_j = g_D(x_j), F_i -= S_A[i, j] U_j
   timer.reset();
@@ -404,30 +435,8 @@ BoxLodResult compare_box_lod_with_fine(MPI_Comm comm, const BoxShape& fine, cons
     NH_PETSC(MatZeroRowsColumns(S, static_cast<PetscInt>(dirichlet.size()), dirichlet.data(), 1.0, U, F));
     OwnedKSP ksp = create_direct_ksp(S, "lod_coarse_");
     solve_checked(ksp, F, U, "the PG-LOD coarse solve");
-  } else {  // (M_A + dt S_A) U^m = M_A U^{m-1} + dt F, Dirichlet rows U^m_j = G_j
-    const double dt = s.final_time / s.steps;
-    OwnedMat K;
-    NH_PETSC(MatDuplicate(Mass, MAT_COPY_VALUES, K.out()));
-    NH_PETSC(MatAXPY(K, dt, S, SAME_NONZERO_PATTERN));
-    OwnedVec G, lift, rhs;
-    NH_PETSC(VecDuplicate(U, G.out()));
-    NH_PETSC(VecCopy(U, G));
-    NH_PETSC(VecDuplicate(F, lift.out()));
-    NH_PETSC(VecDuplicate(F, rhs.out()));
-    NH_PETSC(VecSet(lift, 0.0));
-    // lift = the change MatZeroRowsColumns makes to a zero right-hand side: -K[:, D] G, G at D
-    NH_PETSC(MatZeroRowsColumns(K, static_cast<PetscInt>(dirichlet.size()), dirichlet.data(), 1.0, G, lift));
-    OwnedKSP ksp = create_direct_ksp(K, "lod_coarse_");
-    NH_PETSC(VecSet(U, 0.0));  // u(0) = 0
-    for (int m = 1; m <= s.steps; ++m) {
-      NH_PETSC(MatMult(Mass, U, rhs));
-      NH_PETSC(VecAXPY(rhs, dt, F));
-      for (PetscInt i : dirichlet) NH_PETSC(VecSetValue(rhs, i, 0.0, INSERT_VALUES));
-      NH_PETSC(VecAssemblyBegin(rhs));
-      NH_PETSC(VecAssemblyEnd(rhs));
-      NH_PETSC(VecAXPY(rhs, 1.0, lift));  // free rows: - K[:, D] G; Dirichlet rows: G
-      solve_checked(ksp, rhs, U, "the PG-LOD coarse solve (time step " + std::to_string(m) + ")");
-    }
+  } else {
+    coarse_backward_euler(Mass, S, F, dirichlet, s.final_time, s.steps, U);
   }
   result.coarse_solve_seconds = timer.seconds();
   result.coarse_solution = gather_to_all(U);
