@@ -8,6 +8,7 @@
 #include "neurhom/core/mpi_util.hpp"
 #include "neurhom/core/petsc_util.hpp"
 #include "neurhom/methods/compression/lod_datagen.hpp"
+#include "neurhom/fem/box_fem.hpp"
 #include "neurhom/patch/box_patch.hpp"
 #include "options.hpp"
 
@@ -75,6 +76,8 @@ int run_lod_datagen(MPI_Comm comm) {
       require(!square, std::string(name) + " is for the unit square; on boxes give -coarse_cells and -cells");
     }
     const BoxLayout layout = box_layout(o.box);
+    require(!nonzero_face_values(layout.face_values),
+            "-bc_values: the local matrices S_T do not depend on boundary data; lod-datagen takes the faces (-bc) only");
     s.box = LodDatagenBox{layout.fine, layout.ratio, layout.bc};
     s.patch_solver = o.patch_solver.empty() ? default_box_patch_solver(layout.fine.dim, true) : o.patch_solver;
   } else {

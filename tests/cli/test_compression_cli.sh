@@ -201,6 +201,7 @@ expect_error "the symmetries of the square apply to 2D data; 'box2.h5' is 3D" tr
 expect_error "was trained on 3D data" compress-eval -model box.pt
 expect_error "-coarse_n is for the unit square; on boxes give -coarse_cells and -cells" lod-datagen -dim 3 -coarse_n 4 -o bad.h5
 expect_error "-cells must be the same multiple of -coarse_cells" lod-datagen -dim 3 -coarse_cells 2,2,2 -cells 8,8,6 -o bad.h5
+expect_error "-bc_values: the local matrices S_T do not depend on boundary data" lod-datagen -dim 3 -bc_values 1,0,0,0,0,0 -o bad.h5
 
 # Job-array parts: lod-datagen -family_index and lod-merge.
 for k in 0 1; do
