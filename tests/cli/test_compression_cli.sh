@@ -201,6 +201,10 @@ expect_error "the symmetries of the square apply to 2D data; 'box2.h5' is 3D" tr
 expect_error "was trained on 3D data" compress-eval -model box.pt
 expect_error "-coarse_n is for the unit square; on boxes give -coarse_cells and -cells" lod-datagen -dim 3 -coarse_n 4 -o bad.h5
 expect_error "-cells must be the same multiple of -coarse_cells" lod-datagen -dim 3 -coarse_cells 2,2,2 -cells 8,8,6 -o bad.h5
+# the goal setting's 3D patches (h/H = 1/8, ell = 2: R_T of 64,000 values) would give the paper's MLP 8e9 weights
+"$neurhom" lod-datagen -dim 3 -coarse_cells 1,1,1 -cells 8,8,8 -ell 2 -families ms -samples 2 -o big.h5 > /dev/null 2>&1 || fail "lod-datagen 1 cell"
+expect_error "the paper's MLP for R_T of 64000 values has 7.96979e+09 weights" train -data big.h5 -o big.pt
+[ ! -e big.pt ] || fail "train left big.pt"
 expect_error "-bc_values: the local matrices S_T do not depend on boundary data" lod-datagen -dim 3 -bc_values 1,0,0,0,0,0 -o bad.h5
 
 # Job-array parts: lod-datagen -family_index and lod-merge.

@@ -106,6 +106,15 @@ TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const
   CheckpointMeta cmeta;
   cmeta.model = "compression";
   const auto widths = compression_widths(meta.input_size, meta.output_size());
+  {  // the paper's MLP grows with the square of R_T's size: 3D patches at h/H = 1/8, ell = 2 (64,000
+     // values) would need ~6e9 weights; refuse before allocating (weights, gradients, Adam: 16 bytes each)
+    double weights = 0;
+    for (size_t l = 0; l + 1 < widths.size(); ++l) weights += static_cast<double>(widths[l] + 1) * static_cast<double>(widths[l + 1]);
+    require(weights <= kMaxCompressionWeights,
+            "data file '" + data_path + "': the paper's MLP for R_T of " + std::to_string(meta.input_size) + " values has " +
+                format_number(weights) + " weights (about " + format_number(std::round(weights * 16 / 1e9)) +
+                " GB per rank for training); use a smaller patch (ell, h/H) for " + std::to_string(meta.dim) + "D data");
+  }
   // gconv: the widths of the materialized (exported) MLP, hidden widths rounded up to multiples of 8.
   std::vector<std::int64_t> exported_widths = widths;
   if (equivariance == Equivariance::GroupConv) {

@@ -62,6 +62,11 @@ std::string checkpoint_path_for(const std::string& model_path);  // model_path +
 // A fingerprint of a dataset file: its metadata plus the first and last training rows.
 std::string dataset_fingerprint(const Hdf5File& file, const LodDatasetMeta& meta);
 
+// The most weights the paper's MLP may have (x 16 bytes per rank in training: weights, gradients,
+// Adam's two moments): 1e9, i.e. about 16 GB. R_T of 13,824 values (3D, h/H = 1/8, ell = 1) gives
+// 3.2e8; 64,000 (h/H = 1/8, ell = 2) would give 6e9 and is refused with a one-line error.
+constexpr double kMaxCompressionWeights = 1e9;
+
 TrainResult train_compression(MPI_Comm comm, const std::string& data_path, const TrainSettings& settings);
 
 // The report of a training run: the engine's training report plus the data fingerprint,
