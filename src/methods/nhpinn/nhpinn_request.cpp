@@ -30,9 +30,12 @@ NhpinnSettings nhpinn_settings(const HomogenizationCase& c, const NhpinnRequest&
   s.cell.nx = o.cell_x;
   s.cell.periodic_features = o.cell_features;
   if (!o.cell_weights.empty()) s.cell.weights = parse_list<double>(o.cell_weights, "-cell_weights");
-  s.cell_train.epochs = pick(o.cell_epochs, two_d ? 6000 : 2000);
+  // slow1d: 8000 epochs at 0.9 per 1000 take the cell PINN's a*(x) error from 0.0058 (2000 at a
+  // constant rate) to 0.0026, so e1 falls below the paper's 0.0058 with the paper's method (docs/pinn.md)
+  const bool slow = c.name == "slow1d";
+  s.cell_train.epochs = pick(o.cell_epochs, two_d ? 6000 : slow ? 8000 : 2000);
   s.cell_train.lr = o.cell_lr;
-  s.cell_train.decay = o.cell_decay > 0 ? o.cell_decay : two_d ? 0.9 : 1.0;
+  s.cell_train.decay = o.cell_decay > 0 ? o.cell_decay : (two_d || slow) ? 0.9 : 1.0;
   s.cell_train.decay_steps = o.decay_steps;
   s.cell_train.hidden = c.name == "slow1d" ? std::vector<std::int64_t>{64, 64, 64, 64} : std::vector<std::int64_t>{64, 64, 64};
   s.homogenized.n = pick(o.homog_points, two_d ? 21 : reaction ? 100 : 101);
