@@ -38,13 +38,19 @@ std::unique_ptr<BoxCellField> layered(int dim) {
   o.level = 4;
   return make_box_coefficient(o, dim, PETSC_COMM_WORLD);
 }
-}  // namespace
-
-BOOST_AUTO_TEST_CASE(square_box_matches_the_unit_square_cem) {
+// the field of the square-vs-box comparisons: levels8, seed 21
+CoefficientOptions square_levels8() {
   CoefficientOptions o;
   o.family = "levels";
   o.level = 8;
   o.seed = 21;
+  return o;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(square_box_matches_the_unit_square_cem) {
+  const CoefficientOptions o = square_levels8();
   const auto square = make_coefficient(o, PETSC_COMM_WORLD);
   const StructuredGrid grid(PETSC_COMM_WORLD, 64);
   CemSettings cs;
@@ -84,10 +90,7 @@ BOOST_AUTO_TEST_CASE(one_rank_and_all_ranks_agree) {
 BOOST_AUTO_TEST_CASE(parabolic_box_cem_matches_the_unit_square_cem) {
   // -problem parabolic on boxes: backward Euler on V_ms with R' M R and R' A R; on the unit square
   // with Dirichlet faces the square's parabolic CEM (cem_solver.hpp) gives the same errors at t = T.
-  CoefficientOptions o;
-  o.family = "levels";
-  o.level = 8;
-  o.seed = 21;
+  const CoefficientOptions o = square_levels8();
   const auto square = make_coefficient(o, PETSC_COMM_WORLD);
   const StructuredGrid grid(PETSC_COMM_WORLD, 32);
   CemSettings cs;

@@ -59,13 +59,19 @@ BoxLodResult run(MPI_Comm comm, const std::string& cells, const std::string& box
   return compare_box_lod_with_fine(comm, BoxShape::parse(dim, cells, box), BoxBoundary::parse(dim, bc), a, *f, s);
 }
 
-}  // namespace
-
-BOOST_AUTO_TEST_CASE(square_box_matches_the_unit_square_pglod) {
+// the field of the square-vs-box comparisons: levels8, seed 21
+CoefficientOptions square_levels8() {
   CoefficientOptions o;
   o.family = "levels";
   o.level = 8;
   o.seed = 21;
+  return o;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(square_box_matches_the_unit_square_pglod) {
+  const CoefficientOptions o = square_levels8();
   const auto square = make_coefficient(o, PETSC_COMM_WORLD);
   const StructuredGrid grid(PETSC_COMM_WORLD, 64);
   LodSettings ls;
@@ -247,10 +253,7 @@ BOOST_AUTO_TEST_CASE(parabolic_box_lod_matches_the_square_and_reaches_the_steady
   // Dirichlet faces it gives the 2D parabolic PG-LOD's error (pglod.hpp); in 3D it is below
   // coarse FEM; with Dirichlet data (u(0) = 0, 1 on x-, 3 on x+, f = 0, a = 1, global patches)
   // it approaches the linear steady state like the fine solution (transient e^{-pi^2 T / 1.5^2}).
-  CoefficientOptions o;
-  o.family = "levels";
-  o.level = 8;
-  o.seed = 21;
+  const CoefficientOptions o = square_levels8();
   const auto square = make_coefficient(o, PETSC_COMM_WORLD);
   const StructuredGrid grid(PETSC_COMM_WORLD, 32);
   LodSettings ls;
